@@ -1,0 +1,181 @@
+//! JSON in, JSON out: the one decoder every front end uses (CLI, server,
+//! browser, tests), so bad input gets the same clear error everywhere.
+//!
+//! Decoding is strict: an unknown field is an error (it is usually a typo that
+//! would otherwise be silently ignored), and every error names the field path.
+
+use serde::de::DeserializeOwned;
+use std::fmt;
+
+/// The most bytes one JSON document may have (16 MiB).
+pub const MAX_DOCUMENT_BYTES: usize = 16 << 20;
+
+/// Why a JSON document could not be decoded.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DecodeError {
+    /// Path of the field at fault (`request.AssignNumber.number_type`); empty for
+    /// errors of the document as a whole.
+    pub path: String,
+    /// What is wrong, and how to fix it.
+    pub message: String,
+}
+
+impl fmt::Display for DecodeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.path.is_empty() {
+            write!(f, "{}", self.message)
+        } else {
+            write!(f, "at `{}`: {}", self.path, self.message)
+        }
+    }
+}
+
+impl std::error::Error for DecodeError {}
+
+impl From<DecodeError> for crate::InputError {
+    fn from(e: DecodeError) -> Self {
+        crate::InputError { path: e.path, message: e.message }
+    }
+}
+
+/// Decode a JSON document strictly: unknown fields, missing fields, wrong types,
+/// invalid UTF-8, trailing data and documents over [`MAX_DOCUMENT_BYTES`] are
+/// errors naming the field path.
+pub fn from_slice<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, DecodeError> {
+    if bytes.len() > MAX_DOCUMENT_BYTES {
+        return Err(DecodeError {
+            path: String::new(),
+            message: format!(
+                "the document is {} bytes; the limit is {MAX_DOCUMENT_BYTES} bytes. Split it, or use a tenant snapshot with a batch of small requests",
+                bytes.len()
+            ),
+        });
+    }
+    let mut unknown: Option<String> = None;
+    let mut de = serde_json::Deserializer::from_slice(bytes);
+    let mut note_unknown = |path: serde_ignored::Path<'_>| {
+        unknown.get_or_insert_with(|| path.to_string());
+    };
+    let value = serde_path_to_error::deserialize(serde_ignored::Deserializer::new(&mut de, &mut note_unknown));
+    let value: T = match value {
+        Ok(v) => v,
+        Err(e) => {
+            let path = e.path().to_string();
+            let inner = e.into_inner();
+            return Err(DecodeError {
+                path: if path == "." { String::new() } else { path },
+                message: explain(&inner),
+            });
+        }
+    };
+    de.end().map_err(|e| DecodeError { path: String::new(), message: explain(&e) })?;
+    if let Some(path) = unknown {
+        let path = name_variants(bytes, &path);
+        let field = path.rsplit('.').next().unwrap_or(&path).to_string();
+        return Err(DecodeError {
+            path,
+            message: format!(
+                "unknown field `{field}`; check its spelling against `ocpolicy schema` (field names are snake_case)"
+            ),
+        });
+    }
+    Ok(value)
+}
+
+/// serde_ignored writes `?` for an enum's variant; JSON enums here are
+/// externally tagged (`{"AssignNumber": {...}}`), so the variant is the one key
+/// of the object at that point. Only runs on the error path.
+fn name_variants(bytes: &[u8], path: &str) -> String {
+    let Ok(mut at) = serde_json::from_slice::<serde_json::Value>(bytes) else {
+        return path.to_string();
+    };
+    let mut out: Vec<String> = Vec::new();
+    for seg in path.split('.') {
+        let seg = if seg == "?" {
+            match at.as_object().filter(|o| o.len() == 1).and_then(|o| o.keys().next()) {
+                Some(k) => k.clone(),
+                None => seg.to_string(),
+            }
+        } else {
+            seg.to_string()
+        };
+        let next = match seg.parse::<usize>() {
+            Ok(i) => at.get(i).cloned(),
+            Err(_) => at.get(&seg).cloned(),
+        };
+        at = next.unwrap_or(serde_json::Value::Null);
+        match (seg.parse::<usize>(), out.last_mut()) {
+            (Ok(i), Some(last)) => last.push_str(&format!("[{i}]")),
+            _ => out.push(seg),
+        }
+    }
+    out.join(".")
+}
+
+/// Turn serde_json's error into a sentence a person can act on.
+fn explain(e: &serde_json::Error) -> String {
+    use serde_json::error::Category;
+    let (line, column) = (e.line(), e.column());
+    let text = e.to_string();
+    // serde_json appends " at line L column C"; keep the reason, report the place once.
+    let reason = text.split(" at line ").next().unwrap_or(&text).to_string();
+    match e.classify() {
+        Category::Syntax => format!("malformed JSON at line {line}, column {column}: {reason}"),
+        Category::Eof => format!("the JSON ends early at line {line}, column {column}: {reason}"),
+        Category::Io => format!("could not read the JSON: {reason}"),
+        Category::Data => format!("{reason} (line {line}, column {column})"),
+    }
+}
+
+/// Encode a value as compact JSON.
+pub fn to_string<T: serde::Serialize>(value: &T) -> String {
+    // Serialising the generated types cannot fail: they hold only strings,
+    // numbers, booleans, lists and enums.
+    serde_json::to_string(value).unwrap_or_else(|e| format!("{{\"error\":\"{e}\"}}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::types::EligibilityRequest;
+
+    #[test]
+    fn unknown_field_is_an_error_with_its_path() {
+        let e = from_slice::<EligibilityRequest>(br#"{"ReleaseNumber":{"telephone_number":"+1","colour":"red"}}"#)
+            .unwrap_err();
+        assert_eq!(e.path, "ReleaseNumber.colour");
+        assert!(e.message.contains("unknown field `colour`"), "{e}");
+    }
+
+    #[test]
+    fn wrong_type_names_the_field() {
+        let e = from_slice::<EligibilityRequest>(br#"{"ReleaseNumber":{"telephone_number":42}}"#).unwrap_err();
+        assert_eq!(e.path, "ReleaseNumber.telephone_number");
+        assert!(e.message.contains("invalid type"), "{e}");
+    }
+
+    #[test]
+    fn missing_field_and_bad_variant_are_explained() {
+        let e = from_slice::<EligibilityRequest>(br#"{"ReleaseNumber":{}}"#).unwrap_err();
+        assert!(e.message.contains("missing field `telephone_number`"), "{e}");
+        let e = from_slice::<EligibilityRequest>(br#"{"Release":{}}"#).unwrap_err();
+        assert!(e.message.contains("unknown variant `Release`"), "{e}");
+        assert!(e.message.contains("ReleaseNumber"), "{e}");
+    }
+
+    #[test]
+    fn malformed_truncated_trailing_and_non_utf8_documents_are_errors() {
+        assert!(from_slice::<EligibilityRequest>(b"{").unwrap_err().message.contains("ends early"));
+        assert!(from_slice::<EligibilityRequest>(b"{]").unwrap_err().message.contains("malformed"));
+        let e = from_slice::<EligibilityRequest>(br#"{"ReleaseNumber":{"telephone_number":"1"}} x"#).unwrap_err();
+        assert!(e.message.contains("trailing"), "{e}");
+        let e = from_slice::<EligibilityRequest>(b"{\"ReleaseNumber\":{\"telephone_number\":\"\xff\"}}").unwrap_err();
+        assert!(e.message.contains("unicode") || e.message.contains("UTF-8"), "{e}");
+    }
+
+    #[test]
+    fn deep_nesting_is_refused_not_overflowed() {
+        let deep = "[".repeat(100_000);
+        assert!(from_slice::<EligibilityRequest>(deep.as_bytes()).is_err());
+    }
+}
