@@ -32,7 +32,10 @@ impl Findings {
     pub fn finish(mut self) -> Decision {
         self.violations.sort_by_key(|v| rank(v.severity));
         Decision {
-            allowed: !self.violations.iter().any(|v| v.severity == Severity::Error),
+            allowed: !self
+                .violations
+                .iter()
+                .any(|v| v.severity == Severity::Error),
             violations: self.violations,
         }
     }

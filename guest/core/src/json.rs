@@ -34,7 +34,10 @@ impl std::error::Error for DecodeError {}
 
 impl From<DecodeError> for crate::InputError {
     fn from(e: DecodeError) -> Self {
-        crate::InputError { path: e.path, message: e.message }
+        crate::InputError {
+            path: e.path,
+            message: e.message,
+        }
     }
 }
 
@@ -56,7 +59,10 @@ pub fn from_slice<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, DecodeError> {
     let mut note_unknown = |path: serde_ignored::Path<'_>| {
         unknown.get_or_insert_with(|| path.to_string());
     };
-    let value = serde_path_to_error::deserialize(serde_ignored::Deserializer::new(&mut de, &mut note_unknown));
+    let value = serde_path_to_error::deserialize(serde_ignored::Deserializer::new(
+        &mut de,
+        &mut note_unknown,
+    ));
     let value: T = match value {
         Ok(v) => v,
         Err(e) => {
@@ -68,7 +74,10 @@ pub fn from_slice<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, DecodeError> {
             });
         }
     };
-    de.end().map_err(|e| DecodeError { path: String::new(), message: explain(&e) })?;
+    de.end().map_err(|e| DecodeError {
+        path: String::new(),
+        message: explain(&e),
+    })?;
     if let Some(path) = unknown {
         let path = name_variants(bytes, &path);
         let field = path.rsplit('.').next().unwrap_or(&path).to_string();
@@ -92,7 +101,11 @@ fn name_variants(bytes: &[u8], path: &str) -> String {
     let mut out: Vec<String> = Vec::new();
     for seg in path.split('.') {
         let seg = if seg == "?" {
-            match at.as_object().filter(|o| o.len() == 1).and_then(|o| o.keys().next()) {
+            match at
+                .as_object()
+                .filter(|o| o.len() == 1)
+                .and_then(|o| o.keys().next())
+            {
                 Some(k) => k.clone(),
                 None => seg.to_string(),
             }
@@ -127,6 +140,15 @@ fn explain(e: &serde_json::Error) -> String {
     }
 }
 
+/// The JSON (and PowerShell) name of an enum value, e.g. `UserAssigned`.
+pub(crate) fn name<T: serde::Serialize>(value: &T) -> String {
+    match serde_json::to_value(value) {
+        Ok(serde_json::Value::String(s)) => s,
+        Ok(other) => other.to_string(),
+        Err(_) => String::from("?"),
+    }
+}
+
 /// Encode a value as compact JSON.
 pub fn to_string<T: serde::Serialize>(value: &T) -> String {
     // Serialising the generated types cannot fail: they hold only strings,
@@ -141,15 +163,18 @@ mod tests {
 
     #[test]
     fn unknown_field_is_an_error_with_its_path() {
-        let e = from_slice::<EligibilityRequest>(br#"{"ReleaseNumber":{"telephone_number":"+1","colour":"red"}}"#)
-            .unwrap_err();
+        let e = from_slice::<EligibilityRequest>(
+            br#"{"ReleaseNumber":{"telephone_number":"+1","colour":"red"}}"#,
+        )
+        .unwrap_err();
         assert_eq!(e.path, "ReleaseNumber.colour");
         assert!(e.message.contains("unknown field `colour`"), "{e}");
     }
 
     #[test]
     fn wrong_type_names_the_field() {
-        let e = from_slice::<EligibilityRequest>(br#"{"ReleaseNumber":{"telephone_number":42}}"#).unwrap_err();
+        let e = from_slice::<EligibilityRequest>(br#"{"ReleaseNumber":{"telephone_number":42}}"#)
+            .unwrap_err();
         assert_eq!(e.path, "ReleaseNumber.telephone_number");
         assert!(e.message.contains("invalid type"), "{e}");
     }
@@ -157,7 +182,10 @@ mod tests {
     #[test]
     fn missing_field_and_bad_variant_are_explained() {
         let e = from_slice::<EligibilityRequest>(br#"{"ReleaseNumber":{}}"#).unwrap_err();
-        assert!(e.message.contains("missing field `telephone_number`"), "{e}");
+        assert!(
+            e.message.contains("missing field `telephone_number`"),
+            "{e}"
+        );
         let e = from_slice::<EligibilityRequest>(br#"{"Release":{}}"#).unwrap_err();
         assert!(e.message.contains("unknown variant `Release`"), "{e}");
         assert!(e.message.contains("ReleaseNumber"), "{e}");
@@ -165,12 +193,30 @@ mod tests {
 
     #[test]
     fn malformed_truncated_trailing_and_non_utf8_documents_are_errors() {
-        assert!(from_slice::<EligibilityRequest>(b"{").unwrap_err().message.contains("ends early"));
-        assert!(from_slice::<EligibilityRequest>(b"{]").unwrap_err().message.contains("malformed"));
-        let e = from_slice::<EligibilityRequest>(br#"{"ReleaseNumber":{"telephone_number":"1"}} x"#).unwrap_err();
+        assert!(
+            from_slice::<EligibilityRequest>(b"{")
+                .unwrap_err()
+                .message
+                .contains("ends early")
+        );
+        assert!(
+            from_slice::<EligibilityRequest>(b"{]")
+                .unwrap_err()
+                .message
+                .contains("malformed")
+        );
+        let e =
+            from_slice::<EligibilityRequest>(br#"{"ReleaseNumber":{"telephone_number":"1"}} x"#)
+                .unwrap_err();
         assert!(e.message.contains("trailing"), "{e}");
-        let e = from_slice::<EligibilityRequest>(b"{\"ReleaseNumber\":{\"telephone_number\":\"\xff\"}}").unwrap_err();
-        assert!(e.message.contains("unicode") || e.message.contains("UTF-8"), "{e}");
+        let e = from_slice::<EligibilityRequest>(
+            b"{\"ReleaseNumber\":{\"telephone_number\":\"\xff\"}}",
+        )
+        .unwrap_err();
+        assert!(
+            e.message.contains("unicode") || e.message.contains("UTF-8"),
+            "{e}"
+        );
     }
 
     #[test]

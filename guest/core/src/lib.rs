@@ -31,17 +31,41 @@
 
 mod generated {
     #![allow(missing_docs, clippy::all)]
+    // The plain build generates the data model alone.
+    #[cfg(not(feature = "component"))]
     wit_bindgen::generate!({
         inline: "package ocpolicy:model; world model { import ocpolicy:rules/types@0.1.0; }",
         path: "../../wit",
         additional_derives: [serde::Serialize, serde::Deserialize, schemars::JsonSchema, PartialEq],
         generate_all,
     });
+    // The component build generates the whole `rules` world here, so that the
+    // exported `types` interface *is* this crate's data model (wit-bindgen can
+    // only remap imports, and a policy component must import nothing). The
+    // export glue is emitted only where `ocpolicy_rules::export!` is invoked.
+    #[cfg(feature = "component")]
+    wit_bindgen::generate!({
+        world: "ocpolicy:rules/rules",
+        path: "../../wit",
+        additional_derives: [serde::Serialize, serde::Deserialize, schemars::JsonSchema, PartialEq],
+        pub_export_macro: true,
+        export_macro_name: "export",
+        default_bindings_module: "ocpolicy_rules::bindings",
+    });
 }
 
 /// The data model, generated from `wit/types.wit`.
 pub mod types {
+    #[cfg(feature = "component")]
+    pub use crate::generated::exports::ocpolicy::rules::types::*;
+    #[cfg(not(feature = "component"))]
     pub use crate::generated::ocpolicy::rules::types::*;
+}
+
+/// The `rules` world's bindings, for the component crate (feature `component`).
+#[cfg(feature = "component")]
+pub mod bindings {
+    pub use crate::generated::*;
 }
 
 pub mod catalogue;

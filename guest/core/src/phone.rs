@@ -51,7 +51,11 @@ impl fmt::Display for ShapeError {
             ShapeError::TelPrefix => write!(f, "has a `tel:` prefix, which the cmdlets reject"),
             ShapeError::Empty => write!(f, "has no digits"),
             ShapeError::BadCharacter(c) => {
-                write!(f, "contains `{}`; only digits after an optional '+' are allowed", c.escape_default())
+                write!(
+                    f,
+                    "contains `{}`; only digits after an optional '+' are allowed",
+                    c.escape_default()
+                )
             }
             ShapeError::BadExtension => write!(f, "has an extension that is not `;ext=<digits>`"),
             ShapeError::TooLong(n) => write!(f, "has {n} digits; E.164 allows at most 15"),
@@ -86,7 +90,10 @@ pub(crate) fn shape(input: &str) -> Result<Shaped, ShapeError> {
     if main.len() > 15 {
         return Err(ShapeError::TooLong(main.len()));
     }
-    Ok(Shaped { digits: main.to_string(), ext })
+    Ok(Shaped {
+        digits: main.to_string(),
+        ext,
+    })
 }
 
 /// What the numbering plan says about a number.
@@ -95,7 +102,10 @@ pub(crate) enum Plan {
     /// A valid number of this region (ISO 3166-1 alpha-2; `001` for non-geographic).
     Valid { region: String, toll_free: bool },
     /// Not a valid number; the reason is for people.
-    Invalid { reason: String, country_code_ok: bool },
+    Invalid {
+        reason: String,
+        country_code_ok: bool,
+    },
 }
 
 /// Look a number (digits, no '+') up in the numbering plan.
@@ -107,7 +117,10 @@ pub(crate) fn plan(digits: &str) -> Plan {
         Ok(n) => n,
         Err(e) => {
             let country_code_ok = !matches!(e, phonenumber::ParseError::InvalidCountryCode);
-            return Plan::Invalid { reason: e.to_string(), country_code_ok };
+            return Plan::Invalid {
+                reason: e.to_string(),
+                country_code_ok,
+            };
         }
     };
     if !parsed.is_valid() {
@@ -146,9 +159,18 @@ mod tests {
 
     #[test]
     fn shape_accepts_e164_with_and_without_plus() {
-        assert_eq!(shape("+14255550101").map(|s| s.key()), Ok("14255550101".into()));
-        assert_eq!(shape("14255550101").map(|s| s.key()), Ok("14255550101".into()));
-        assert_eq!(shape("+1206555000;ext=1234").map(|s| s.key()), Ok("1206555000;ext=1234".into()));
+        assert_eq!(
+            shape("+14255550101").map(|s| s.key()),
+            Ok("14255550101".into())
+        );
+        assert_eq!(
+            shape("14255550101").map(|s| s.key()),
+            Ok("14255550101".into())
+        );
+        assert_eq!(
+            shape("+1206555000;ext=1234").map(|s| s.key()),
+            Ok("1206555000;ext=1234".into())
+        );
     }
 
     #[test]
@@ -168,10 +190,28 @@ mod tests {
         // Right shape, but +1 416 is Canada, not the US.
         assert!(matches!(plan("14165550199"), Plan::Valid { ref region, .. } if region == "CA"));
         // Right shape, too short for the NANP.
-        assert!(matches!(plan("1555555555"), Plan::Invalid { country_code_ok: true, .. }));
+        assert!(matches!(
+            plan("1555555555"),
+            Plan::Invalid {
+                country_code_ok: true,
+                ..
+            }
+        ));
         // Right shape, no such country code.
-        assert!(matches!(plan("9991234567"), Plan::Invalid { country_code_ok: false, .. }));
+        assert!(matches!(
+            plan("9991234567"),
+            Plan::Invalid {
+                country_code_ok: false,
+                ..
+            }
+        ));
         // Toll-free.
-        assert!(matches!(plan("18005550100"), Plan::Valid { toll_free: true, .. }));
+        assert!(matches!(
+            plan("18005550100"),
+            Plan::Valid {
+                toll_free: true,
+                ..
+            }
+        ));
     }
 }

@@ -8,10 +8,19 @@ use crate::types::{Decision, EligibilityCheck, EligibilityRequest, OperatorProgr
 
 /// The documents a schema can be printed for.
 pub const DOCUMENTS: &[(&str, &str)] = &[
-    ("eligibility", "the input of `ocpolicy check eligibility`: a tenant and one request"),
-    ("eligibility-request", "one request alone: a line of `ocpolicy check eligibility --tenant T --batch F`"),
+    (
+        "eligibility",
+        "the input of `ocpolicy check eligibility`: a tenant and one request",
+    ),
+    (
+        "eligibility-request",
+        "one request alone: a line of `ocpolicy check eligibility --tenant T --batch F`",
+    ),
     ("tenant", "a tenant snapshot, for `--tenant`"),
-    ("operator-programme", "the input of `ocpolicy check operator-programme`"),
+    (
+        "operator-programme",
+        "the input of `ocpolicy check operator-programme`",
+    ),
     ("decision", "the output of every check"),
 ];
 
@@ -31,10 +40,12 @@ pub fn for_document(name: &str) -> Option<Schema> {
 /// the decoder rejects unknown fields.
 pub fn of<T: JsonSchema>() -> Schema {
     let mut settings = SchemaSettings::draft2020_12();
-    settings.transforms.push(Box::new(RecursiveTransform(|s: &mut Schema| {
-        if s.get("properties").is_some() {
-            s.insert("additionalProperties".into(), false.into());
-        }
-    })));
+    settings
+        .transforms
+        .push(Box::new(RecursiveTransform(|s: &mut Schema| {
+            if s.get("properties").is_some() {
+                s.insert("additionalProperties".into(), false.into());
+            }
+        })));
     settings.into_generator().into_root_schema_for::<T>()
 }

@@ -50,7 +50,9 @@ fn index<T>(
         let Some(k) = key(item) else {
             return Err(InputError {
                 path: format!("tenant.{list}[{i}].{field}"),
-                message: format!("`{field}` is not usable as a key; see `ocpolicy schema eligibility`"),
+                message: format!(
+                    "`{field}` is not usable as a key; see `ocpolicy schema eligibility`"
+                ),
             });
         };
         if let Some(first) = map.insert(k.clone(), i) {
@@ -70,18 +72,39 @@ impl TenantSnapshot {
     /// operator, location or address listed twice) or an inventory number is not
     /// E.164 in shape.
     pub fn new(tenant: Tenant) -> Result<Self, InputError> {
-        let numbers = index(&tenant.numbers, "numbers", "telephone_number", |n: &PhoneNumber| {
-            phone::key_of(&n.telephone_number)
+        let numbers = index(
+            &tenant.numbers,
+            "numbers",
+            "telephone_number",
+            |n: &PhoneNumber| phone::key_of(&n.telephone_number),
+        )?;
+        let accounts = index(&tenant.accounts, "accounts", "identity", |a: &Account| {
+            Some(fold(&a.identity))
         })?;
-        let accounts = index(&tenant.accounts, "accounts", "identity", |a: &Account| Some(fold(&a.identity)))?;
-        let operators =
-            index(&tenant.operators, "operators", "operator_id", |o: &TenantOperator| Some(fold(&o.operator_id)))?;
-        let locations =
-            index(&tenant.locations, "locations", "location_id", |l: &Location| Some(fold(&l.location_id)))?;
-        let addresses = index(&tenant.civic_addresses, "civic_addresses", "id", |a: &CivicAddress| Some(fold(&a.id)))?;
-        let policies = index(&tenant.voice_routing_policies, "voice_routing_policies", "identity", |p: &VoiceRoutingPolicy| {
-            Some(policy_key(&p.identity))
-        })?;
+        let operators = index(
+            &tenant.operators,
+            "operators",
+            "operator_id",
+            |o: &TenantOperator| Some(fold(&o.operator_id)),
+        )?;
+        let locations = index(
+            &tenant.locations,
+            "locations",
+            "location_id",
+            |l: &Location| Some(fold(&l.location_id)),
+        )?;
+        let addresses = index(
+            &tenant.civic_addresses,
+            "civic_addresses",
+            "id",
+            |a: &CivicAddress| Some(fold(&a.id)),
+        )?;
+        let policies = index(
+            &tenant.voice_routing_policies,
+            "voice_routing_policies",
+            "identity",
+            |p: &VoiceRoutingPolicy| Some(policy_key(&p.identity)),
+        )?;
         let mut routes_by_usage: HashMap<String, Vec<usize>> = HashMap::new();
         for (i, r) in tenant.voice_routes.iter().enumerate() {
             for u in &r.online_pstn_usages {
@@ -127,7 +150,8 @@ impl TenantSnapshot {
 
     /// An inventory number as typed (E.164, '+' optional), for lookups from outside.
     pub fn find_number(&self, telephone_number: &str) -> Option<&PhoneNumber> {
-        self.number(&phone::key_of(telephone_number)?).map(|(_, n)| n)
+        self.number(&phone::key_of(telephone_number)?)
+            .map(|(_, n)| n)
     }
 
     /// An account by identity, with its index.
@@ -159,12 +183,16 @@ impl TenantSnapshot {
 
     /// A civic address by id.
     pub fn find_civic_address(&self, id: &str) -> Option<&CivicAddress> {
-        self.tenant.civic_addresses.get(*self.addresses.get(&fold(id))?)
+        self.tenant
+            .civic_addresses
+            .get(*self.addresses.get(&fold(id))?)
     }
 
     /// A voice routing policy by identity (`Tag:` optional).
     pub(crate) fn policy(&self, identity: &str) -> Option<&VoiceRoutingPolicy> {
-        self.tenant.voice_routing_policies.get(*self.policies.get(&policy_key(identity))?)
+        self.tenant
+            .voice_routing_policies
+            .get(*self.policies.get(&policy_key(identity))?)
     }
 
     /// Voice routes that serve a PSTN usage.
@@ -187,6 +215,7 @@ impl TenantSnapshot {
 
     /// Does the tenant have a validated civic address in this country?
     pub(crate) fn has_validated_address_in(&self, country: &str) -> bool {
-        self.validated_countries.contains(&country.trim().to_ascii_uppercase())
+        self.validated_countries
+            .contains(&country.trim().to_ascii_uppercase())
     }
 }

@@ -2,24 +2,33 @@
 //! (`Set-CsPhoneNumberAssignment`).
 
 use super::{inventory, operator_checks, same_country, shaped, type_name};
+use crate::Findings;
 use crate::catalogue as rule;
+use crate::json::name;
 use crate::licences;
 use crate::phone::{self, Plan};
 use crate::snapshot::{TenantSnapshot, fold};
 use crate::timestamp;
 use crate::types::{
-    Account, AccountKind, AssignNumber, AssignmentBlock, AssignmentCategory, AssignmentStatus,
-    ActivationState, Capability, InputError, NumberType, PhoneNumber, TargetKind, TeamsMode,
+    Account, AccountKind, ActivationState, AssignNumber, AssignmentBlock, AssignmentCategory,
+    AssignmentStatus, Capability, InputError, NumberType, PhoneNumber, TargetKind, TeamsMode,
 };
-use crate::Findings;
 
 /// Evaluate an assignment.
-pub(super) fn check(s: &TenantSnapshot, r: &AssignNumber, f: &mut Findings) -> Result<(), InputError> {
-    let number = shaped(f, &r.telephone_number, "request.telephone_number");
+pub(super) fn check(
+    s: &TenantSnapshot,
+    r: &AssignNumber,
+    f: &mut Findings,
+) -> Result<(), InputError> {
+    let mut number = shaped(f, &r.telephone_number, "request.telephone_number");
     if let Some(n) = &number
         && n.ext.is_some()
         && r.number_type != NumberType::DirectRouting
     {
+        // An extension number can never be a Calling Plan or Operator Connect
+        // number, so the inventory checks would only repeat the point.
+        let n = n.clone();
+        number = None;
         f.raise(
             &rule::EXT_DR_ONLY,
             "request.telephone_number",
@@ -88,7 +97,10 @@ fn inventory_checks(
         );
     }
     if inv.assignment_status != AssignmentStatus::Unassigned
-        && inv.assigned_target.as_deref().is_none_or(|t| fold(t) != fold(&r.target))
+        && inv
+            .assigned_target
+            .as_deref()
+            .is_none_or(|t| fold(t) != fold(&r.target))
     {
         f.raise(
             &rule::ALREADY_ASSIGNED,
@@ -129,24 +141,32 @@ fn inventory_checks(
         f.raise(
             &rule::NOT_ACTIVATED,
             at("activation_state"),
-            format!("Number not in Activated state (it is {:?})", inv.activation_state),
+            format!(
+                "Number not in Activated state (it is {})",
+                name(&inv.activation_state)
+            ),
         );
     }
     let (needed, target_name) = match r.target_kind {
         TargetKind::User => (Capability::UserAssignment, "a user"),
-        TargetKind::ResourceAccount => (Capability::VoiceApplicationAssignment, "a resource account"),
-        TargetKind::ConferenceBridge => (Capability::ConferenceAssignment, "the conferencing bridge"),
+        TargetKind::ResourceAccount => {
+            (Capability::VoiceApplicationAssignment, "a resource account")
+        }
+        TargetKind::ConferenceBridge => {
+            (Capability::ConferenceAssignment, "the conferencing bridge")
+        }
     };
     if !inv.capabilities.contains(&needed) {
         f.raise(
             &rule::CAPABILITY,
             at("capabilities"),
             format!(
-                "Number capability does not allow assignment to {target_name}: it needs {needed:?}, the number has {}",
+                "Number capability does not allow assignment to {target_name}: it needs {}, the number has {}",
+                name(&needed),
                 if inv.capabilities.is_empty() {
                     "none".to_string()
                 } else {
-                    inv.capabilities.iter().map(|c| format!("{c:?}")).collect::<Vec<_>>().join(", ")
+                    inv.capabilities.iter().map(name).collect::<Vec<_>>().join(", ")
                 }
             ),
         );
@@ -169,7 +189,10 @@ fn inventory_checks(
     }
     if let Some(loc) = &r.location_id
         && !inv.location_update_supported
-        && inv.location_id.as_deref().is_none_or(|cur| fold(cur) != fold(loc))
+        && inv
+            .location_id
+            .as_deref()
+            .is_none_or(|cur| fold(cur) != fold(loc))
     {
         f.raise(
             &rule::LOCATION_UPDATE_LOCKED,
@@ -193,7 +216,10 @@ fn inventory_checks(
 
 /// The account the request targets; a missing account or a kind that does not
 /// match `target_kind` makes the request unanswerable.
-fn target_account<'s>(s: &'s TenantSnapshot, r: &AssignNumber) -> Result<(usize, &'s Account), InputError> {
+fn target_account<'s>(
+    s: &'s TenantSnapshot,
+    r: &AssignNumber,
+) -> Result<(usize, &'s Account), InputError> {
     let Some((ai, account)) = s.account(&r.target) else {
         return Err(InputError {
             path: "request.target".into(),
@@ -211,8 +237,10 @@ fn target_account<'s>(s: &'s TenantSnapshot, r: &AssignNumber) -> Result<(usize,
         return Err(InputError {
             path: "request.target_kind".into(),
             message: format!(
-                "`{}` is a {:?} at tenant.accounts[{ai}], but target_kind is {:?}; make them agree",
-                r.target, account.kind, r.target_kind
+                "`{}` is a {} at tenant.accounts[{ai}], but target_kind is {}; make them agree",
+                r.target,
+                name(&account.kind),
+                name(&r.target_kind)
             ),
         });
     }
@@ -229,7 +257,11 @@ fn account_checks(
     country: Option<&str>,
 ) {
     let at = |field: &str| format!("tenant.accounts[{ai}].{field}");
-    if let Some(line) = account.on_prem_line_uri.as_deref().filter(|l| !l.trim().is_empty()) {
+    if let Some(line) = account
+        .on_prem_line_uri
+        .as_deref()
+        .filter(|l| !l.trim().is_empty())
+    {
         f.raise(
             &rule::ONPREM_NUMBER,
             at("on_prem_line_uri"),
@@ -238,7 +270,10 @@ fn account_checks(
             ),
         );
     }
-    let usage = account.usage_location.as_deref().map(|u| u.trim().to_ascii_uppercase());
+    let usage = account
+        .usage_location
+        .as_deref()
+        .map(|u| u.trim().to_ascii_uppercase());
     match account.kind {
         AccountKind::ResourceAccount => {
             if !licences::has_resource_account(&account.licenses) {
@@ -271,8 +306,10 @@ fn account_checks(
                 );
             }
             let category = r.assignment_category;
-            if matches!(category, None | Some(AssignmentCategory::Primary | AssignmentCategory::Private))
-                && let Some(cc) = country
+            if matches!(
+                category,
+                None | Some(AssignmentCategory::Primary | AssignmentCategory::Private)
+            ) && let Some(cc) = country
                 && usage.as_deref().is_none_or(|u| !same_country(u, cc))
             {
                 f.raise(
@@ -284,7 +321,9 @@ fn account_checks(
                     ),
                 );
             }
-            if category == Some(AssignmentCategory::Alternate) && r.number_type != NumberType::CallingPlan {
+            if category == Some(AssignmentCategory::Alternate)
+                && r.number_type != NumberType::CallingPlan
+            {
                 f.raise(
                     &rule::ALT_CP_ONLY,
                     "request.assignment_category",
@@ -294,7 +333,10 @@ fn account_checks(
                     ),
                 );
             }
-            if matches!(r.number_type, NumberType::OperatorConnect | NumberType::CallingPlan) {
+            if matches!(
+                r.number_type,
+                NumberType::OperatorConnect | NumberType::CallingPlan
+            ) {
                 dr_policy_leak(s, f, account, ai, r.number_type);
             }
         }
@@ -303,10 +345,19 @@ fn account_checks(
 
 /// Licence and mode checks for a user about to use `number_type`:
 /// `ELIG-LIC-PHONE`, `ELIG-LIC-CALLINGPLAN`, `ELIG-TEAMSONLY`.
-pub(super) fn user_licence_checks(f: &mut Findings, number_type: NumberType, account: &Account, ai: usize) {
+pub(super) fn user_licence_checks(
+    f: &mut Findings,
+    number_type: NumberType,
+    account: &Account,
+    ai: usize,
+) {
     let at = |field: &str| format!("tenant.accounts[{ai}].{field}");
     if !licences::has_teams_phone(&account.licenses) {
-        f.raise(&rule::LIC_PHONE, at("licenses"), "User must have a Teams Phone license");
+        f.raise(
+            &rule::LIC_PHONE,
+            at("licenses"),
+            "User must have a Teams Phone license",
+        );
     }
     if number_type == NumberType::CallingPlan && !licences::has_calling_plan(&account.licenses) {
         f.raise(
@@ -318,21 +369,35 @@ pub(super) fn user_licence_checks(f: &mut Findings, number_type: NumberType, acc
             ),
         );
     }
-    if matches!(number_type, NumberType::OperatorConnect | NumberType::DirectRouting)
-        && account.teams_mode != TeamsMode::TeamsOnly
+    if matches!(
+        number_type,
+        NumberType::OperatorConnect | NumberType::DirectRouting
+    ) && account.teams_mode != TeamsMode::TeamsOnly
     {
         f.raise(
             &rule::TEAMSONLY,
             at("teams_mode"),
-            format!("User must be in TeamsOnly mode (it is {:?})", account.teams_mode),
+            format!(
+                "User must be in TeamsOnly mode (it is {})",
+                name(&account.teams_mode)
+            ),
         );
     }
 }
 
 /// `ELIG-DR-POLICY-LEAK`: does the user's effective voice routing policy (its own,
 /// or the Global one) reach a Direct Routing route?
-pub(super) fn dr_policy_leak(s: &TenantSnapshot, f: &mut Findings, account: &Account, ai: usize, number_type: NumberType) {
-    let name = account.online_voice_routing_policy.as_deref().unwrap_or("Global");
+pub(super) fn dr_policy_leak(
+    s: &TenantSnapshot,
+    f: &mut Findings,
+    account: &Account,
+    ai: usize,
+    number_type: NumberType,
+) {
+    let name = account
+        .online_voice_routing_policy
+        .as_deref()
+        .unwrap_or("Global");
     let Some(policy) = s.policy(name) else { return };
     let mut reached = Vec::new();
     for usage in &policy.online_pstn_usages {

@@ -3,6 +3,7 @@
 use super::{inventory, operator_checks, same_country, shaped, type_name};
 use crate::Findings;
 use crate::catalogue as rule;
+use crate::json::name;
 use crate::phone::{self, Plan};
 use crate::snapshot::{TenantSnapshot, fold};
 use crate::timestamp;
@@ -23,8 +24,14 @@ pub(super) fn remove_operator(s: &TenantSnapshot, r: &RemoveOperator, f: &mut Fi
     let mut held = Vec::new();
     let mut first = None;
     for (i, n) in s.tenant().numbers.iter().enumerate() {
-        let ours = n.operator_id.as_deref().is_some_and(|o| fold(o) == fold(&r.operator_id));
-        let in_scope = r.country.as_deref().is_none_or(|c| same_country(c, &n.iso_country_code));
+        let ours = n
+            .operator_id
+            .as_deref()
+            .is_some_and(|o| fold(o) == fold(&r.operator_id));
+        let in_scope = r
+            .country
+            .as_deref()
+            .is_none_or(|c| same_country(c, &n.iso_country_code));
         if ours && in_scope && n.assignment_status != AssignmentStatus::Unassigned {
             first.get_or_insert(i);
             held.push(n.telephone_number.as_str());
@@ -32,7 +39,11 @@ pub(super) fn remove_operator(s: &TenantSnapshot, r: &RemoveOperator, f: &mut Fi
     }
     if let Some(i) = first {
         let scope = match &r.country {
-            Some(c) => format!("operator {} in {}", r.operator_id, c.trim().to_ascii_uppercase()),
+            Some(c) => format!(
+                "operator {} in {}",
+                r.operator_id,
+                c.trim().to_ascii_uppercase()
+            ),
             None => format!("operator {}", r.operator_id),
         };
         f.raise(
@@ -59,7 +70,11 @@ fn operator_checks_for_removal<'s>(
         f.raise(
             &rule::OPERATOR_NOT_ADDED,
             "request.operator_id",
-            format!("operator `{}` has not been added to tenant `{}`", r.operator_id, s.tenant().tenant_id),
+            format!(
+                "operator `{}` has not been added to tenant `{}`",
+                r.operator_id,
+                s.tenant().tenant_id
+            ),
         );
         return None;
     };
@@ -69,7 +84,11 @@ fn operator_checks_for_removal<'s>(
         f.raise(
             &rule::OPERATOR_COUNTRY,
             path,
-            format!("Country {} not enabled for operator {}, so it cannot be removed", cc.trim().to_ascii_uppercase(), op.operator_id),
+            format!(
+                "Country {} not enabled for operator {}, so it cannot be removed",
+                cc.trim().to_ascii_uppercase(),
+                op.operator_id
+            ),
         );
     }
     Some(op)
@@ -77,16 +96,23 @@ fn operator_checks_for_removal<'s>(
 
 /// Releasing a number ([OCCONF]).
 pub(super) fn release(s: &TenantSnapshot, r: &ReleaseNumber, f: &mut Findings) {
-    let Some(n) = shaped(f, &r.telephone_number, "request.telephone_number") else { return };
-    let Some((i, inv)) = inventory(s, f, &n, "request.telephone_number") else { return };
+    let Some(n) = shaped(f, &r.telephone_number, "request.telephone_number") else {
+        return;
+    };
+    let Some((i, inv)) = inventory(s, f, &n, "request.telephone_number") else {
+        return;
+    };
     if inv.assignment_status != AssignmentStatus::Unassigned {
         f.raise(
             &rule::RELEASE_ASSIGNED,
             format!("tenant.numbers[{i}].assignment_status"),
             format!(
-                "Unassign number before release: `{n}` is {:?}{}",
-                inv.assignment_status,
-                inv.assigned_target.as_deref().map(|t| format!(" to {t}")).unwrap_or_default()
+                "Unassign number before release: `{n}` is {}{}",
+                name(&inv.assignment_status),
+                inv.assigned_target
+                    .as_deref()
+                    .map(|t| format!(" to {t}"))
+                    .unwrap_or_default()
             ),
         );
     }
@@ -94,7 +120,9 @@ pub(super) fn release(s: &TenantSnapshot, r: &ReleaseNumber, f: &mut Findings) {
 
 /// Moving a Direct Routing number to Operator Connect ([OCCONF]).
 pub(super) fn migrate(s: &TenantSnapshot, r: &MigrateToOperatorConnect, f: &mut Findings) {
-    let Some(n) = shaped(f, &r.telephone_number, "request.telephone_number") else { return };
+    let Some(n) = shaped(f, &r.telephone_number, "request.telephone_number") else {
+        return;
+    };
     let key = n.key();
     let mut country = None;
     if let Some((i, inv)) = s.number(&key) {
@@ -113,15 +141,22 @@ pub(super) fn migrate(s: &TenantSnapshot, r: &MigrateToOperatorConnect, f: &mut 
                 &rule::DR_MIGRATION,
                 format!("tenant.numbers[{i}].assignment_status"),
                 format!(
-                    "Remove DR assignment/on-prem LineURI before OC migration: `{n}` is still {:?}{}",
-                    inv.assignment_status,
-                    inv.assigned_target.as_deref().map(|t| format!(" to {t}")).unwrap_or_default()
+                    "Remove DR assignment/on-prem LineURI before OC migration: `{n}` is still {}{}",
+                    name(&inv.assignment_status),
+                    inv.assigned_target
+                        .as_deref()
+                        .map(|t| format!(" to {t}"))
+                        .unwrap_or_default()
                 ),
             );
         }
     }
     for (ai, a) in s.tenant().accounts.iter().enumerate() {
-        if a.on_prem_line_uri.as_deref().and_then(phone::key_of).is_some_and(|k| k == key) {
+        if a.on_prem_line_uri
+            .as_deref()
+            .and_then(phone::key_of)
+            .is_some_and(|k| k == key)
+        {
             f.raise(
                 &rule::DR_MIGRATION,
                 format!("tenant.accounts[{ai}].on_prem_line_uri"),
@@ -147,7 +182,11 @@ pub(super) fn migrate(s: &TenantSnapshot, r: &MigrateToOperatorConnect, f: &mut 
 }
 
 /// Blocking a number from assignment ([BLOCK], [REMPNA]).
-pub(super) fn block(s: &TenantSnapshot, r: &SetAssignmentBlock, f: &mut Findings) -> Result<(), InputError> {
+pub(super) fn block(
+    s: &TenantSnapshot,
+    r: &SetAssignmentBlock,
+    f: &mut Findings,
+) -> Result<(), InputError> {
     if r.blocked_forever && r.blocked_days.is_some() {
         f.raise(
             &rule::BLOCK_PARAMS,
@@ -170,8 +209,12 @@ pub(super) fn block(s: &TenantSnapshot, r: &SetAssignmentBlock, f: &mut Findings
             format!("Invalid assignment block: AssignmentBlockedDays must be 1 to 365, not {days}"),
         );
     }
-    let Some(n) = shaped(f, &r.telephone_number, "request.telephone_number") else { return Ok(()) };
-    let Some((i, inv)) = inventory(s, f, &n, "request.telephone_number") else { return Ok(()) };
+    let Some(n) = shaped(f, &r.telephone_number, "request.telephone_number") else {
+        return Ok(());
+    };
+    let Some((i, inv)) = inventory(s, f, &n, "request.telephone_number") else {
+        return Ok(());
+    };
     let existing = match &inv.block {
         AssignmentBlock::NotBlocked => None,
         AssignmentBlock::BlockedForever => Some("forever".to_string()),
@@ -195,16 +238,29 @@ pub(super) fn block(s: &TenantSnapshot, r: &SetAssignmentBlock, f: &mut Findings
 }
 
 /// Changing or clearing a number's emergency location ([SETPNA], [GETPNA]).
-pub(super) fn update_location(s: &TenantSnapshot, r: &UpdateNumberLocation, f: &mut Findings) -> Result<(), InputError> {
-    let Some(n) = shaped(f, &r.telephone_number, "request.telephone_number") else { return Ok(()) };
-    let Some((i, inv)) = inventory(s, f, &n, "request.telephone_number") else { return Ok(()) };
-    let target = r.location_id.as_deref().filter(|l| !l.trim().eq_ignore_ascii_case("null"));
+pub(super) fn update_location(
+    s: &TenantSnapshot,
+    r: &UpdateNumberLocation,
+    f: &mut Findings,
+) -> Result<(), InputError> {
+    let Some(n) = shaped(f, &r.telephone_number, "request.telephone_number") else {
+        return Ok(());
+    };
+    let Some((i, inv)) = inventory(s, f, &n, "request.telephone_number") else {
+        return Ok(());
+    };
+    let target = r
+        .location_id
+        .as_deref()
+        .filter(|l| !l.trim().eq_ignore_ascii_case("null"));
     if let Some(l) = target
         && s.find_location(l).is_none()
     {
         return Err(InputError {
             path: "request.location_id".into(),
-            message: format!("no location `{l}` in tenant.locations; create it first or fix the id"),
+            message: format!(
+                "no location `{l}` in tenant.locations; create it first or fix the id"
+            ),
         });
     }
     let unchanged = match (target, inv.location_id.as_deref()) {

@@ -17,13 +17,14 @@ mod programme;
 mod review;
 mod upload;
 
+use crate::Findings;
 use crate::catalogue as rule;
 use crate::phone::{self, Shaped};
 use crate::snapshot::TenantSnapshot;
 use crate::types::{
-    Decision, EligibilityCheck, EligibilityRequest, InputError, NumberType, OperatorStatus, PhoneNumber, TenantOperator,
+    Decision, EligibilityCheck, EligibilityRequest, InputError, NumberType, OperatorStatus,
+    PhoneNumber, TenantOperator,
 };
-use crate::Findings;
 
 pub use programme::check_operator_programme;
 
@@ -44,7 +45,9 @@ impl TenantSnapshot {
             EligibilityRequest::ReleaseNumber(r) => lifecycle::release(self, r, &mut f),
             EligibilityRequest::MigrateToOperatorConnect(r) => lifecycle::migrate(self, r, &mut f),
             EligibilityRequest::SetAssignmentBlock(r) => lifecycle::block(self, r, &mut f)?,
-            EligibilityRequest::UpdateNumberLocation(r) => lifecycle::update_location(self, r, &mut f)?,
+            EligibilityRequest::UpdateNumberLocation(r) => {
+                lifecycle::update_location(self, r, &mut f)?
+            }
             EligibilityRequest::WriteCivicAddress(r) => review::write_address(r, &mut f),
             EligibilityRequest::ReviewAccount(r) => review::account(self, r, &mut f)?,
         }
@@ -157,10 +160,22 @@ fn consent_checks(f: &mut Findings, op: &TenantOperator, oi: usize) {
     let mut missing = Vec::new();
     let mut first_path = None;
     for (absent, field, path) in [
-        (blank(&op.contact.full_name), "contact full name", "contact.full_name"),
+        (
+            blank(&op.contact.full_name),
+            "contact full name",
+            "contact.full_name",
+        ),
         (blank(&op.contact.email), "contact email", "contact.email"),
-        (blank(&op.contact.company_size), "company size", "contact.company_size"),
-        (!op.data_transfer_notice_accepted, "data transfer notice acceptance", "data_transfer_notice_accepted"),
+        (
+            blank(&op.contact.company_size),
+            "company size",
+            "contact.company_size",
+        ),
+        (
+            !op.data_transfer_notice_accepted,
+            "data transfer notice acceptance",
+            "data_transfer_notice_accepted",
+        ),
     ] {
         if absent {
             missing.push(field);

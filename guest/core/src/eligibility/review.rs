@@ -23,11 +23,18 @@ pub(super) fn write_address(r: &WriteCivicAddress, f: &mut Findings) {
 /// An account's set-up as it stands: licences and mode for its intended
 /// connectivity, EnterpriseVoiceEnabled, an OC user without an OC number, and the
 /// Direct Routing policy leak.
-pub(super) fn account(s: &TenantSnapshot, r: &ReviewAccount, f: &mut Findings) -> Result<(), InputError> {
+pub(super) fn account(
+    s: &TenantSnapshot,
+    r: &ReviewAccount,
+    f: &mut Findings,
+) -> Result<(), InputError> {
     let Some((ai, account)) = s.account(&r.identity) else {
         return Err(InputError {
             path: "request.identity".into(),
-            message: format!("no account `{}` in tenant.accounts; add it there or fix the identity", r.identity),
+            message: format!(
+                "no account `{}` in tenant.accounts; add it there or fix the identity",
+                r.identity
+            ),
         });
     };
     let numbers: Vec<_> = s.numbers_of(&account.identity).collect();
@@ -47,7 +54,9 @@ pub(super) fn account(s: &TenantSnapshot, r: &ReviewAccount, f: &mut Findings) -
             );
         }
         let has = |t: NumberType| numbers.iter().any(|(_, n)| n.number_type == t);
-        if r.intended_number_type == Some(NumberType::OperatorConnect) && !has(NumberType::OperatorConnect) {
+        if r.intended_number_type == Some(NumberType::OperatorConnect)
+            && !has(NumberType::OperatorConnect)
+        {
             f.raise(
                 &rule::OC_NO_NUMBER,
                 format!("tenant.accounts[{ai}]"),

@@ -22,7 +22,10 @@ pub(super) fn check(s: &TenantSnapshot, r: &UploadNumbers, f: &mut Findings) {
         let at = |field: &str| format!("request.numbers[{i}].{field}");
         let raw = u.telephone_number.trim();
         let digits = raw.strip_prefix('+').unwrap_or(raw);
-        if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) || raw.len() > MAX_UPLOAD_LEN {
+        if digits.is_empty()
+            || !digits.bytes().all(|b| b.is_ascii_digit())
+            || raw.len() > MAX_UPLOAD_LEN
+        {
             f.raise(
                 &rule::OPERATOR_UPLOAD_FORMAT,
                 at("telephone_number"),
@@ -40,7 +43,13 @@ pub(super) fn check(s: &TenantSnapshot, r: &UploadNumbers, f: &mut Findings) {
         // The numbering plan answers "has it a country code?" and gives the country
         // when the operator did not state one.
         let country = match (phone::plan(digits), &u.iso_country_code) {
-            (Plan::Invalid { country_code_ok: false, reason }, _) => {
+            (
+                Plan::Invalid {
+                    country_code_ok: false,
+                    reason,
+                },
+                _,
+            ) => {
                 f.raise(
                     &rule::OPERATOR_UPLOAD_FORMAT,
                     at("telephone_number"),
@@ -48,7 +57,12 @@ pub(super) fn check(s: &TenantSnapshot, r: &UploadNumbers, f: &mut Findings) {
                 );
                 continue;
             }
-            (Plan::Valid { toll_free: true, .. }, None) if digits.starts_with('1') => {
+            (
+                Plan::Valid {
+                    toll_free: true, ..
+                },
+                None,
+            ) if digits.starts_with('1') => {
                 f.raise(
                     &rule::OPERATOR_UPLOAD_FORMAT,
                     at("iso_country_code"),
@@ -68,12 +82,18 @@ pub(super) fn check(s: &TenantSnapshot, r: &UploadNumbers, f: &mut Findings) {
             }
         };
         if let (Some(op), Some(cc)) = (op, &country)
-            && !op.enabled_countries.iter().any(|c| c.trim().eq_ignore_ascii_case(cc))
+            && !op
+                .enabled_countries
+                .iter()
+                .any(|c| c.trim().eq_ignore_ascii_case(cc))
         {
             f.raise(
                 &rule::OPERATOR_COUNTRY,
                 at("telephone_number"),
-                format!("Country {cc} not enabled for operator {} (number `{raw}`)", op.operator_id),
+                format!(
+                    "Country {cc} not enabled for operator {} (number `{raw}`)",
+                    op.operator_id
+                ),
             );
         }
         if u.usage == NumberUsage::CallingUserAssignment && !u.location_update_supported {
@@ -95,7 +115,9 @@ pub(super) fn check(s: &TenantSnapshot, r: &UploadNumbers, f: &mut Findings) {
                 f.raise(
                     &rule::OC_NO_ADDRESS_IN_COUNTRY,
                     at("telephone_number"),
-                    format!("No emergency address exists in {cc}; operator cannot attach a location"),
+                    format!(
+                        "No emergency address exists in {cc}; operator cannot attach a location"
+                    ),
                 );
             }
         }

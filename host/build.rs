@@ -1,0 +1,125 @@
+//! Builds the rules guest for `wasm32-unknown-unknown`, turns it into a
+//! component with `wit-component`, and exposes it as `RULES_COMPONENT`, the
+//! way wasmtime's own `test-programs/artifacts` crate does. The guest gets its
+//! own target directory (`target/guest`) so the nested cargo never waits on the
+//! outer one's lock.
+
+use std::env;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+const TARGET: &str = "wasm32-unknown-unknown";
+
+fn main() {
+    if let Err(e) = run() {
+        // A build script's way to fail: print the reason, exit non-zero.
+        eprintln!("\nerror: {e}\n");
+        std::process::exit(1);
+    }
+}
+
+fn run() -> Result<(), String> {
+    let manifest = PathBuf::from(env::var("CARGO_MANIFEST_DIR").map_err(|e| e.to_string())?);
+    let root = manifest
+        .parent()
+        .ok_or("host/ has no parent")?
+        .to_path_buf();
+    let out = PathBuf::from(env::var("OUT_DIR").map_err(|e| e.to_string())?);
+
+    for p in [
+        "wit",
+        "guest/core/src",
+        "guest/core/Cargo.toml",
+        "guest/component/src",
+        "guest/component/Cargo.toml",
+        "Cargo.lock",
+    ] {
+        println!("cargo:rerun-if-changed={}", root.join(p).display());
+    }
+    println!("cargo:rerun-if-env-changed=OCPOLICY_GUEST_PROFILE");
+
+    check_target_installed()?;
+
+    // target/<profile>/build/ocpolicy-host-*/out -> target/guest
+    let target_dir = out
+        .ancestors()
+        .nth(4)
+        .map(|t| t.join("guest"))
+        .unwrap_or_else(|| out.join("guest"));
+    let profile = env::var("OCPOLICY_GUEST_PROFILE").unwrap_or_else(|_| "wasm".into());
+    let cargo = env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+
+    let mut cmd = Command::new(cargo);
+    cmd.current_dir(&root)
+        .args([
+            "rustc",
+            "--quiet",
+            "-p",
+            "ocpolicy-rules-component",
+            "--crate-type",
+            "cdylib",
+        ])
+        .args(["--target", TARGET, "--profile", &profile])
+        .arg("--target-dir")
+        .arg(&target_dir);
+    // Settings meant for the outer (native) build must not leak into the guest's.
+    for var in [
+        "CARGO_ENCODED_RUSTFLAGS",
+        "RUSTFLAGS",
+        "CARGO_TARGET_DIR",
+        "CARGO_BUILD_TARGET",
+        "RUSTC_WORKSPACE_WRAPPER",
+        "CARGO_PRIMARY_PACKAGE",
+        "CARGO_MAKEFLAGS",
+    ] {
+        cmd.env_remove(var);
+    }
+    let status = cmd
+        .status()
+        .map_err(|e| format!("could not run cargo for the guest: {e}"))?;
+    if !status.success() {
+        return Err(format!(
+            "building the rules guest failed ({status}); see the messages above"
+        ));
+    }
+
+    let module_path = target_dir
+        .join(TARGET)
+        .join(&profile)
+        .join("ocpolicy_rules_component.wasm");
+    let module = std::fs::read(&module_path)
+        .map_err(|e| format!("reading {}: {e}", module_path.display()))?;
+    let component = wit_component::ComponentEncoder::default()
+        .module(&module)
+        .and_then(|e| e.validate(true).encode())
+        .map_err(|e| format!("componentizing {}: {e:#}", module_path.display()))?;
+    let component_path = out.join("ocpolicy-rules.component.wasm");
+    std::fs::write(&component_path, &component).map_err(|e| e.to_string())?;
+
+    let generated = format!(
+        "/// The built-in rules component (`ocpolicy:rules` world `rules`), {} bytes.\n\
+         pub const RULES_COMPONENT: &[u8] = include_bytes!({:?});\n",
+        component.len(),
+        component_path.display().to_string()
+    );
+    std::fs::write(out.join("component.rs"), generated).map_err(|e| e.to_string())?;
+    Ok(())
+}
+
+/// Fail early, with the command to run, when the wasm target is missing.
+fn check_target_installed() -> Result<(), String> {
+    let rustc = env::var("RUSTC").unwrap_or_else(|_| "rustc".into());
+    let sysroot = Command::new(&rustc)
+        .args(["--print", "sysroot"])
+        .output()
+        .map_err(|e| format!("could not run {rustc}: {e}"))?;
+    let sysroot = String::from_utf8_lossy(&sysroot.stdout).trim().to_string();
+    let lib = Path::new(&sysroot).join("lib/rustlib").join(TARGET);
+    if !lib.exists() {
+        return Err(format!(
+            "the Rust target `{TARGET}` is not installed, and the rules component is built for it.\n\
+             Install it with:\n\n    rustup target add {TARGET}\n"
+        ));
+    }
+    Ok(())
+}

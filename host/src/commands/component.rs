@@ -1,0 +1,64 @@
+//! `ocpolicy component`: look inside the embedded rules component.
+
+use anyhow::{Context, Result};
+use clap::Subcommand;
+use std::path::PathBuf;
+
+use super::Outcome;
+use ocpolicy_host::{RULES_COMPONENT, Rules};
+
+/// What to show.
+#[derive(Subcommand)]
+pub enum ComponentCommand {
+    /// Print the component's WIT, decoded from its own type information.
+    Wit,
+    /// List the component's imports and exports (a policy imports nothing).
+    Interface,
+    /// Write the component's bytes to a file (for `wasm-tools`, `jco`, ...).
+    Save {
+        /// Where to write it.
+        path: PathBuf,
+    },
+}
+
+impl ComponentCommand {
+    /// Run it.
+    pub fn execute(self) -> Result<Outcome> {
+        match self {
+            ComponentCommand::Wit => {
+                let decoded = wit_component::decode(RULES_COMPONENT)
+                    .context("decoding the rules component")?;
+                let mut printer = wit_component::WitPrinter::default();
+                let root = decoded.package();
+                let nested: Vec<_> = decoded
+                    .resolve()
+                    .packages
+                    .iter()
+                    .map(|(id, _)| id)
+                    .filter(|id| *id != root)
+                    .collect();
+                printer.print(decoded.resolve(), root, &nested)?;
+                print!("{}", printer.output);
+            }
+            ComponentCommand::Interface => {
+                let rules = Rules::new()?;
+                let (imports, exports) = ocpolicy_host::component_interface(&rules);
+                println!("imports ({}):", imports.len());
+                for i in &imports {
+                    println!("  {i}");
+                }
+                println!("exports ({}):", exports.len());
+                for e in &exports {
+                    println!("  {e}");
+                }
+                println!("size: {} bytes", RULES_COMPONENT.len());
+            }
+            ComponentCommand::Save { path } => {
+                std::fs::write(&path, RULES_COMPONENT)
+                    .with_context(|| format!("writing {}", path.display()))?;
+                eprintln!("wrote {} ({} bytes)", path.display(), RULES_COMPONENT.len());
+            }
+        }
+        Ok(Outcome::Allowed)
+    }
+}

@@ -1,0 +1,30 @@
+//! One module per subcommand, each a `XxxCommand` with `execute`.
+
+pub mod check;
+pub mod component;
+pub mod demo;
+mod evaluator;
+mod render;
+pub mod rules;
+pub mod schema;
+
+use std::process::ExitCode;
+
+/// How a run ended, as an exit code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Outcome {
+    /// 0: every decision allowed (or the command had nothing to decide).
+    Allowed = 0,
+    /// 1: at least one decision denied.
+    Denied = 1,
+    /// 2: at least one input could not be read or decoded.
+    BadInput = 2,
+    /// 3: the engine failed (a trap, an I/O error writing output).
+    Internal = 3,
+}
+
+impl From<Outcome> for ExitCode {
+    fn from(o: Outcome) -> Self {
+        ExitCode::from(o as u8)
+    }
+}

@@ -1,0 +1,52 @@
+//! `ocpolicy`: Operator Connect policy decisions from the command line.
+//!
+//! Exit codes: 0 allowed, 1 denied, 2 bad input, 3 internal error.
+
+mod commands;
+
+use clap::{Parser, Subcommand};
+use std::process::ExitCode;
+
+/// Operator Connect policy decisions: eligibility of number assignments,
+/// uploads, releases, migrations and operator removal, with the rule code,
+/// field, source and fix for every violation.
+#[derive(Parser)]
+#[command(name = "ocpolicy", version, about, long_about = None, propagate_version = true)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Decide a request: prints the decision; exit 0 allowed, 1 denied, 2 bad input.
+    #[command(subcommand)]
+    Check(commands::check::CheckCommand),
+    /// Print the JSON Schema of a request or decision document.
+    Schema(commands::schema::SchemaCommand),
+    /// List every rule: code, severity, evidence status, source and fix.
+    Rules(commands::rules::RulesCommand),
+    /// Inspect the embedded rules component: its WIT, its imports, its bytes.
+    #[command(subcommand)]
+    Component(commands::component::ComponentCommand),
+    /// Run the bundled example requests and show their decisions.
+    Demo(commands::demo::DemoCommand),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Check(c) => c.execute(),
+        Command::Schema(c) => c.execute(),
+        Command::Rules(c) => c.execute(),
+        Command::Component(c) => c.execute(),
+        Command::Demo(c) => c.execute(),
+    };
+    match result {
+        Ok(code) => code.into(),
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            commands::Outcome::Internal.into()
+        }
+    }
+}

@@ -1,0 +1,189 @@
+//! The conformance corpus, against the native core and the component.
+
+use std::collections::BTreeSet;
+use std::path::PathBuf;
+
+use ocpolicy_host::types as wt;
+use ocpolicy_rules::{catalogue, json, types as core};
+use serde::Deserialize;
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Case {
+    name: String,
+    source: String,
+    #[allow(dead_code)]
+    description: String,
+    kind: String,
+    input: serde_json::Value,
+    expect: Expect,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Expect {
+    allowed: bool,
+    codes: BTreeSet<String>,
+}
+
+fn load(folder: &str) -> Vec<(PathBuf, Case)> {
+    let dir = crate::root().join("tests/corpus").join(folder);
+    let mut out = Vec::new();
+    let entries = std::fs::read_dir(&dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display()));
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if path.extension().is_some_and(|x| x == "json") {
+            let text = std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+            let case: Case =
+                serde_json::from_slice(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+            out.push((path, case));
+        }
+    }
+    out.sort_by(|a, b| a.0.cmp(&b.0));
+    assert!(!out.is_empty(), "no cases in {}", dir.display());
+    out
+}
+
+/// Run one case through both engines; return the native decision as JSON or a
+/// description of what went wrong.
+fn run(case: &Case, instance: &mut ocpolicy_host::RulesInstance) -> Result<core::Decision, String> {
+    let bytes = serde_json::to_vec(&case.input).map_err(|e| e.to_string())?;
+    let (native, component) = match case.kind.as_str() {
+        "eligibility" => {
+            let n = json::from_slice::<core::EligibilityCheck>(&bytes)
+                .map_err(|e| format!("native decode: {e}"))?;
+            let c = json::from_slice::<wt::EligibilityCheck>(&bytes)
+                .map_err(|e| format!("component decode: {e}"))?;
+            let native = ocpolicy_rules::eligibility::evaluate(n)
+                .map_err(|e| format!("native input error at {}: {}", e.path, e.message))?;
+            let component = instance
+                .evaluate(&c)
+                .map_err(|e| format!("component trapped: {e:#}"))?
+                .map_err(|e| format!("component input error at {}: {}", e.path, e.message))?;
+            (
+                native,
+                serde_json::to_value(&component).map_err(|e| e.to_string())?,
+            )
+        }
+        "operator-programme" => {
+            let n = json::from_slice::<core::OperatorProgramme>(&bytes)
+                .map_err(|e| format!("native decode: {e}"))?;
+            let c = json::from_slice::<wt::OperatorProgramme>(&bytes)
+                .map_err(|e| format!("component decode: {e}"))?;
+            let native = ocpolicy_rules::eligibility::check_operator_programme(&n);
+            let component = instance
+                .check_operator_programme(&c)
+                .map_err(|e| format!("component trapped: {e:#}"))?;
+            (
+                native,
+                serde_json::to_value(&component).map_err(|e| e.to_string())?,
+            )
+        }
+        other => return Err(format!("unknown kind `{other}`")),
+    };
+    let native_json = serde_json::to_value(&native).map_err(|e| e.to_string())?;
+    if native_json != component {
+        return Err(format!(
+            "native and component disagree:\n  native:    {native_json}\n  component: {component}"
+        ));
+    }
+    Ok(native)
+}
+
+fn check_folder(folder: &str) {
+    let mut instance = match crate::rules().instance() {
+        Ok(i) => i,
+        Err(e) => panic!("{e:#}"),
+    };
+    let mut failures = Vec::new();
+    let cases = load(folder);
+    for (path, case) in &cases {
+        match run(case, &mut instance) {
+            Ok(d) => {
+                let got: BTreeSet<String> = d.violations.iter().map(|v| v.code.clone()).collect();
+                if got != case.expect.codes || d.allowed != case.expect.allowed {
+                    failures.push(format!(
+                        "{} ({}): expected allowed={} {:?}, got allowed={} {:?}\n    {}",
+                        case.name,
+                        case.source,
+                        case.expect.allowed,
+                        case.expect.codes,
+                        d.allowed,
+                        got,
+                        d.violations
+                            .iter()
+                            .map(|v| format!("{}: {}", v.code, v.message))
+                            .collect::<Vec<_>>()
+                            .join("\n    ")
+                    ));
+                }
+                for v in &d.violations {
+                    if catalogue::find(&v.code).is_none()
+                        || v.path.is_empty()
+                        || v.message.is_empty()
+                        || v.remediation.is_empty()
+                    {
+                        failures.push(format!(
+                            "{}: violation {} lacks a catalogue entry, path, message or fix",
+                            case.name, v.code
+                        ));
+                    }
+                }
+            }
+            Err(e) => failures.push(format!("{} ({}): {e}", case.name, path.display())),
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} of {} cases failed:\n{}",
+        failures.len(),
+        cases.len(),
+        failures.join("\n")
+    );
+}
+
+#[test]
+fn eligibility_corpus_native_and_component_agree_with_the_reference() {
+    check_folder("eligibility");
+}
+
+#[test]
+fn operator_programme_corpus_native_and_component_agree_with_the_reference() {
+    check_folder("operator-programme");
+}
+
+#[test]
+fn worked_examples_e0_to_e11_are_all_in_the_corpus() {
+    let sources: BTreeSet<String> = load("eligibility")
+        .into_iter()
+        .map(|(_, c)| c.source)
+        .collect();
+    for i in 0..=11 {
+        assert!(
+            sources.contains(&format!("E{i}")),
+            "worked example E{i} has no case"
+        );
+    }
+}
+
+#[test]
+fn every_rule_code_has_a_triggering_case_and_a_near_miss() {
+    let mut all = load("eligibility");
+    all.extend(load("operator-programme"));
+    let mut missing = Vec::new();
+    for rule in catalogue::ALL {
+        let triggers = all.iter().any(|(_, c)| c.expect.codes.contains(rule.code));
+        let near_miss = all.iter().any(|(_, c)| {
+            !c.expect.codes.contains(rule.code)
+                && (c.source == rule.code
+                    || (rule.code.starts_with("OPR-") && c.kind == "operator-programme"))
+        });
+        if !triggers {
+            missing.push(format!("{}: no case triggers it", rule.code));
+        }
+        if !near_miss {
+            missing.push(format!("{}: no near-miss case", rule.code));
+        }
+    }
+    assert!(missing.is_empty(), "{}", missing.join("\n"));
+}

@@ -1,0 +1,30 @@
+//! The host's integration tests, one binary:
+//!
+//! - `conformance`: the corpus in `tests/corpus/` through the native core and
+//!   the component; both must match the expected decision and each other.
+//! - `differential`: random well-formed requests (proptest); native and
+//!   component decisions must be identical.
+//! - `component`: the built component's shape (its WIT package, no imports).
+//! - `cli`: the `ocpolicy` binary's output, exit codes and bad-input handling.
+
+mod cli;
+mod component;
+mod conformance;
+mod differential;
+
+use std::path::PathBuf;
+use std::sync::OnceLock;
+
+/// The rules component, compiled once for the whole test binary.
+pub fn rules() -> &'static ocpolicy_host::Rules {
+    static RULES: OnceLock<ocpolicy_host::Rules> = OnceLock::new();
+    RULES.get_or_init(|| match ocpolicy_host::Rules::new() {
+        Ok(r) => r,
+        Err(e) => panic!("compiling the rules component: {e:#}"),
+    })
+}
+
+/// The repository root.
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..")
+}
