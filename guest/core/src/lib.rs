@@ -28,6 +28,9 @@
 //! assert_eq!(decision.violations[0].code, "ELIG-NUM-FORMAT");
 //! ```
 #![deny(missing_docs)]
+// Rules code is panic-free: no indexing that can go out of bounds (see also
+// the workspace lints against unwrap, expect and panic).
+#![deny(clippy::indexing_slicing)]
 
 mod generated {
     #![allow(missing_docs, clippy::all)]

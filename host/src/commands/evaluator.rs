@@ -56,7 +56,7 @@ pub struct Verdict {
 
 enum Inner {
     Native {
-        snapshot: Option<TenantSnapshot>,
+        snapshot: Option<Box<TenantSnapshot>>,
     },
     Component {
         instance: Box<RulesInstance>,
@@ -80,10 +80,10 @@ impl Evaluator {
         let inner = match engine {
             EngineKind::Native => {
                 let snapshot = match tenant {
-                    Some(bytes) => Some(
+                    Some(bytes) => Some(Box::new(
                         TenantSnapshot::new(json::from_slice::<core::Tenant>(bytes)?)
                             .map_err(|e| input(e.path, e.message, ""))?,
-                    ),
+                    )),
                     None => None,
                 };
                 Inner::Native { snapshot }
