@@ -82,6 +82,9 @@ pub struct EligibilityCommand {
     /// The longest batch line accepted, in bytes; longer lines are reported and skipped.
     #[arg(long, default_value_t = 1 << 20)]
     pub max_line_bytes: usize,
+    /// Worker threads for --batch, each with its own warm instance (default: one per core).
+    #[arg(long)]
+    pub threads: Option<usize>,
     #[command(flatten)]
     pub common: CommonArgs,
 }
@@ -96,13 +99,30 @@ impl EligibilityCommand {
             },
             None => None,
         };
+        if let Some(batch) = &self.batch {
+            // Check the tenant once, up front, so a bad one is bad input (exit 2).
+            let rules = match self.common.engine {
+                EngineKind::Component => Some(ocpolicy_host::Rules::new()?),
+                EngineKind::Native => None,
+            };
+            if let Err(f) = Evaluator::new(self.common.engine, rules.as_ref(), tenant.as_deref()) {
+                return Ok(report_failure(&f, self.common.json, Some("tenant")));
+            }
+            let threads = self
+                .threads
+                .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+            let spec = BatchSpec {
+                engine: self.common.engine,
+                rules,
+                tenant,
+                threads,
+            };
+            return run_batch(&spec, batch, self.max_line_bytes, self.common.json);
+        }
         let mut evaluator = match Evaluator::new(self.common.engine, None, tenant.as_deref()) {
             Ok(e) => e,
             Err(f) => return Ok(report_failure(&f, self.common.json, Some("tenant"))),
         };
-        if let Some(batch) = &self.batch {
-            return run_batch(&mut evaluator, batch, self.max_line_bytes, self.common.json);
-        }
         let Some(input) = &self.input else {
             anyhow::bail!("give an input document or --batch");
         };
@@ -251,19 +271,42 @@ fn memchr_newline(b: &[u8]) -> Option<usize> {
     b.iter().position(|&c| c == b'\n')
 }
 
-fn run_batch(evaluator: &mut Evaluator, path: &Path, cap: usize, json: bool) -> Result<Outcome> {
+/// How many lines travel together between the reader, the workers and the writer.
+const CHUNK_LINES: usize = 2048;
+
+/// One line of input, or why it is not usable.
+enum Line {
+    Doc(Vec<u8>),
+    TooLong,
+}
+
+/// A numbered chunk of lines: (line number of the first, the lines).
+type Chunk = (u64, Vec<Option<Line>>);
+
+/// What a worker made of a chunk: its output text and its counts.
+struct Done {
+    text: String,
+    denied: u64,
+    bad: u64,
+}
+
+/// Decide every line of a batch. The reader numbers lines and groups them in
+/// chunks; one worker per core (each with its own warm instance and its own
+/// copy of the tenant) decides them; the writer puts chunks back in order, so
+/// the output is line for line the input, whatever the thread count.
+fn run_batch(spec: &BatchSpec, path: &Path, cap: usize, json: bool) -> Result<Outcome> {
+    use std::collections::BTreeMap;
+    use std::sync::mpsc::{channel, sync_channel};
+    use std::sync::{Arc, Mutex};
+
     let name = path.display().to_string();
-    let (reader, total): (Box<dyn Read>, Option<u64>) = if name == "-" {
-        (Box::new(io::stdin().lock()), None)
+    let (input, total): (Box<dyn Read + Send>, Option<u64>) = if name == "-" {
+        (Box::new(io::stdin()), None)
     } else {
         let file = File::open(path).with_context(|| format!("cannot open `{name}`"))?;
         let len = file.metadata().ok().map(|m| m.len());
         (Box::new(file), len)
     };
-    let mut reader = BufReader::with_capacity(1 << 16, reader);
-    let stdout = io::stdout();
-    let mut out = BufWriter::with_capacity(1 << 16, stdout.lock());
-
     let progress = ProgressBar::with_draw_target(total, ProgressDrawTarget::stderr_with_hz(5));
     progress.set_style(
         ProgressStyle::with_template(
@@ -271,84 +314,220 @@ fn run_batch(evaluator: &mut Evaluator, path: &Path, cap: usize, json: bool) -> 
         )
         .unwrap_or_else(|_| ProgressStyle::default_bar()),
     );
+    let workers = spec.threads.max(1);
+    let (work_tx, work_rx) = sync_channel::<Chunk>(workers * 2);
+    let work_rx = Arc::new(Mutex::new(work_rx));
+    let (done_tx, done_rx) = channel::<(u64, Result<Done>)>();
 
-    let (mut lines, mut denied, mut bad) = (0u64, 0u64, 0u64);
-    let mut pending_bytes = 0u64;
-    let mut buf = Vec::with_capacity(4096);
-    while let Some((too_long, consumed)) = read_line_capped(&mut reader, &mut buf, cap)? {
-        lines += 1;
-        pending_bytes += consumed as u64;
-        let line = buf.strip_suffix(b"\r").unwrap_or(&buf);
-        if !too_long && line.iter().all(u8::is_ascii_whitespace) {
-            continue; // blank lines separate nothing and decide nothing
+    std::thread::scope(|scope| -> Result<Outcome> {
+        // Reader: number the lines, group them in chunks, hand them out.
+        let reader_progress = progress.clone();
+        let reader = scope.spawn(move || -> io::Result<u64> {
+            let mut reader = BufReader::with_capacity(1 << 16, input);
+            let mut buf = Vec::with_capacity(4096);
+            let (mut seq, mut lines) = (0u64, 0u64);
+            loop {
+                let mut chunk = Vec::with_capacity(CHUNK_LINES);
+                let mut bytes = 0u64;
+                let mut eof = false;
+                while chunk.len() < CHUNK_LINES {
+                    let Some((too_long, consumed)) = read_line_capped(&mut reader, &mut buf, cap)?
+                    else {
+                        eof = true;
+                        break;
+                    };
+                    bytes += consumed as u64;
+                    let line = buf.strip_suffix(b"\r").unwrap_or(&buf);
+                    chunk.push(if too_long {
+                        Some(Line::TooLong)
+                    } else if line.iter().all(u8::is_ascii_whitespace) {
+                        None // blank lines separate nothing and decide nothing
+                    } else {
+                        Some(Line::Doc(line.to_vec()))
+                    });
+                }
+                lines += chunk.len() as u64;
+                reader_progress.inc(bytes);
+                // A closed channel means the workers stopped on an error.
+                if !chunk.is_empty() && work_tx.send((seq, chunk)).is_err() {
+                    return Ok(lines);
+                }
+                seq += 1;
+                if eof {
+                    return Ok(lines);
+                }
+            }
+        });
+
+        // Workers: each with its own warm instance and its own tenant snapshot.
+        for _ in 0..workers {
+            let work_rx = Arc::clone(&work_rx);
+            let done_tx = done_tx.clone();
+            scope.spawn(move || {
+                let mut evaluator = match spec.evaluator() {
+                    Ok(e) => e,
+                    Err(e) => {
+                        let _ = done_tx.send((u64::MAX, Err(e)));
+                        return;
+                    }
+                };
+                loop {
+                    let next = match work_rx.lock() {
+                        Ok(rx) => rx.recv(),
+                        Err(_) => return,
+                    };
+                    let Ok((seq, lines)) = next else { return };
+                    let result = decide_chunk(
+                        &mut evaluator,
+                        seq * CHUNK_LINES as u64 + 1,
+                        lines,
+                        cap,
+                        json,
+                    );
+                    let failed = result.is_err();
+                    if done_tx.send((seq, result)).is_err() || failed {
+                        return;
+                    }
+                }
+            });
         }
-        let result = if too_long {
-            Err(Failure::Input {
+        drop(done_tx);
+        drop(work_rx);
+
+        // Writer (this thread): put chunks back in input order.
+        let stdout = io::stdout();
+        let mut out = BufWriter::with_capacity(1 << 16, stdout.lock());
+        let mut pending: BTreeMap<u64, Done> = BTreeMap::new();
+        let (mut next, mut denied, mut bad) = (0u64, 0u64, 0u64);
+        let mut failure = None;
+        for (seq, result) in done_rx.iter() {
+            match result {
+                Ok(done) => {
+                    pending.insert(seq, done);
+                }
+                Err(e) => {
+                    failure = Some(e);
+                    break;
+                }
+            }
+            while let Some(done) = pending.remove(&next) {
+                out.write_all(done.text.as_bytes())?;
+                denied += done.denied;
+                bad += done.bad;
+                next += 1;
+            }
+            progress.set_message(format!("{denied} denied, {bad} bad"));
+        }
+        // Dropping the receiver stops the workers, which stops the reader.
+        drop(done_rx);
+        out.flush()?;
+        let lines = reader
+            .join()
+            .map_err(|_| anyhow::anyhow!("the batch reader panicked"))?;
+        if let Some(e) = failure {
+            progress.abandon();
+            return Err(e.context(format!("deciding `{name}`")));
+        }
+        let lines = lines.with_context(|| format!("reading `{name}`"))?;
+        progress.finish_with_message(format!("{lines} lines, {denied} denied, {bad} bad"));
+        Ok(if bad > 0 {
+            Outcome::BadInput
+        } else if denied > 0 {
+            Outcome::Denied
+        } else {
+            Outcome::Allowed
+        })
+    })
+}
+
+/// Decide one chunk of lines, numbered from `first`.
+fn decide_chunk(
+    evaluator: &mut Evaluator,
+    first: u64,
+    lines: Vec<Option<Line>>,
+    cap: usize,
+    json: bool,
+) -> Result<Done> {
+    use std::fmt::Write as _;
+    let mut done = Done {
+        text: String::with_capacity(lines.len() * 256),
+        denied: 0,
+        bad: 0,
+    };
+    for (i, line) in lines.into_iter().enumerate() {
+        let n = first + i as u64;
+        let result = match line {
+            None => continue,
+            Some(Line::TooLong) => Err(Failure::Input {
                 path: String::new(),
                 message: format!(
                     "the line is longer than {cap} bytes (--max-line-bytes); it was skipped"
                 ),
-            })
-        } else {
-            evaluator.eligibility(line)
+            }),
+            Some(Line::Doc(doc)) => evaluator.eligibility(&doc),
         };
         match result {
             Ok(v) => {
                 if !v.allowed {
-                    denied += 1;
+                    done.denied += 1;
                 }
                 if json {
-                    writeln!(
-                        out,
-                        "{{\"line\":{lines},\"allowed\":{},\"decision\":{}}}",
+                    let _ = writeln!(
+                        done.text,
+                        "{{\"line\":{n},\"allowed\":{},\"decision\":{}}}",
                         v.allowed, v.json
-                    )?;
+                    );
                 } else {
                     let d: ocpolicy_rules::types::Decision = serde_json::from_str(&v.json)?;
                     let codes: Vec<&str> = d.violations.iter().map(|v| v.code.as_str()).collect();
-                    writeln!(
-                        out,
-                        "line {lines}: {}{}",
-                        if v.allowed { "ALLOWED" } else { "DENIED" },
+                    let verdict = if v.allowed { "ALLOWED" } else { "DENIED" };
+                    let _ = writeln!(
+                        done.text,
+                        "line {n}: {verdict}{}",
                         if codes.is_empty() {
                             String::new()
                         } else {
                             format!(" {}", codes.join(" "))
                         }
-                    )?;
+                    );
                 }
             }
             Err(Failure::Input { path, message }) => {
-                bad += 1;
+                done.bad += 1;
                 if json {
-                    let e = serde_json::json!({"line": lines, "error": {"path": path, "message": message}});
-                    writeln!(out, "{e}")?;
+                    let _ = writeln!(
+                        done.text,
+                        "{}",
+                        serde_json::json!({"line": n, "error": {"path": path, "message": message}})
+                    );
                 } else {
-                    writeln!(out, "line {lines}: {}", render::failure(&path, &message))?;
+                    let _ = writeln!(done.text, "line {n}: {}", render::failure(&path, &message));
                 }
             }
-            Err(Failure::Internal(e)) => {
-                progress.abandon();
-                out.flush()?;
-                return Err(e.context(format!("deciding line {lines} of `{name}`")));
-            }
-        }
-        if lines % 4096 == 0 {
-            progress.inc(pending_bytes);
-            pending_bytes = 0;
-            progress.set_message(format!("{lines} lines, {denied} denied, {bad} bad"));
+            Err(Failure::Internal(e)) => return Err(e.context(format!("line {n}"))),
         }
     }
-    out.flush()?;
-    progress.inc(pending_bytes);
-    progress.finish_with_message(format!("{lines} lines, {denied} denied, {bad} bad"));
-    Ok(if bad > 0 {
-        Outcome::BadInput
-    } else if denied > 0 {
-        Outcome::Denied
-    } else {
-        Outcome::Allowed
-    })
+    Ok(done)
+}
+
+/// Everything a batch worker needs to build its own evaluator.
+struct BatchSpec {
+    engine: EngineKind,
+    rules: Option<ocpolicy_host::Rules>,
+    tenant: Option<Vec<u8>>,
+    threads: usize,
+}
+
+impl BatchSpec {
+    fn evaluator(&self) -> Result<Evaluator> {
+        match Evaluator::new(self.engine, self.rules.as_ref(), self.tenant.as_deref()) {
+            Ok(e) => Ok(e),
+            Err(Failure::Input { path, message }) => {
+                Err(anyhow::anyhow!("tenant at `{path}`: {message}"))
+            }
+            Err(Failure::Internal(e)) => Err(e),
+        }
+    }
 }
 
 #[cfg(test)]

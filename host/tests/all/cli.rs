@@ -292,3 +292,55 @@ fn component_wit_shows_the_package() {
         text(&out.stdout)
     );
 }
+
+#[test]
+fn a_parallel_batch_keeps_input_order_across_chunks() {
+    let good = r#"{"AssignNumber":{"target":"alice@contoso.com","target_kind":"User","telephone_number":"+14255550101","number_type":"OperatorConnect"}}"#;
+    let denied = r#"{"AssignNumber":{"target":"chloe@contoso.com","target_kind":"User","telephone_number":"+14255550101","number_type":"OperatorConnect"}}"#;
+    let n = 5000; // more than two chunks of 2048
+    let mut input = String::new();
+    for i in 0..n {
+        input.push_str(match i % 3 {
+            0 => good,
+            1 => denied,
+            _ => "{oops",
+        });
+        input.push('\n');
+    }
+    let out = ocpolicy(
+        &[
+            "check",
+            "eligibility",
+            "--json",
+            "--threads",
+            "3",
+            "--tenant",
+            TENANT,
+            "--batch",
+            "-",
+        ],
+        Some(input.as_bytes()),
+    );
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    let lines: Vec<serde_json::Value> = stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_default())
+        .collect();
+    assert_eq!(lines.len(), n);
+    for (i, l) in lines.iter().enumerate() {
+        assert_eq!(l["line"].as_u64(), Some(i as u64 + 1));
+        match i % 3 {
+            0 => assert_eq!(l["allowed"], true, "line {}", i + 1),
+            1 => assert_eq!(l["allowed"], false, "line {}", i + 1),
+            _ => assert!(
+                l["error"]["message"]
+                    .as_str()
+                    .unwrap_or("")
+                    .contains("malformed"),
+                "line {}",
+                i + 1
+            ),
+        }
+    }
+}

@@ -6,6 +6,7 @@
 //!   component decisions must be identical.
 //! - `component`: the built component's shape (its WIT package, no imports).
 //! - `cli`: the `ocpolicy` binary's output, exit codes and bad-input handling.
+//! - `docs`: README examples decode; CI runs the README test command.
 
 // A test binary: panicking is how a test fails.
 #![allow(clippy::panic, clippy::unwrap_used, clippy::expect_used)]
@@ -14,6 +15,7 @@ mod cli;
 mod component;
 mod conformance;
 mod differential;
+mod docs;
 
 use std::path::PathBuf;
 use std::sync::OnceLock;

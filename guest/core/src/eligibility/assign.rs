@@ -112,13 +112,13 @@ fn inventory_checks(
         );
     }
     match &inv.block {
-        AssignmentBlock::NotBlocked => {}
-        AssignmentBlock::BlockedForever => f.raise(
+        None | Some(AssignmentBlock::NotBlocked) => {}
+        Some(AssignmentBlock::BlockedForever) => f.raise(
             &rule::ASSIGNMENT_BLOCKED,
             at("block"),
             "Number is blocked for assignment (forever)",
         ),
-        AssignmentBlock::BlockedUntil(until) => {
+        Some(AssignmentBlock::BlockedUntil(until)) => {
             let until_t = timestamp::parse(until, &at("block"))?;
             let Some(now) = &r.now else {
                 return Err(InputError {

@@ -216,9 +216,9 @@ pub(super) fn block(
         return Ok(());
     };
     let existing = match &inv.block {
-        AssignmentBlock::NotBlocked => None,
-        AssignmentBlock::BlockedForever => Some("forever".to_string()),
-        AssignmentBlock::BlockedUntil(until) => {
+        None | Some(AssignmentBlock::NotBlocked) => None,
+        Some(AssignmentBlock::BlockedForever) => Some("forever".to_string()),
+        Some(AssignmentBlock::BlockedUntil(until)) => {
             let until_t = timestamp::parse(until, &format!("tenant.numbers[{i}].block"))?;
             let expired = match &r.now {
                 Some(now) => timestamp::parse(now, "request.now")? >= until_t,

@@ -1,0 +1,147 @@
+//! Eligibility decisions: native against the component (warm), and a fresh
+//! instance per call against a warm one. Prints the ratios at the end.
+//!
+//!     cargo bench -p ocpolicy-benches
+//!
+//! Every pair is measured in the same run, side by side, so the ratios hold on
+//! a noisy shared machine even when the absolute numbers drift.
+
+// A benchmark binary: failing loudly on a broken set-up is the right thing.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs)]
+
+use std::hint::black_box;
+
+use criterion::{Criterion, Throughput};
+use ocpolicy_benches::{corpus, demo, root};
+use ocpolicy_host::Rules;
+use ocpolicy_rules::TenantSnapshot;
+
+fn benches(c: &mut Criterion) {
+    let rules = Rules::new().expect("compiling the rules component");
+    let cases = corpus().expect("loading the corpus");
+    let ((tenant_n, tenant_c), requests) = demo().expect("loading the demo tenant");
+
+    // 1. A warm snapshot: the tenant indexed once, the example requests decided
+    //    against it. This is the server's and the bulk CLI's hot path.
+    let mut g = c.benchmark_group("snapshot");
+    g.throughput(Throughput::Elements(requests.len() as u64));
+    let snap_n = TenantSnapshot::new(tenant_n.clone()).unwrap();
+    g.bench_function("native", |b| {
+        b.iter(|| {
+            for (n, _) in &requests {
+                black_box(snap_n.check(black_box(n)).unwrap());
+            }
+        })
+    });
+    let mut inst = rules.instance().unwrap();
+    let snap_c = inst.snapshot(&tenant_c).unwrap().unwrap();
+    // Warm the numbering plan once, as a long-lived worker would have.
+    for (_, c) in &requests {
+        inst.check(&snap_c, c).unwrap().unwrap();
+    }
+    g.bench_function("component", |b| {
+        b.iter(|| {
+            for (_, c) in &requests {
+                black_box(inst.check(&snap_c, black_box(c)).unwrap().unwrap());
+            }
+        })
+    });
+    g.finish();
+
+    // 2. The whole corpus as self-contained checks: each call carries (and, in
+    //    the component, copies across the boundary) its tenant.
+    let mut g = c.benchmark_group("corpus");
+    g.throughput(Throughput::Elements(cases.len() as u64));
+    g.bench_function("native", |b| {
+        b.iter(|| {
+            for (n, _) in &cases {
+                black_box(ocpolicy_rules::eligibility::evaluate(black_box(n.clone())).unwrap());
+            }
+        })
+    });
+    for (_, c) in &cases {
+        inst.evaluate(c).unwrap().unwrap();
+    }
+    g.bench_function("component", |b| {
+        b.iter(|| {
+            for (_, c) in &cases {
+                black_box(inst.evaluate(black_box(c)).unwrap().unwrap());
+            }
+        })
+    });
+    g.finish();
+
+    // 3. A fresh store and instance per call against a warm, reused instance,
+    //    on the baseline E0 (no numbering-plan lookup, which would add ~200 ms
+    //    to every fresh instance).
+    let e0 = &cases
+        .iter()
+        .find(|(n, _)| {
+            n.tenant.numbers.len() == 1
+                && matches!(
+                    n.request,
+                    ocpolicy_rules::types::EligibilityRequest::AssignNumber(_)
+                )
+        })
+        .unwrap()
+        .1;
+    let mut g = c.benchmark_group("instance");
+    g.bench_function("warm", |b| {
+        b.iter(|| black_box(inst.evaluate(black_box(e0)).unwrap().unwrap()))
+    });
+    g.bench_function("fresh", |b| {
+        b.iter(|| {
+            let mut fresh = rules.instance().unwrap();
+            black_box(fresh.evaluate(black_box(e0)).unwrap().unwrap())
+        })
+    });
+    g.finish();
+}
+
+/// Read criterion's mean estimate (ns) for a benchmark id.
+fn mean_ns(group: &str, id: &str) -> Option<f64> {
+    let path = root()
+        .join("target/criterion")
+        .join(group)
+        .join(id)
+        .join("new/estimates.json");
+    let v: serde_json::Value = serde_json::from_slice(&std::fs::read(path).ok()?).ok()?;
+    v["mean"]["point_estimate"].as_f64()
+}
+
+fn main() {
+    let mut c = Criterion::default().configure_from_args();
+    benches(&mut c);
+    c.final_summary();
+
+    let requests = demo().map(|(_, r)| r.len()).unwrap_or(1) as f64;
+    let cases = corpus().map(|c| c.len()).unwrap_or(1) as f64;
+    println!("\nsummary (means of this run):");
+    if let (Some(n), Some(c)) = (
+        mean_ns("snapshot", "native"),
+        mean_ns("snapshot", "component"),
+    ) {
+        println!(
+            "  snapshot: native {:.2} µs/decision, component {:.2} µs/decision, component/native = {:.2}x",
+            n / requests / 1000.0,
+            c / requests / 1000.0,
+            c / n
+        );
+    }
+    if let (Some(n), Some(c)) = (mean_ns("corpus", "native"), mean_ns("corpus", "component")) {
+        println!(
+            "  corpus:   native {:.2} µs/decision, component {:.2} µs/decision, component/native = {:.2}x",
+            n / cases / 1000.0,
+            c / cases / 1000.0,
+            c / n
+        );
+    }
+    if let (Some(w), Some(f)) = (mean_ns("instance", "warm"), mean_ns("instance", "fresh")) {
+        println!(
+            "  instance: warm {:.2} µs/call, fresh {:.2} µs/call, fresh/warm = {:.1}x",
+            w / 1000.0,
+            f / 1000.0,
+            f / w
+        );
+    }
+}
