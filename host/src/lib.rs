@@ -177,6 +177,21 @@ impl RulesInstance {
         )
     }
 
+    /// Answer many requests against a snapshot in one call across the
+    /// boundary, in order. Prefer this for bulk work: the per-call cost is paid
+    /// once per group, not once per request.
+    pub fn check_all(
+        &mut self,
+        snapshot: &Snapshot,
+        requests: &[EligibilityRequest],
+    ) -> Result<Vec<Result<Decision, InputError>>> {
+        let g = self.bindings.ocpolicy_rules_eligibility().tenant_snapshot();
+        wt(
+            g.call_check_all(&mut self.store, snapshot.handle, requests),
+            "the rules component trapped in `tenant-snapshot.check-all`",
+        )
+    }
+
     /// Free a snapshot's memory inside the instance.
     pub fn drop_snapshot(&mut self, snapshot: Snapshot) -> Result<()> {
         wt(

@@ -40,6 +40,10 @@ impl GuestTenantSnapshot for Snapshot {
     fn check(&self, request: EligibilityRequest) -> Result<Decision, InputError> {
         self.0.check(&request)
     }
+
+    fn check_all(&self, requests: Vec<EligibilityRequest>) -> Vec<Result<Decision, InputError>> {
+        self.0.check_all(&requests)
+    }
 }
 
 ocpolicy_rules::bindings::export!(Component with_types_in ocpolicy_rules::bindings);

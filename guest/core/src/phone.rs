@@ -100,6 +100,7 @@ pub(crate) fn shape(input: &str) -> Result<Shaped, ShapeError> {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum Plan {
     /// A valid number of this region (ISO 3166-1 alpha-2; `001` for non-geographic).
+    /// `toll_free` is only computed for +1 (NANP) numbers.
     Valid { region: String, toll_free: bool },
     /// Not a valid number; the reason is for people.
     Invalid {
@@ -135,10 +136,13 @@ pub(crate) fn plan(digits: &str) -> Plan {
         .id()
         .map(|id| id.as_ref().to_string())
         .unwrap_or_else(|| "001".to_string());
-    let toll_free = matches!(
-        parsed.number_type(&phonenumber::metadata::DATABASE),
-        phonenumber::Type::TollFree
-    );
+    // Only North American toll-free numbers change a rule's outcome, and the
+    // type lookup runs every type's pattern: ask only for +1 numbers.
+    let toll_free = parsed.code().value() == 1
+        && matches!(
+            parsed.number_type(&phonenumber::metadata::DATABASE),
+            phonenumber::Type::TollFree
+        );
     Plan::Valid { region, toll_free }
 }
 

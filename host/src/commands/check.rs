@@ -440,7 +440,8 @@ fn run_batch(spec: &BatchSpec, path: &Path, cap: usize, json: bool) -> Result<Ou
     })
 }
 
-/// Decide one chunk of lines, numbered from `first`.
+/// Decide one chunk of lines, numbered from `first`: the documents go to the
+/// engine together (one boundary crossing per chunk for the component).
 fn decide_chunk(
     evaluator: &mut Evaluator,
     first: u64,
@@ -449,12 +450,20 @@ fn decide_chunk(
     json: bool,
 ) -> Result<Done> {
     use std::fmt::Write as _;
+    let docs: Vec<&[u8]> = lines
+        .iter()
+        .filter_map(|l| match l {
+            Some(Line::Doc(d)) => Some(d.as_slice()),
+            _ => None,
+        })
+        .collect();
+    let mut answers = evaluator.eligibility_many(&docs)?.into_iter();
     let mut done = Done {
         text: String::with_capacity(lines.len() * 256),
         denied: 0,
         bad: 0,
     };
-    for (i, line) in lines.into_iter().enumerate() {
+    for (i, line) in lines.iter().enumerate() {
         let n = first + i as u64;
         let result = match line {
             None => continue,
@@ -464,7 +473,9 @@ fn decide_chunk(
                     "the line is longer than {cap} bytes (--max-line-bytes); it was skipped"
                 ),
             }),
-            Some(Line::Doc(doc)) => evaluator.eligibility(&doc),
+            Some(Line::Doc(_)) => answers.next().unwrap_or_else(|| {
+                Err(Failure::Internal(anyhow::anyhow!("line {n} got no answer")))
+            }),
         };
         match result {
             Ok(v) => {

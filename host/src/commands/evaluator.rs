@@ -160,6 +160,62 @@ impl Evaluator {
         }
     }
 
+    /// Decide many eligibility documents. Against a component snapshot they go
+    /// across the boundary in one `check-all` call; otherwise one by one. An
+    /// `Err` means the engine failed; per-document input errors are in the list.
+    pub fn eligibility_many(&mut self, docs: &[&[u8]]) -> Result<Vec<Result<Verdict, Failure>>> {
+        let Inner::Component {
+            instance,
+            snapshot: Some(s),
+        } = &mut self.inner
+        else {
+            return Ok(docs.iter().map(|d| self.eligibility(d)).collect());
+        };
+        let mut out: Vec<Option<Result<Verdict, Failure>>> = Vec::with_capacity(docs.len());
+        let (mut requests, mut slots) = (
+            Vec::with_capacity(docs.len()),
+            Vec::with_capacity(docs.len()),
+        );
+        for (i, doc) in docs.iter().enumerate() {
+            match json::from_slice::<wt::EligibilityRequest>(doc) {
+                Ok(r) => {
+                    requests.push(r);
+                    slots.push(i);
+                    out.push(None);
+                }
+                Err(e) => out.push(Some(Err(e.into()))),
+            }
+        }
+        let answers = instance.check_all(s, &requests)?;
+        anyhow::ensure!(
+            answers.len() == slots.len(),
+            "check-all answered {} of {} requests",
+            answers.len(),
+            slots.len()
+        );
+        for (slot, answer) in slots.into_iter().zip(answers) {
+            let verdict = answer
+                .map(|d| Verdict {
+                    allowed: d.allowed,
+                    json: json::to_string(&d),
+                })
+                .map_err(|e| input(e.path, e.message, ""));
+            if let Some(cell) = out.get_mut(slot) {
+                *cell = Some(verdict);
+            }
+        }
+        Ok(out
+            .into_iter()
+            .map(|o| {
+                o.unwrap_or_else(|| {
+                    Err(Failure::Internal(anyhow::anyhow!(
+                        "a request got no answer"
+                    )))
+                })
+            })
+            .collect())
+    }
+
     /// Decide an operator-programme document.
     pub fn operator_programme(&mut self, doc: &[u8]) -> Result<Verdict, Failure> {
         match &mut self.inner {

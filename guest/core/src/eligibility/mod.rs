@@ -53,6 +53,11 @@ impl TenantSnapshot {
         }
         Ok(f.finish())
     }
+
+    /// Answer many requests, in order (the `check-all` of the contract).
+    pub fn check_all(&self, requests: &[EligibilityRequest]) -> Vec<Result<Decision, InputError>> {
+        requests.iter().map(|r| self.check(r)).collect()
+    }
 }
 
 /// PowerShell's spelling of a number type, for messages.
