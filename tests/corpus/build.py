@@ -321,6 +321,13 @@ case("location-null-calling-plan", "ELIG-LOCATION-NULL", "clear the location of 
      edit=lambda t: t["numbers"].__setitem__(0, number("+14255550101", ntype="CallingPlan", operator=None)), request=loc(None))
 case("location-null-near-miss-dr", "ELIG-LOCATION-NULL", "clear the location of a DR number", [],
      edit=lambda t: t["numbers"].__setitem__(0, number("+14255550101", ntype="DirectRouting")), request=loc("null"))
+def cp_number(t):
+    cp_ok(t); num(t, location_id="L1")
+case("location-null-on-assign-calling-plan", "ELIG-LOCATION-NULL", "assignment with -LocationId null on a CP number",
+     ["ELIG-LOCATION-NULL"], edit=cp_number, request=assign(ntype="CallingPlan", location_id="null"))
+case("num-format-near-miss-long-digits", "ELIG-NUM-FORMAT",
+     "15 digits after +1: right shape (no ELIG-NUM-FORMAT), not in the NANP plan (ELIG-NUM-PLAN warning)", ["ELIG-NUM-PLAN"],
+     request=assign(n="+142555501011234", ntype="DirectRouting"))
 wa = lambda actor: {"WriteCivicAddress": {"actor": actor, "address": address("A9")}}
 case("operator-writes-address", "ELIG-OPERATOR-WRITES-ADDRESS", "operator creates a civic address", ["ELIG-OPERATOR-WRITES-ADDRESS"],
      request=wa({"Operator": "OP1"}))

@@ -42,7 +42,6 @@ pub(crate) enum ShapeError {
     Empty,
     BadCharacter(char),
     BadExtension,
-    TooLong(usize),
 }
 
 impl fmt::Display for ShapeError {
@@ -58,7 +57,6 @@ impl fmt::Display for ShapeError {
                 )
             }
             ShapeError::BadExtension => write!(f, "has an extension that is not `;ext=<digits>`"),
-            ShapeError::TooLong(n) => write!(f, "has {n} digits; E.164 allows at most 15"),
         }
     }
 }
@@ -86,9 +84,6 @@ pub(crate) fn shape(input: &str) -> Result<Shaped, ShapeError> {
     }
     if let Some(c) = main.chars().find(|c| !c.is_ascii_digit()) {
         return Err(ShapeError::BadCharacter(c));
-    }
-    if main.len() > 15 {
-        return Err(ShapeError::TooLong(main.len()));
     }
     Ok(Shaped {
         digits: main.to_string(),
@@ -184,7 +179,6 @@ mod tests {
         assert_eq!(shape("+1425;ext="), Err(ShapeError::BadExtension));
         assert_eq!(shape("+1425;x=12"), Err(ShapeError::BadExtension));
         assert_eq!(shape("+"), Err(ShapeError::Empty));
-        assert_eq!(shape("+1234567890123456"), Err(ShapeError::TooLong(16)));
     }
 
     #[test]

@@ -187,20 +187,33 @@ fn inventory_checks(
             );
         }
     }
-    if let Some(loc) = &r.location_id
-        && !inv.location_update_supported
-        && inv
-            .location_id
-            .as_deref()
-            .is_none_or(|cur| fold(cur) != fold(loc))
-    {
-        f.raise(
-            &rule::LOCATION_UPDATE_LOCKED,
-            "request.location_id",
-            format!(
-                "Location on this number is managed by the operator (LocationUpdateSupported is False); it cannot be set to `{loc}`"
-            ),
-        );
+    // `-LocationId null` removes the location; any other value sets it.
+    if let Some(loc) = &r.location_id {
+        let clears = loc.trim().eq_ignore_ascii_case("null");
+        let changes = if clears {
+            inv.location_id.is_some()
+        } else {
+            inv.location_id
+                .as_deref()
+                .is_none_or(|cur| fold(cur) != fold(loc))
+        };
+        if changes && !inv.location_update_supported {
+            f.raise(
+                &rule::LOCATION_UPDATE_LOCKED,
+                "request.location_id",
+                format!(
+                    "Location on this number is managed by the operator (LocationUpdateSupported is False); it cannot be {}",
+                    if clears { "removed".to_string() } else { format!("set to `{loc}`") }
+                ),
+            );
+        }
+        if clears && inv.number_type == NumberType::CallingPlan {
+            f.raise(
+                &rule::LOCATION_NULL,
+                "request.location_id",
+                "Location removal supported only for DR and non-Service-Desk OC numbers: this is a CallingPlan number",
+            );
+        }
     }
     if inv.number_type == NumberType::OperatorConnect {
         operator_checks(
