@@ -64,6 +64,16 @@ enum Inner {
     },
 }
 
+impl Verdict {
+    /// A decision of either engine (their types share one JSON form).
+    fn of<D: serde::Serialize>(allowed: bool, decision: &D) -> Self {
+        Verdict {
+            allowed,
+            json: json::to_string(decision),
+        }
+    }
+}
+
 /// Decides eligibility documents with one engine, optionally against one
 /// tenant indexed once.
 pub struct Evaluator {
@@ -117,19 +127,13 @@ impl Evaluator {
                 let d = s
                     .check(&request)
                     .map_err(|e| input(e.path, e.message, ""))?;
-                Ok(Verdict {
-                    allowed: d.allowed,
-                    json: json::to_string(&d),
-                })
+                Ok(Verdict::of(d.allowed, &d))
             }
             Inner::Native { snapshot: None } => {
                 let check: core::EligibilityCheck = json::from_slice(doc)?;
                 let d = ocpolicy_rules::eligibility::evaluate(check)
                     .map_err(|e| input(e.path, e.message, ""))?;
-                Ok(Verdict {
-                    allowed: d.allowed,
-                    json: json::to_string(&d),
-                })
+                Ok(Verdict::of(d.allowed, &d))
             }
             Inner::Component {
                 instance,
@@ -139,10 +143,7 @@ impl Evaluator {
                 let d = instance
                     .check(s, &request)?
                     .map_err(|e| input(e.path, e.message, ""))?;
-                Ok(Verdict {
-                    allowed: d.allowed,
-                    json: json::to_string(&d),
-                })
+                Ok(Verdict::of(d.allowed, &d))
             }
             Inner::Component {
                 instance,
@@ -152,10 +153,7 @@ impl Evaluator {
                 let d = instance
                     .evaluate(&check)?
                     .map_err(|e| input(e.path, e.message, ""))?;
-                Ok(Verdict {
-                    allowed: d.allowed,
-                    json: json::to_string(&d),
-                })
+                Ok(Verdict::of(d.allowed, &d))
             }
         }
     }
@@ -222,18 +220,12 @@ impl Evaluator {
             Inner::Native { .. } => {
                 let p: core::OperatorProgramme = json::from_slice(doc)?;
                 let d = ocpolicy_rules::eligibility::check_operator_programme(&p);
-                Ok(Verdict {
-                    allowed: d.allowed,
-                    json: json::to_string(&d),
-                })
+                Ok(Verdict::of(d.allowed, &d))
             }
             Inner::Component { instance, .. } => {
                 let p: wt::OperatorProgramme = json::from_slice(doc)?;
                 let d = instance.check_operator_programme(&p)?;
-                Ok(Verdict {
-                    allowed: d.allowed,
-                    json: json::to_string(&d),
-                })
+                Ok(Verdict::of(d.allowed, &d))
             }
         }
     }

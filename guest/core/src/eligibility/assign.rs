@@ -1,7 +1,7 @@
 //! Assigning a number to a user, a resource account or the conferencing bridge
 //! (`Set-CsPhoneNumberAssignment`).
 
-use super::{inventory, operator_checks, same_country, shaped, type_name};
+use super::{inventory, location_prereq, operator_checks, same_country, shaped, type_name};
 use crate::Findings;
 use crate::catalogue as rule;
 use crate::json::name;
@@ -175,17 +175,13 @@ fn inventory_checks(
         && inv.capabilities.contains(&Capability::UserAssignment)
         && !inv.location_update_supported
     {
-        let known = inv.location_id.as_deref().and_then(|l| s.find_location(l));
-        if known.is_none() {
-            f.raise(
-                &rule::OC_LOCATION_PREREQ,
-                at("location_id"),
-                match &inv.location_id {
-                    None => "Operator-managed static location must reference a location the enterprise created in TAC: the number has no LocationId".to_string(),
-                    Some(l) => format!("Operator-managed static location must reference a location the enterprise created in TAC: `{l}` is not one of the tenant's locations"),
-                },
-            );
-        }
+        location_prereq(
+            s,
+            f,
+            inv.location_id.as_deref(),
+            &at("location_id"),
+            "the number",
+        );
     }
     // `-LocationId null` removes the location; any other value sets it.
     if let Some(loc) = &r.location_id {

@@ -1,6 +1,6 @@
 //! Releasing, blocking, re-locating and migrating numbers, and removing operators.
 
-use super::{inventory, operator_checks, same_country, shaped, type_name};
+use super::{country_enabled, inventory, operator_checks, same_country, shaped, type_name};
 use crate::Findings;
 use crate::catalogue as rule;
 use crate::json::name;
@@ -78,18 +78,8 @@ fn operator_checks_for_removal<'s>(
         );
         return None;
     };
-    if let Some((cc, path)) = country
-        && !op.enabled_countries.iter().any(|c| same_country(c, cc))
-    {
-        f.raise(
-            &rule::OPERATOR_COUNTRY,
-            path,
-            format!(
-                "Country {} not enabled for operator {}, so it cannot be removed",
-                cc.trim().to_ascii_uppercase(),
-                op.operator_id
-            ),
-        );
+    if let Some((cc, path)) = country {
+        country_enabled(f, op, cc, path, ", so it cannot be removed");
     }
     Some(op)
 }

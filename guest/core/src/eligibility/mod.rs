@@ -142,21 +142,50 @@ fn operator_checks<'s>(
         return None;
     };
     consent_checks(f, op, oi);
-    if let Some((cc, path)) = country
-        && !op.enabled_countries.iter().any(|c| same_country(c, cc))
-    {
+    if let Some((cc, path)) = country {
+        country_enabled(f, op, cc, path, "");
+    }
+    Some(op)
+}
+
+/// `ELIG-OPERATOR-COUNTRY`: is `cc` among the operator's enabled countries?
+/// `why` ends the message (what the check was for), when not empty.
+fn country_enabled(f: &mut Findings, op: &TenantOperator, cc: &str, path: &str, why: &str) {
+    if !op.enabled_countries.iter().any(|c| same_country(c, cc)) {
         f.raise(
             &rule::OPERATOR_COUNTRY,
             path,
             format!(
-                "Country {} not enabled for operator {} (enabled: {})",
+                "Country {} not enabled for operator {} (enabled: {}){why}",
                 cc.trim().to_ascii_uppercase(),
                 op.operator_id,
                 list_or_none(&op.enabled_countries)
             ),
         );
     }
-    Some(op)
+}
+
+/// `ELIG-OC-LOCATION-PREREQ`: an operator-managed user number must reference a
+/// location the enterprise created. `subject` names the number in the message.
+fn location_prereq(
+    s: &TenantSnapshot,
+    f: &mut Findings,
+    location_id: Option<&str>,
+    path: &str,
+    subject: &str,
+) {
+    if location_id.and_then(|l| s.find_location(l)).is_some() {
+        return;
+    }
+    let why = match location_id {
+        None => format!("{subject} has no LocationId"),
+        Some(l) => format!("`{l}` is not one of the tenant's locations"),
+    };
+    f.raise(
+        &rule::OC_LOCATION_PREREQ,
+        path,
+        format!("Operator-managed static location must reference a location the enterprise created in TAC: {why}"),
+    );
 }
 
 /// `ELIG-OPERATOR-CONSENT` and `ELIG-OPERATOR-SUSPENDED` for an operator at `tenant.operators[oi]`.

@@ -2,7 +2,7 @@
 
 use std::collections::HashSet;
 
-use super::operator_checks;
+use super::{country_enabled, location_prereq, operator_checks};
 use crate::Findings;
 use crate::catalogue as rule;
 use crate::phone::{self, Plan};
@@ -81,33 +81,23 @@ pub(super) fn check(s: &TenantSnapshot, r: &UploadNumbers, f: &mut Findings) {
                 None
             }
         };
-        if let (Some(op), Some(cc)) = (op, &country)
-            && !op
-                .enabled_countries
-                .iter()
-                .any(|c| c.trim().eq_ignore_ascii_case(cc))
-        {
-            f.raise(
-                &rule::OPERATOR_COUNTRY,
-                at("telephone_number"),
-                format!(
-                    "Country {cc} not enabled for operator {} (number `{raw}`)",
-                    op.operator_id
-                ),
+        if let (Some(op), Some(cc)) = (op, &country) {
+            country_enabled(
+                f,
+                op,
+                cc,
+                &at("telephone_number"),
+                &format!(" (number `{raw}`)"),
             );
         }
         if u.usage == NumberUsage::CallingUserAssignment && !u.location_update_supported {
-            let known = u.location_id.as_deref().and_then(|l| s.find_location(l));
-            if known.is_none() {
-                f.raise(
-                    &rule::OC_LOCATION_PREREQ,
-                    at("location_id"),
-                    match &u.location_id {
-                        None => format!("Operator-managed static location must reference a location the enterprise created in TAC: `{raw}` has no location_id"),
-                        Some(l) => format!("Operator-managed static location must reference a location the enterprise created in TAC: `{l}` is not one of the tenant's locations"),
-                    },
-                );
-            }
+            location_prereq(
+                s,
+                f,
+                u.location_id.as_deref(),
+                &at("location_id"),
+                &format!("`{raw}`"),
+            );
             if let Some(cc) = &country
                 && !s.has_validated_address_in(cc)
                 && no_address_reported.insert(cc.clone())
