@@ -44,9 +44,17 @@ fn main() -> ExitCode {
     };
     match result {
         Ok(code) => code.into(),
+        // The reader went away (`ocpolicy ... | head`): stop quietly, as ripgrep does.
+        Err(e) if broken_pipe(&e) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("error: {e:#}");
             commands::Outcome::Internal.into()
         }
     }
+}
+
+fn broken_pipe(e: &anyhow::Error) -> bool {
+    e.chain()
+        .filter_map(|c| c.downcast_ref::<std::io::Error>())
+        .any(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
 }

@@ -95,7 +95,7 @@ impl EligibilityCommand {
         let tenant = match &self.tenant {
             Some(p) => match read_document(p) {
                 Ok(b) => Some(b),
-                Err(f) => return Ok(report_failure(&f, self.common.json, Some("tenant"))),
+                Err(f) => return report_failure(&f, self.common.json, Some("tenant")),
             },
             None => None,
         };
@@ -106,7 +106,7 @@ impl EligibilityCommand {
                 EngineKind::Native => None,
             };
             if let Err(f) = Evaluator::new(self.common.engine, rules.as_ref(), tenant.as_deref()) {
-                return Ok(report_failure(&f, self.common.json, Some("tenant")));
+                return report_failure(&f, self.common.json, Some("tenant"));
             }
             let threads = self
                 .threads
@@ -121,13 +121,13 @@ impl EligibilityCommand {
         }
         let mut evaluator = match Evaluator::new(self.common.engine, None, tenant.as_deref()) {
             Ok(e) => e,
-            Err(f) => return Ok(report_failure(&f, self.common.json, Some("tenant"))),
+            Err(f) => return report_failure(&f, self.common.json, Some("tenant")),
         };
         let Some(input) = &self.input else {
             anyhow::bail!("give an input document or --batch");
         };
         let result = read_document(input).and_then(|doc| evaluator.eligibility(&doc));
-        Ok(report_single(result, self.common.json))
+        report_single(result, self.common.json)
     }
 }
 
@@ -145,10 +145,10 @@ impl ProgrammeCommand {
     pub fn execute(self) -> Result<Outcome> {
         let mut evaluator = match Evaluator::new(self.common.engine, None, None) {
             Ok(e) => e,
-            Err(f) => return Ok(report_failure(&f, self.common.json, None)),
+            Err(f) => return report_failure(&f, self.common.json, None),
         };
         let result = read_document(&self.input).and_then(|doc| evaluator.operator_programme(&doc));
-        Ok(report_single(result, self.common.json))
+        report_single(result, self.common.json)
     }
 }
 
@@ -182,28 +182,28 @@ fn read_document(path: &Path) -> Result<Vec<u8>, Failure> {
     Ok(buf)
 }
 
-fn report_single(result: Result<Verdict, Failure>, json: bool) -> Outcome {
+fn report_single(result: Result<Verdict, Failure>, json: bool) -> Result<Outcome> {
     match result {
         Ok(v) => {
             if json {
-                println!("{}", v.json);
+                outln!("{}", v.json);
             } else {
                 match serde_json::from_str::<ocpolicy_rules::types::Decision>(&v.json) {
-                    Ok(d) => print!("{}", render::decision(&d)),
-                    Err(_) => println!("{}", v.json),
+                    Ok(d) => out!("{}", render::decision(&d)),
+                    Err(_) => outln!("{}", v.json),
                 }
             }
-            if v.allowed {
+            Ok(if v.allowed {
                 Outcome::Allowed
             } else {
                 Outcome::Denied
-            }
+            })
         }
         Err(f) => report_failure(&f, json, None),
     }
 }
 
-fn report_failure(f: &Failure, json: bool, document: Option<&str>) -> Outcome {
+fn report_failure(f: &Failure, json: bool, document: Option<&str>) -> Result<Outcome> {
     match f {
         Failure::Input { path, message } => {
             let path = match document {
@@ -212,17 +212,17 @@ fn report_failure(f: &Failure, json: bool, document: Option<&str>) -> Outcome {
                 None => path.clone(),
             };
             if json {
-                println!(
+                outln!(
                     "{}",
                     serde_json::json!({"error": {"path": path, "message": message}})
                 );
             }
             eprintln!("{}", render::failure(&path, message));
-            Outcome::BadInput
+            Ok(Outcome::BadInput)
         }
         Failure::Internal(e) => {
             eprintln!("error: {e:#}");
-            Outcome::Internal
+            Ok(Outcome::Internal)
         }
     }
 }

@@ -38,20 +38,20 @@ impl ComponentCommand {
                     .filter(|id| *id != root)
                     .collect();
                 printer.print(decoded.resolve(), root, &nested)?;
-                print!("{}", printer.output);
+                out!("{}", printer.output);
             }
             ComponentCommand::Interface => {
                 let rules = Rules::new()?;
                 let (imports, exports) = ocpolicy_host::component_interface(&rules);
-                println!("imports ({}):", imports.len());
+                outln!("imports ({}):", imports.len());
                 for i in &imports {
-                    println!("  {i}");
+                    outln!("  {i}");
                 }
-                println!("exports ({}):", exports.len());
+                outln!("exports ({}):", exports.len());
                 for e in &exports {
-                    println!("  {e}");
+                    outln!("  {e}");
                 }
-                println!("size: {} bytes", RULES_COMPONENT.len());
+                outln!("size: {} bytes", RULES_COMPONENT.len());
             }
             ComponentCommand::Save { path } => {
                 std::fs::write(&path, RULES_COMPONENT)

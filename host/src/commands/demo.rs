@@ -77,7 +77,7 @@ impl DemoCommand {
             }
             Err(Failure::Internal(e)) => return Err(e),
         };
-        println!(
+        outln!(
             "ocpolicy demo: tenant Contoso (tests/examples/tenant.json), engine {:?}\n",
             self.engine
         );
@@ -90,14 +90,14 @@ impl DemoCommand {
             } else {
                 evaluator.eligibility(doc.as_bytes())
             };
-            println!("── {name} ──");
+            outln!("── {name} ──");
             match result {
                 Ok(v) => {
                     let d: ocpolicy_rules::types::Decision = serde_json::from_str(&v.json)?;
-                    println!("{}", render::decision(&d));
+                    outln!("{}", render::decision(&d));
                 }
                 Err(Failure::Input { path, message }) => {
-                    println!("{}\n", render::failure(&path, &message))
+                    outln!("{}\n", render::failure(&path, &message))
                 }
                 Err(Failure::Internal(e)) => return Err(e),
             }

@@ -34,7 +34,7 @@ impl RulesCommand {
             None => catalogue::ALL.to_vec(),
         };
         if self.json {
-            println!("{}", serde_json::to_string_pretty(&rules)?);
+            outln!("{}", serde_json::to_string_pretty(&rules)?);
             return Ok(Outcome::Allowed);
         }
         for r in &rules {
@@ -49,14 +49,14 @@ impl RulesCommand {
                 Status::Unsourced => "UNSOURCED",
             };
             if self.code.is_some() {
-                println!("{}  ({sev}, {status}) {}", r.code, r.citation);
-                println!("  checks: {}", r.summary);
-                println!("  fix:    {}", r.remediation);
+                outln!("{}  ({sev}, {status}) {}", r.code, r.citation);
+                outln!("  checks: {}", r.summary);
+                outln!("  fix:    {}", r.remediation);
                 if !r.design_note.is_empty() {
-                    println!("  design: {}", r.design_note);
+                    outln!("  design: {}", r.design_note);
                 }
             } else {
-                println!("{:<30} {sev:<8} {status:<10} {}", r.code, r.summary);
+                outln!("{:<30} {sev:<8} {status:<10} {}", r.code, r.summary);
             }
         }
         Ok(Outcome::Allowed)

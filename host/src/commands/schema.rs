@@ -30,7 +30,7 @@ impl SchemaCommand {
         let Some(s) = schema::for_document(&self.document) else {
             anyhow::bail!("no schema for `{}`", self.document);
         };
-        println!("{}", serde_json::to_string_pretty(&s)?);
+        outln!("{}", serde_json::to_string_pretty(&s)?);
         Ok(Outcome::Allowed)
     }
 }

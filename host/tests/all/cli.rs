@@ -344,3 +344,48 @@ fn a_parallel_batch_keeps_input_order_across_chunks() {
         }
     }
 }
+
+/// Regression: `ocpolicy ... | head -1` panicked with "failed printing to stdout".
+/// The batch writes megabytes, far more than a pipe buffers, so closing the
+/// reader after one line really breaks the pipe.
+#[test]
+fn a_reader_that_goes_away_ends_the_output_quietly() {
+    use std::io::{BufRead, BufReader};
+    let line = r#"{"AssignNumber":{"target":"chloe@contoso.com","target_kind":"User","telephone_number":"+14255550101","number_type":"OperatorConnect"}}"#;
+    let input = format!("{line}\n").repeat(20_000);
+    let mut child = Command::new(env!("CARGO_BIN_EXE_ocpolicy"))
+        .args([
+            "check",
+            "eligibility",
+            "--json",
+            "--tenant",
+            TENANT,
+            "--batch",
+            "-",
+        ])
+        .current_dir(crate::root())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|e| panic!("spawning ocpolicy: {e}"));
+    let mut stdin = child.stdin.take().unwrap_or_else(|| panic!("no stdin"));
+    let feeder = std::thread::spawn(move || {
+        let _ = stdin.write_all(input.as_bytes());
+    });
+    let stdout = child.stdout.take().unwrap_or_else(|| panic!("no stdout"));
+    let mut first = String::new();
+    BufReader::new(stdout)
+        .read_line(&mut first)
+        .unwrap_or_default();
+    // The reader is dropped here, with megabytes still to come.
+    let out = child.wait_with_output().unwrap_or_else(|e| panic!("{e}"));
+    let _ = feeder.join();
+    assert!(first.starts_with("{\"line\":1,"), "{first}");
+    assert!(
+        !text(&out.stderr).contains("panicked"),
+        "{}",
+        text(&out.stderr)
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+}
