@@ -54,6 +54,15 @@ use types::{
 /// The most linear memory one rules instance may grow to (256 MiB).
 pub const MAX_INSTANCE_MEMORY: usize = 256 << 20;
 
+/// How often the engine's epoch advances.
+const EPOCH_TICK: std::time::Duration = std::time::Duration::from_millis(100);
+
+/// The longest one call into the rules may run before it traps: 100 ticks, 10 s.
+/// The rules are our own code, and no request takes near this long (an upload
+/// of 10,000 numbers takes about a second), so hitting it means a bug; a trap
+/// turns that bug into an error instead of a worker that never returns.
+pub const CALL_DEADLINE_TICKS: u64 = 100;
+
 /// The compiled rules component, ready to instantiate. Cheap to share: clone
 /// it, or put it in an `Arc`.
 #[derive(Clone)]
@@ -77,6 +86,7 @@ impl Rules {
     /// Compile the embedded rules component with an explicit cache mode.
     pub fn with_cache(cache: CacheMode) -> Result<Self> {
         let engine = engine()?;
+        start_epoch_ticker(&engine);
         let component = cache::load_or_compile(&engine, RULES_COMPONENT, &cache)?;
         let linker: Linker<Limits> = Linker::new(&engine);
         let pre = wt(
@@ -99,6 +109,8 @@ impl Rules {
             .build();
         let mut store = Store::new(&self.engine, Limits { limits });
         store.limiter(|l| &mut l.limits);
+        store.epoch_deadline_trap();
+        store.set_epoch_deadline(CALL_DEADLINE_TICKS);
         let bindings = wt(
             self.pre.instantiate(&mut store),
             "instantiating the rules component",
@@ -119,7 +131,28 @@ fn engine() -> Result<Engine> {
     config.wasm_component_model(true);
     config.cranelift_opt_level(wasmtime::OptLevel::Speed);
     config.parallel_compilation(true);
+    // A deadline on every call (see CALL_DEADLINE_TICKS).
+    config.epoch_interruption(true);
     wt(Engine::new(&config), "creating the wasmtime engine")
+}
+
+/// Advance the engine's epoch every [`EPOCH_TICK`] on a background thread that
+/// ends by itself once the last handle to the engine is dropped.
+fn start_epoch_ticker(engine: &Engine) {
+    let weak = engine.weak();
+    let spawned = std::thread::Builder::new()
+        .name("ocpolicy-epoch".into())
+        .spawn(move || {
+            loop {
+                std::thread::sleep(EPOCH_TICK);
+                match weak.upgrade() {
+                    Some(engine) => engine.increment_epoch(),
+                    None => return,
+                }
+            }
+        });
+    // Without the thread calls simply have no deadline; nothing else changes.
+    drop(spawned);
 }
 
 /// A warm rules instance. Not `Sync`: give each worker its own.
@@ -135,9 +168,15 @@ pub struct Snapshot {
 }
 
 impl RulesInstance {
+    /// Give the next call its full deadline (the deadline counts from here).
+    fn arm(&mut self) {
+        self.store.set_epoch_deadline(CALL_DEADLINE_TICKS);
+    }
+
     /// Evaluate a self-contained check. The outer error is a trap (a bug in the
     /// component); the inner one is bad input.
     pub fn evaluate(&mut self, check: &EligibilityCheck) -> Result<Result<Decision, InputError>> {
+        self.arm();
         let g = self.bindings.ocpolicy_rules_eligibility();
         wt(
             g.call_evaluate(&mut self.store, check),
@@ -147,6 +186,7 @@ impl RulesInstance {
 
     /// Check an operator against the programme requirements.
     pub fn check_operator_programme(&mut self, programme: &OperatorProgramme) -> Result<Decision> {
+        self.arm();
         let g = self.bindings.ocpolicy_rules_eligibility();
         wt(
             g.call_check_operator_programme(&mut self.store, programme),
@@ -156,6 +196,7 @@ impl RulesInstance {
 
     /// Index a tenant inside the instance, once, for many [`RulesInstance::check`] calls.
     pub fn snapshot(&mut self, tenant: &Tenant) -> Result<Result<Snapshot, InputError>> {
+        self.arm();
         let g = self.bindings.ocpolicy_rules_eligibility().tenant_snapshot();
         let made = wt(
             g.call_create(&mut self.store, tenant),
@@ -170,6 +211,7 @@ impl RulesInstance {
         snapshot: &Snapshot,
         request: &EligibilityRequest,
     ) -> Result<Result<Decision, InputError>> {
+        self.arm();
         let g = self.bindings.ocpolicy_rules_eligibility().tenant_snapshot();
         wt(
             g.call_check(&mut self.store, snapshot.handle, request),
@@ -185,6 +227,7 @@ impl RulesInstance {
         snapshot: &Snapshot,
         requests: &[EligibilityRequest],
     ) -> Result<Vec<Result<Decision, InputError>>> {
+        self.arm();
         let g = self.bindings.ocpolicy_rules_eligibility().tenant_snapshot();
         wt(
             g.call_check_all(&mut self.store, snapshot.handle, requests),

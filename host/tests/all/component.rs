@@ -163,3 +163,23 @@ fn ambiguous_tenants_are_refused_with_the_field_path() {
     );
     assert!(err.message.contains("duplicate"), "{}", err.message);
 }
+
+#[test]
+fn every_call_gets_a_full_deadline_however_old_the_instance() {
+    // Its own engine: advancing the epoch here must not touch other tests' calls.
+    let rules = ocpolicy_host::Rules::new().unwrap_or_else(|e| panic!("{e:#}"));
+    let mut instance = rules.instance().unwrap_or_else(|e| panic!("{e:#}"));
+    let check: ocpolicy_host::types::EligibilityCheck = ocpolicy_rules::json::from_slice(
+        &std::fs::read(crate::root().join("tests/examples/assign-number.check.json"))
+            .unwrap_or_default(),
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    // Age the instance past several deadlines, as a long-lived worker's would be.
+    for _ in 0..ocpolicy_host::CALL_DEADLINE_TICKS * 3 {
+        rules.engine().increment_epoch();
+    }
+    let decision = instance
+        .evaluate(&check)
+        .unwrap_or_else(|e| panic!("a fresh call trapped: {e:#}"));
+    assert!(decision.map(|d| d.allowed).unwrap_or(false));
+}
