@@ -13,7 +13,7 @@ use std::hint::black_box;
 
 use criterion::{Criterion, Throughput};
 use ocpolicy_benches::{corpus, demo, root};
-use ocpolicy_host::Rules;
+use ocpolicy_host::{Options, Rules};
 use ocpolicy_rules::TenantSnapshot;
 
 fn benches(c: &mut Criterion) {
@@ -91,6 +91,37 @@ fn benches(c: &mut Criterion) {
             }
         })
     });
+    g.finish();
+
+    // 1b. The cost of the per-call deadline: the same component with epoch
+    //     interruption compiled out, side by side in this run.
+    let free = Rules::with_options(Options {
+        deadline: false,
+        ..Options::default()
+    })
+    .unwrap();
+    let mut inst_free = free.instance().unwrap();
+    let snap_free = inst_free.snapshot(&tenant_c).unwrap().unwrap();
+    for (_, c) in &requests {
+        inst_free.check(&snap_free, c).unwrap().unwrap();
+    }
+    let mut g = c.benchmark_group("deadline");
+    for (name, group) in [("typical", &typical), ("upload", &uploads)] {
+        g.bench_function(format!("{name}-on"), |b| {
+            b.iter(|| {
+                for (_, c) in group {
+                    black_box(inst.check(&snap_c, black_box(c)).unwrap().unwrap());
+                }
+            })
+        });
+        g.bench_function(format!("{name}-off"), |b| {
+            b.iter(|| {
+                for (_, c) in group {
+                    black_box(inst_free.check(&snap_free, black_box(c)).unwrap().unwrap());
+                }
+            })
+        });
+    }
     g.finish();
 
     // 2. The whole corpus as self-contained checks: each call carries (and, in
@@ -213,6 +244,19 @@ fn main() {
             c / cases / 1000.0,
             c / n
         );
+    }
+    for what in ["typical", "upload"] {
+        if let (Some(on), Some(off)) = (
+            mean_ns("deadline", &format!("{what}-on")),
+            mean_ns("deadline", &format!("{what}-off")),
+        ) {
+            println!(
+                "  deadline on/off, {what}: {:.2}x ({:.2} µs vs {:.2} µs per group)",
+                on / off,
+                on / 1000.0,
+                off / 1000.0
+            );
+        }
     }
     if let (Some(w), Some(f)) = (mean_ns("instance", "warm"), mean_ns("instance", "fresh")) {
         println!(

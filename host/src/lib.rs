@@ -69,6 +69,27 @@ pub const CALL_DEADLINE_TICKS: u64 = 100;
 pub struct Rules {
     engine: Engine,
     pre: generated::RulesPre<Limits>,
+    deadline: bool,
+}
+
+/// How to set up [`Rules`].
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// Where compiled code is cached.
+    pub cache: CacheMode,
+    /// Give every call a deadline ([`CALL_DEADLINE_TICKS`]), trapping runaway
+    /// calls. On by default; costs a little speed in loop-heavy code.
+    pub deadline: bool,
+}
+
+impl Default for Options {
+    /// The cache from the environment ([`CacheMode::from_env`]) and deadlines on.
+    fn default() -> Self {
+        Options {
+            cache: CacheMode::from_env(),
+            deadline: true,
+        }
+    }
 }
 
 /// Per-store data: the memory limits.
@@ -80,13 +101,16 @@ impl Rules {
     /// Compile the embedded rules component, reusing the on-disk cache when it
     /// holds a valid compilation (see [`CacheMode`]).
     pub fn new() -> Result<Self> {
-        Self::with_cache(CacheMode::from_env())
+        Self::with_options(Options::default())
     }
 
-    /// Compile the embedded rules component with an explicit cache mode.
-    pub fn with_cache(cache: CacheMode) -> Result<Self> {
-        let engine = engine()?;
-        start_epoch_ticker(&engine);
+    /// Compile the embedded rules component with explicit options.
+    pub fn with_options(options: Options) -> Result<Self> {
+        let engine = engine(options.deadline)?;
+        if options.deadline {
+            start_epoch_ticker(&engine);
+        }
+        let cache = options.cache;
         let component = cache::load_or_compile(&engine, RULES_COMPONENT, &cache)?;
         let linker: Linker<Limits> = Linker::new(&engine);
         let pre = wt(
@@ -97,7 +121,11 @@ impl Rules {
             generated::RulesPre::new(pre),
             "the rules component does not match the `rules` world",
         )?;
-        Ok(Rules { engine, pre })
+        Ok(Rules {
+            engine,
+            pre,
+            deadline: options.deadline,
+        })
     }
 
     /// A fresh instance in its own store. Keep it and call it many times: the
@@ -109,13 +137,19 @@ impl Rules {
             .build();
         let mut store = Store::new(&self.engine, Limits { limits });
         store.limiter(|l| &mut l.limits);
-        store.epoch_deadline_trap();
-        store.set_epoch_deadline(CALL_DEADLINE_TICKS);
+        if self.deadline {
+            store.epoch_deadline_trap();
+            store.set_epoch_deadline(CALL_DEADLINE_TICKS);
+        }
         let bindings = wt(
             self.pre.instantiate(&mut store),
             "instantiating the rules component",
         )?;
-        Ok(RulesInstance { store, bindings })
+        Ok(RulesInstance {
+            store,
+            bindings,
+            deadline: self.deadline,
+        })
     }
 
     /// The wasmtime engine, shared by every instance.
@@ -126,13 +160,13 @@ impl Rules {
 
 /// The engine configuration for server use: the component model, optimised
 /// code, and nothing the rules do not need.
-fn engine() -> Result<Engine> {
+fn engine(deadline: bool) -> Result<Engine> {
     let mut config = Config::new();
     config.wasm_component_model(true);
     config.cranelift_opt_level(wasmtime::OptLevel::Speed);
     config.parallel_compilation(true);
     // A deadline on every call (see CALL_DEADLINE_TICKS).
-    config.epoch_interruption(true);
+    config.epoch_interruption(deadline);
     wt(Engine::new(&config), "creating the wasmtime engine")
 }
 
@@ -159,6 +193,7 @@ fn start_epoch_ticker(engine: &Engine) {
 pub struct RulesInstance {
     store: Store<Limits>,
     bindings: generated::Rules,
+    deadline: bool,
 }
 
 /// A tenant indexed inside one [`RulesInstance`] (a WIT `tenant-snapshot`
@@ -170,7 +205,9 @@ pub struct Snapshot {
 impl RulesInstance {
     /// Give the next call its full deadline (the deadline counts from here).
     fn arm(&mut self) {
-        self.store.set_epoch_deadline(CALL_DEADLINE_TICKS);
+        if self.deadline {
+            self.store.set_epoch_deadline(CALL_DEADLINE_TICKS);
+        }
     }
 
     /// Evaluate a self-contained check. The outer error is a trap (a bug in the
