@@ -95,29 +95,34 @@ fn benches(c: &mut Criterion) {
 
     // 1b. The cost of the per-call deadline: the same component with epoch
     //     interruption compiled out, side by side in this run.
-    let free = Rules::with_options(Options {
+    let with_deadline = Rules::with_options(Options {
         deadline: false,
         ..Options::default()
     })
     .unwrap();
-    let mut inst_free = free.instance().unwrap();
-    let snap_free = inst_free.snapshot(&tenant_c).unwrap().unwrap();
+    let mut inst_deadline = with_deadline.instance().unwrap();
+    let snap_deadline = inst_deadline.snapshot(&tenant_c).unwrap().unwrap();
     for (_, c) in &requests {
-        inst_free.check(&snap_free, c).unwrap().unwrap();
+        inst_deadline.check(&snap_deadline, c).unwrap().unwrap();
     }
     let mut g = c.benchmark_group("deadline");
     for (name, group) in [("typical", &typical), ("upload", &uploads)] {
-        g.bench_function(format!("{name}-on"), |b| {
+        g.bench_function(format!("{name}-off"), |b| {
             b.iter(|| {
                 for (_, c) in group {
                     black_box(inst.check(&snap_c, black_box(c)).unwrap().unwrap());
                 }
             })
         });
-        g.bench_function(format!("{name}-off"), |b| {
+        g.bench_function(format!("{name}-on"), |b| {
             b.iter(|| {
                 for (_, c) in group {
-                    black_box(inst_free.check(&snap_free, black_box(c)).unwrap().unwrap());
+                    black_box(
+                        inst_deadline
+                            .check(&snap_deadline, black_box(c))
+                            .unwrap()
+                            .unwrap(),
+                    );
                 }
             })
         });

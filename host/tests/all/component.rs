@@ -167,7 +167,11 @@ fn ambiguous_tenants_are_refused_with_the_field_path() {
 #[test]
 fn every_call_gets_a_full_deadline_however_old_the_instance() {
     // Its own engine: advancing the epoch here must not touch other tests' calls.
-    let rules = ocpolicy_host::Rules::new().unwrap_or_else(|e| panic!("{e:#}"));
+    let options = ocpolicy_host::Options {
+        deadline: true,
+        ..ocpolicy_host::Options::default()
+    };
+    let rules = ocpolicy_host::Rules::with_options(options).unwrap_or_else(|e| panic!("{e:#}"));
     let mut instance = rules.instance().unwrap_or_else(|e| panic!("{e:#}"));
     let check: ocpolicy_host::types::EligibilityCheck = ocpolicy_rules::json::from_slice(
         &std::fs::read(crate::root().join("tests/examples/assign-number.check.json"))
