@@ -96,14 +96,7 @@ pub(super) fn release(s: &TenantSnapshot, r: &ReleaseNumber, f: &mut Findings) {
         f.raise(
             &rule::RELEASE_ASSIGNED,
             format!("tenant.numbers[{i}].assignment_status"),
-            format!(
-                "Unassign number before release: `{n}` is {}{}",
-                name(&inv.assignment_status),
-                inv.assigned_target
-                    .as_deref()
-                    .map(|t| format!(" to {t}"))
-                    .unwrap_or_default()
-            ),
+            format!("Unassign number before release: `{n}` is {}", held_by(inv)),
         );
     }
 }
@@ -131,12 +124,8 @@ pub(super) fn migrate(s: &TenantSnapshot, r: &MigrateToOperatorConnect, f: &mut 
                 &rule::DR_MIGRATION,
                 format!("tenant.numbers[{i}].assignment_status"),
                 format!(
-                    "Remove DR assignment/on-prem LineURI before OC migration: `{n}` is still {}{}",
-                    name(&inv.assignment_status),
-                    inv.assigned_target
-                        .as_deref()
-                        .map(|t| format!(" to {t}"))
-                        .unwrap_or_default()
+                    "Remove DR assignment/on-prem LineURI before OC migration: `{n}` is still {}",
+                    held_by(inv)
                 ),
             );
         }
@@ -276,6 +265,14 @@ pub(super) fn update_location(
         );
     }
     Ok(())
+}
+
+/// How a number is held, for messages: `UserAssigned to bob@contoso.com`.
+fn held_by(inv: &crate::types::PhoneNumber) -> String {
+    match &inv.assigned_target {
+        Some(t) => format!("{} to {t}", name(&inv.assignment_status)),
+        None => name(&inv.assignment_status),
+    }
 }
 
 fn listed(items: &[&str]) -> String {
