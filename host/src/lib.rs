@@ -283,6 +283,159 @@ impl RulesInstance {
     }
 }
 
+/// An emergency configuration indexed inside one [`RulesInstance`] (a WIT
+/// `emergency-snapshot` resource). Only valid with the instance that created it.
+pub struct EmergencySnapshot {
+    handle: ResourceAny,
+}
+
+/// The emergency family (`ocpolicy:rules/emergency`).
+impl RulesInstance {
+    /// Validate one civic address.
+    pub fn check_address(&mut self, check: &types::AddressCheck) -> Result<Decision> {
+        self.arm();
+        let g = self.bindings.ocpolicy_rules_emergency();
+        wt(
+            g.call_check_address(&mut self.store, check),
+            "the rules component trapped in `check-address`",
+        )
+    }
+
+    /// Decide a self-contained emergency check.
+    pub fn emergency_evaluate(
+        &mut self,
+        check: &types::EmergencyCheck,
+    ) -> Result<Result<Decision, InputError>> {
+        self.arm();
+        let g = self.bindings.ocpolicy_rules_emergency();
+        wt(
+            g.call_evaluate(&mut self.store, check),
+            "the rules component trapped in `emergency.evaluate`",
+        )
+    }
+
+    /// Resolve a self-contained context.
+    pub fn emergency_resolve(
+        &mut self,
+        check: &types::ResolveCheck,
+    ) -> Result<Result<types::Resolution, InputError>> {
+        self.arm();
+        let g = self.bindings.ocpolicy_rules_emergency();
+        wt(
+            g.call_resolve(&mut self.store, check),
+            "the rules component trapped in `emergency.resolve`",
+        )
+    }
+
+    /// The emergency numbers of a country.
+    pub fn emergency_numbers(
+        &mut self,
+        country: &str,
+    ) -> Result<Option<types::CountryEmergencyNumbers>> {
+        self.arm();
+        let g = self.bindings.ocpolicy_rules_emergency();
+        wt(
+            g.call_emergency_numbers(&mut self.store, country),
+            "the rules component trapped in `emergency-numbers`",
+        )
+    }
+
+    /// Render PIDF-LO.
+    pub fn render_pidf_lo(
+        &mut self,
+        input: &types::PidfLoInput,
+    ) -> Result<Result<String, InputError>> {
+        self.arm();
+        let g = self.bindings.ocpolicy_rules_emergency();
+        wt(
+            g.call_render_pidf_lo(&mut self.store, input),
+            "the rules component trapped in `render-pidf-lo`",
+        )
+    }
+
+    /// Validate PIDF-LO.
+    pub fn validate_pidf_lo(&mut self, xml: &str) -> Result<Decision> {
+        self.arm();
+        let g = self.bindings.ocpolicy_rules_emergency();
+        wt(
+            g.call_validate_pidf_lo(&mut self.store, xml),
+            "the rules component trapped in `validate-pidf-lo`",
+        )
+    }
+
+    /// Index an emergency configuration inside the instance, once.
+    pub fn emergency_snapshot(
+        &mut self,
+        config: &types::EmergencyConfig,
+    ) -> Result<Result<EmergencySnapshot, InputError>> {
+        self.arm();
+        let g = self
+            .bindings
+            .ocpolicy_rules_emergency()
+            .emergency_snapshot();
+        let made = wt(
+            g.call_create(&mut self.store, config),
+            "the rules component trapped in `emergency-snapshot.create`",
+        )?;
+        Ok(made.map(|handle| EmergencySnapshot { handle }))
+    }
+
+    /// Decide one emergency request against a snapshot.
+    pub fn emergency_check(
+        &mut self,
+        s: &EmergencySnapshot,
+        request: &types::EmergencyRequest,
+    ) -> Result<Result<Decision, InputError>> {
+        self.arm();
+        let g = self
+            .bindings
+            .ocpolicy_rules_emergency()
+            .emergency_snapshot();
+        wt(
+            g.call_check(&mut self.store, s.handle, request),
+            "the rules component trapped in `emergency-snapshot.check`",
+        )
+    }
+
+    /// Audit the whole configuration of a snapshot.
+    pub fn emergency_audit(&mut self, s: &EmergencySnapshot) -> Result<Decision> {
+        self.arm();
+        let g = self
+            .bindings
+            .ocpolicy_rules_emergency()
+            .emergency_snapshot();
+        wt(
+            g.call_audit(&mut self.store, s.handle),
+            "the rules component trapped in `emergency-snapshot.audit`",
+        )
+    }
+
+    /// Resolve a network context against a snapshot.
+    pub fn emergency_snapshot_resolve(
+        &mut self,
+        s: &EmergencySnapshot,
+        context: &types::NetworkContext,
+    ) -> Result<Result<types::Resolution, InputError>> {
+        self.arm();
+        let g = self
+            .bindings
+            .ocpolicy_rules_emergency()
+            .emergency_snapshot();
+        wt(
+            g.call_resolve(&mut self.store, s.handle, context),
+            "the rules component trapped in `emergency-snapshot.resolve`",
+        )
+    }
+
+    /// Free an emergency snapshot's memory inside the instance.
+    pub fn drop_emergency_snapshot(&mut self, s: EmergencySnapshot) -> Result<()> {
+        wt(
+            s.handle.resource_drop(&mut self.store),
+            "dropping an emergency snapshot",
+        )
+    }
+}
+
 /// Wrap a wasmtime error as the cause of an `anyhow` error with context.
 pub(crate) fn wt<T>(
     r: std::result::Result<T, wasmtime::Error>,

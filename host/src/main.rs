@@ -22,6 +22,9 @@ enum Command {
     /// Decide a request: prints the decision; exit 0 allowed, 1 denied, 2 bad input.
     #[command(subcommand)]
     Check(commands::check::CheckCommand),
+    /// Emergency location: resolve a network context, PIDF-LO, emergency numbers, audit.
+    #[command(subcommand)]
+    Emergency(commands::emergency::EmergencyCommand),
     /// Print the JSON Schema of a request or decision document.
     Schema(commands::schema::SchemaCommand),
     /// List every rule: code, severity, evidence status, source and fix.
@@ -37,6 +40,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Check(c) => c.execute(),
+        Command::Emergency(c) => c.execute(),
         Command::Schema(c) => c.execute(),
         Command::Rules(c) => c.execute(),
         Command::Component(c) => c.execute(),

@@ -11,8 +11,13 @@
 use ocpolicy_rules::bindings::exports::ocpolicy::rules::eligibility::{
     Guest, GuestTenantSnapshot, TenantSnapshot,
 };
+use ocpolicy_rules::bindings::exports::ocpolicy::rules::emergency::{
+    EmergencySnapshot, Guest as EmergencyGuest, GuestEmergencySnapshot,
+};
 use ocpolicy_rules::types::{
-    Decision, EligibilityCheck, EligibilityRequest, InputError, OperatorProgramme, Tenant,
+    AddressCheck, CountryEmergencyNumbers, Decision, EligibilityCheck, EligibilityRequest,
+    EmergencyCheck, EmergencyConfig, EmergencyRequest, InputError, NetworkContext,
+    OperatorProgramme, PidfLoInput, Resolution, ResolveCheck, Tenant,
 };
 
 struct Component;
@@ -43,6 +48,56 @@ impl GuestTenantSnapshot for Snapshot {
 
     fn check_all(&self, requests: Vec<EligibilityRequest>) -> Vec<Result<Decision, InputError>> {
         self.0.check_all(&requests)
+    }
+}
+
+impl EmergencyGuest for Component {
+    type EmergencySnapshot = Emergency;
+
+    fn check_address(check: AddressCheck) -> Decision {
+        ocpolicy_rules::emergency::check_address(&check)
+    }
+
+    fn evaluate(check: EmergencyCheck) -> Result<Decision, InputError> {
+        ocpolicy_rules::emergency::evaluate(check)
+    }
+
+    fn resolve(check: ResolveCheck) -> Result<Resolution, InputError> {
+        ocpolicy_rules::emergency::resolve(check)
+    }
+
+    fn emergency_numbers(country: String) -> Option<CountryEmergencyNumbers> {
+        ocpolicy_rules::emergency::emergency_numbers(&country)
+    }
+
+    fn render_pidf_lo(input: PidfLoInput) -> Result<String, InputError> {
+        ocpolicy_rules::emergency::render_pidf_lo(&input)
+    }
+
+    fn validate_pidf_lo(xml: String) -> Decision {
+        ocpolicy_rules::emergency::validate_pidf_lo(&xml)
+    }
+}
+
+/// An emergency configuration indexed inside the component.
+struct Emergency(ocpolicy_rules::emergency::EmergencySnapshot);
+
+impl GuestEmergencySnapshot for Emergency {
+    fn create(config: EmergencyConfig) -> Result<EmergencySnapshot, InputError> {
+        ocpolicy_rules::emergency::EmergencySnapshot::new(config)
+            .map(|s| EmergencySnapshot::new(Emergency(s)))
+    }
+
+    fn check(&self, request: EmergencyRequest) -> Result<Decision, InputError> {
+        self.0.check(&request)
+    }
+
+    fn audit(&self) -> Decision {
+        self.0.audit()
+    }
+
+    fn resolve(&self, context: NetworkContext) -> Result<Resolution, InputError> {
+        self.0.resolve(&context)
     }
 }
 

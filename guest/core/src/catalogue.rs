@@ -219,7 +219,198 @@ rules! {
         "the operator holds a regulated-operator licence",
         "confirm the licensing requirement with Microsoft",
         "Not in any public source found; a warning so that it never denies on its own.");
+    // ---- emergency location (§2.7)
+    EMG_CA_MANDATORY = ("EMG-CA-MANDATORY", Error, Sourced, "[NEWCA]",
+        "a civic address has a CompanyName and a CountryOrRegion",
+        "fill in CompanyName and CountryOrRegion (both are mandatory in New-CsOnlineLisCivicAddress)");
+    EMG_CA_COUNTRY_ISO = ("EMG-CA-COUNTRY-ISO", Error, Sourced, "[NEWCA]",
+        "CountryOrRegion is an ISO 3166-1 alpha-2 code",
+        "use the two-letter ISO 3166-1 code in capitals, e.g. US, GB, DE (not USA or United States)");
+    EMG_LATLONG_REQUIRED = ("EMG-LATLONG-REQUIRED", Error, Sourced, "[NEWCA]",
+        "latitude and longitude are given, except in Australia and Japan where they are optional",
+        "geocode the address (map search in the Teams admin center adds the coordinates) and set Latitude and Longitude");
+    EMG_LATLONG_RANGE = ("EMG-LATLONG-RANGE", Error, Derived, "[NEWCA]",
+        "latitude is within -90..90 and longitude within -180..180 decimal degrees",
+        "give the coordinates in decimal degrees, latitude first (e.g. 47.64, -122.13); check that they were not swapped",
+        "Decimal degrees are sourced; the ranges follow from the definition of latitude and longitude.");
+    EMG_CP_FIELDS = ("EMG-CP-FIELDS", Error, Sourced, "[EMLOC]",
+        "a Calling Plan address has house number, street name, city, postal code, latitude, longitude and company name",
+        "complete the address: Calling Plan emergency addresses need every one of these fields");
+    EMG_CP_STATE = ("EMG-CP-STATE", Error, Sourced, "[EMLOC]",
+        "a Calling Plan address in CA, IL, IT or US has a state or province",
+        "set StateOrProvince");
+    EMG_CP_TAXID = ("EMG-CP-TAXID", Error, Sourced, "[EMLOC]",
+        "a Calling Plan address in BE, CZ, IT, NL, NO, PL, PT, RO, SG, SK, ES or SE has a company tax ID",
+        "set CompanyTaxId (an internal-only field: ask Microsoft support or set it at creation)");
+    EMG_CP_STREETTYPE = ("EMG-CP-STREETTYPE", Error, Sourced, "[EMLOC]",
+        "a Calling Plan address in Italy has a street type",
+        "set StreetSuffix to the street type (Via, Piazza, Corso...)");
+    EMG_AREA_CODE = ("EMG-AREA-CODE", Error, Sourced, "[EMLOC][LIBPN]",
+        "a Calling Plan number in BE, FR, DE, IE, NL or ES has its emergency address in the number's geographic area",
+        "use an address in the area the number's area code serves, or a number whose area code matches the address",
+        "The rule is sourced; Microsoft publishes no area-code-to-locality data. The check uses the numbering plan's area codes with a small table of area code to postal-code prefixes for each country (guest/core/data/area-codes.tsv); where the table has no entry the rule stays silent rather than guess.");
+    EMG_EDIT_VALIDATED = ("EMG-EDIT-VALIDATED", Error, Sourced, "[SETCA][EMLOC][EMMGMT]",
+        "a validated address is edited only in the countries that allow it, and only in the publicly editable fields",
+        "delete the address and create it again with the new values, or limit the edit to City, CompanyName, Description, HouseNumber, Latitude, Longitude, PostalCode, StateOrProvince, StreetName and Elin");
+    EMG_DELETE_IN_USE = ("EMG-DELETE-IN-USE", Error, Sourced, "[RMCA][EMLOC]",
+        "an address or location is removed only when none of its locations is assigned to a user or number",
+        "assign the numbers and users another location first, then remove it");
+    EMG_ASSIGN_UNVALIDATED = ("EMG-ASSIGN-UNVALIDATED", Error, Sourced, "[EMMGMT]",
+        "a location is assigned to a user or network identifier only when its address is validated",
+        "validate the address first (map search in the Teams admin center)");
+    EMG_NETID_NO_GEOCODE = ("EMG-NETID-NO-GEOCODE", Error, Sourced, "[EMMGMT][DYN]",
+        "a location assigned to a subnet, access point, switch or port has a geocoded address",
+        "add Latitude and Longitude to the address (map search adds them), then assign it");
+    EMG_NETID_STALE = ("EMG-NETID-STALE", Warning, Sourced, "[DYN]",
+        "an address assigned to a network identifier is less than about two years old",
+        "recreate the address (and its locations) and assign the new location",
+        "The rule is sourced qualitatively (\"more than a couple of years old\"); the threshold of 730 days is our choice.");
+    EMG_SAME_COUNTRY = ("EMG-SAME-COUNTRY", Error, Sourced, "[EMLOC]",
+        "the location, the user and the phone number are in the same country",
+        "pick a location in the number's country, or a number from the user's country");
+    EMG_CP_LOCATION_TIMING = ("EMG-CP-LOCATION-TIMING", Error, Sourced, "[CPEMERG]",
+        "a Calling Plan number gets its emergency location at assignment (US, CA) or when acquired or ported (elsewhere)",
+        "give the number an emergency location in the same step");
+    EMG_ELIN_CLEAR = ("EMG-ELIN-CLEAR", Error, Sourced, "[SETLOC]",
+        "a location's ELIN can be changed but not cleared",
+        "keep an ELIN, or remove the location and create it again without one");
+    EMG_SUBNET_NETID = ("EMG-SUBNET-NETID", Error, Sourced, "[SUBNET][DYN]",
+        "a LIS subnet is the network ID of its range, not a host address",
+        "set the subnet to the network ID (the address with its host bits cleared)");
+    EMG_BSSID_FORMAT = ("EMG-BSSID-FORMAT", Error, Sourced, "[WAP]",
+        "a BSSID is nn-nn-nn-nn-nn-nn in hex, with '*' only in its last one or two characters",
+        "write the BSSID with hyphens, e.g. F0-6E-0B-C2-04-1A; use F0-6E-0B-C2-04-* for a whole range");
+    EMG_BSSID_WILDCARD_DUP = ("EMG-BSSID-WILDCARD-DUP", Error, Sourced, "[WAP]",
+        "a BSSID inside an existing wildcard range does not repeat the range's location",
+        "drop the entry: the wildcard entry already places this access point at that location");
+    EMG_CHASSIS_FORMAT = ("EMG-CHASSIS-FORMAT", Error, Sourced, "[SWITCH][PORT]",
+        "a chassis or port ID that is a MAC address is written nn-nn-nn-nn-nn-nn",
+        "write MAC-subtype IDs with hyphens, e.g. B8-BE-BF-4A-A3-00");
+    EMG_TRUSTIP_MASK = ("EMG-TRUSTIP-MASK", Error, Sourced, "[TRUSTIP]",
+        "a trusted IP is a valid IPv4 (mask 0-32) or IPv6 (mask 0-128) address, listed once",
+        "fix the address or its MaskBits, or drop the duplicate");
+    EMG_SUBNET_ONE_SITE = ("EMG-SUBNET-ONE-SITE", Error, Sourced, "[NETSUB]",
+        "a network subnet belongs to one network site",
+        "keep the subnet in one site only");
+    EMG_SITE_SUBNET_NOT_IN_LIS = ("EMG-SITE-SUBNET-NOT-IN-LIS", Warning, Sourced, "[DYN]",
+        "a network site's subnet is also defined in the LIS",
+        "define the subnet in the LIS too (Set-CsOnlineLisSubnet) so that it renders a dynamic location");
+    EMG_NO_TRUSTED_IP = ("EMG-NO-TRUSTED-IP", Error, Sourced, "[DYN]",
+        "a client expected to get a subnet-based location calls from a trusted external IP",
+        "add the site's public IP to the tenant's trusted IPs (New-CsTenantTrustedIPAddress); BSSID and LLDP lookups work without it");
+    EMG_ECP_NOTIF_GROUP = ("EMG-ECP-NOTIF-GROUP", Error, Sourced, "[ECP][ECPEXT]",
+        "a notification group has at most 10 entries and at most 50 users",
+        "use fewer entries, or a distribution group with at most 50 users");
+    EMG_ECP_MODE = ("EMG-ECP-MODE", Error, Sourced, "[ECP]",
+        "NotificationMode is NotificationOnly, ConferenceMuted or ConferenceUnMuted",
+        "set NotificationMode to NotificationOnly, ConferenceMuted or ConferenceUnMuted");
+    EMG_ECP_DIALOUT_MODE = ("EMG-ECP-DIALOUT-MODE", Warning, Sourced, "[ECP]",
+        "a notification dial-out number is used only with the conference modes",
+        "set NotificationMode to ConferenceMuted or ConferenceUnMuted, or drop NotificationDialOutNumber");
+    EMG_ECP_EXT_UNIQUE = ("EMG-ECP-EXT-UNIQUE", Error, Sourced, "[ECP]",
+        "extended notifications use each emergency dial string once",
+        "merge the extended notifications that share a dial string");
+    EMG_ECP_DESC_LEN = ("EMG-ECP-DESC-LEN", Error, Sourced, "[ECP]",
+        "an emergency calling policy's description is at most 512 characters",
+        "shorten the description to 512 characters");
+    EMG_ECP_DISCLAIMER_LEN = ("EMG-ECP-DISCLAIMER-LEN", Error, Sourced, "[ECP][EMMGMT]",
+        "the enhanced emergency service disclaimer is at most 350 characters (cmdlet), 250 per the admin guide",
+        "shorten the disclaimer to 250 characters, which satisfies both sources",
+        "The sources conflict: the cmdlet accepts 350 characters, the admin guide says 250. Over 350 is an error (the cmdlet refuses it); 251 to 350 is raised as a warning.");
+    EMG_ECRP_UNIQUE = ("EMG-ECRP-UNIQUE", Error, Sourced, "[ECRP-DOC]",
+        "dial strings and dial-mask values are unique within an emergency call routing policy",
+        "remove the repeated value: each dial string and mask may appear once in the policy");
+    EMG_ECRP_MASK_FORMAT = ("EMG-ECRP-MASK-FORMAT", Error, Sourced, "[EN]",
+        "a dial mask is a ';'-separated list of 1 to 10 digits each",
+        "write the mask as digits only, 1 to 10 each, separated by ';' (e.g. 9911;1911)");
+    EMG_ECRP_USAGE = ("EMG-ECRP-USAGE", Error, Sourced, "[ECRP]",
+        "an emergency number's PSTN usage exists",
+        "create the usage (Set-CsOnlinePstnUsage -Usage @{Add=...}) or name an existing one");
+    EMG_ECRP_ROUTE = ("EMG-ECRP-ROUTE", Error, Sourced, "[DREMERG][ECRP-DOC]",
+        "a voice route in the emergency number's usage matches the dial string without '+'",
+        "add a voice route in that usage whose NumberPattern matches the dial string, e.g. ^911$");
+    EMG_ECRP_PLUS = ("EMG-ECRP-PLUS", Error, Sourced, "[DREMERG][ECRP-DOC]",
+        "emergency voice routes do not require a leading '+' (Teams sends emergency numbers without it)",
+        "drop the '+' from the pattern, e.g. ^911$ instead of ^\\+911$");
+    EMG_ECRP_NON_DR = ("EMG-ECRP-NON-DR", Info, Sourced, "[DYN]",
+        "an emergency call routing policy has no effect on Calling Plan, Operator Connect or Teams Phone Mobile users",
+        "nothing to fix; remove the policy from these users to keep the set-up clear");
+    EMG_ECRP_SHARED_USAGE = ("EMG-ECRP-SHARED-USAGE", Error, Sourced, "[ECRP-DOC]",
+        "an emergency call routing policy for Shared Calling (Calling Plan or Operator Connect) users has no PSTN usages",
+        "remove the PSTN usages from the policy's emergency numbers: with Shared Calling it only identifies emergency numbers");
+    EMG_ECRP_SITE_SHARED = ("EMG-ECRP-SITE-SHARED", Error, Sourced, "[ECRP-DOC]",
+        "site-assigned emergency call routing policies are not used when Shared Calling and Direct Routing coexist",
+        "remove the emergency call routing policy from the network sites and grant it to users instead");
+    EMG_DR_PIDFLO = ("EMG-DR-PIDFLO", Error, Sourced, "[DYN][GW]",
+        "a Direct Routing SBC that carries emergency calls has PidfloSupported enabled",
+        "Set-CsOnlinePSTNGateway -Identity <sbc> -PidfloSupported $true");
+    EMG_DYNAMIC_COUNTRY = ("EMG-DYNAMIC-COUNTRY", Info, Sourced, "[DYN][OCEMERG][DREMERG]",
+        "dynamic emergency routing is provided in the US and Canada (Calling Plan, Operator Connect, Teams Phone Mobile) and in the US only (Direct Routing)",
+        "nothing to fix; calls carry the location, and routing falls back to the registered address and carrier screening");
+    EMG_CP_JP = ("EMG-CP-JP", Error, Sourced, "[CPEMERG]",
+        "Calling Plan emergency calling is not supported in Japan",
+        "use Operator Connect or Direct Routing for users in Japan");
+    EMG_NUMBERS = ("EMG-NUMBERS", Warning, Sourced, "[EMNUM][DYN]",
+        "a configured emergency dial string is an emergency number of the user's country",
+        "use the country's emergency numbers (`ocpolicy emergency numbers <CC>`), or check that the policy is granted to the right users");
+    EMG_WEB_CLIENT = ("EMG-WEB-CLIENT", Warning, Sourced, "[DYN]",
+        "the web client does not support dynamic emergency calling",
+        "disable PSTN calling in the web client (Set-CsTeamsCallingPolicy -AllowWebPSTNCalling $false) or use a desktop or mobile client");
+    EMG_KARI_PREFIX = ("EMG-KARI-PREFIX", Error, Sourced, "[FCC-MLTS][EMNUM]",
+        "Kari's Law: in the US, 911 is dialable without a prefix or access code",
+        "add 911 itself as a dial string (or dial mask) of the user's emergency call routing policy");
+    EMG_KARI_NOTIFY = ("EMG-KARI-NOTIFY", Error, Derived, "[FCC-MLTS][ECP]",
+        "Kari's Law: US users' emergency calls notify a central location",
+        "set a NotificationGroup (e.g. the security desk) in the users' emergency calling policy",
+        "The law is sourced; satisfying it with the emergency calling policy's notification group is our mapping.");
+    EMG_RAYBAUM_DISPATCHABLE = ("EMG-RAYBAUM-DISPATCHABLE", Warning, Derived, "[FLETCH][911GEO]",
+        "RAY BAUM'S Act: a US location in a multi-floor building names the floor, suite or room",
+        "add a place (e.g. \"Floor 3, Suite 300\") under the address and use that location",
+        "The definition of a dispatchable location is sourced; raising it when the address is marked multi-floor and the location has no place text is our trigger.");
+    EMG_PIDF_NS = ("EMG-PIDF-NS", Error, Sourced, "[RFC5139][DEC112][TAMU]",
+        "a PIDF-LO document uses the PIDF, geopriv10, civicAddr and GML namespaces",
+        "use the namespaces of RFC 4119, RFC 5139 and RFC 5491 (see `ocpolicy emergency pidf-lo`)");
+    EMG_PIDF_COUNTRY = ("EMG-PIDF-COUNTRY", Error, Sourced, "[RFC5139]",
+        "the civic `country` element is an ISO 3166 alpha-2 code",
+        "write the country as two capital letters, e.g. US");
+    EMG_PIDF_UNKNOWN_ELEMENT = ("EMG-PIDF-UNKNOWN-ELEMENT", Error, Sourced, "[RFC5139]",
+        "every element in the civicAddr namespace is one of RFC 5139's",
+        "use the RFC 5139 element names; extension elements (PN, MP, STP, HNP) belong in the civicAddr:ext namespace");
+    EMG_PIDF_CRS = ("EMG-PIDF-CRS", Error, Sourced, "[RFC5491][OGC]",
+        "geometry uses srsName EPSG::4326 or EPSG::4979, and uom EPSG::9001 or EPSG::9102",
+        "set srsName=\"urn:ogc:def:crs:EPSG::4326\" (2D) or EPSG::4979 (3D), and metres (EPSG::9001) or degrees (EPSG::9102)",
+        "The CRS list is sourced from the RFC's examples; refusing others outright is our strictness.");
 }
+
+/// A behaviour the resolver follows rather than a violation it raises
+/// (EMG-MATCH-ORDER, EMG-PRECEDENCE). Traces cite them.
+#[derive(Debug, Clone, Copy, serde::Serialize)]
+pub struct Behaviour {
+    /// Stable code.
+    pub code: &'static str,
+    /// Evidence status.
+    pub status: Status,
+    /// Source keys.
+    pub citation: &'static str,
+    /// What the resolver does.
+    pub summary: &'static str,
+}
+
+/// The resolver's documented behaviours.
+pub const BEHAVIOURS: &[Behaviour] = &[
+    Behaviour {
+        code: "EMG-MATCH-ORDER",
+        status: Status::Sourced,
+        citation: "[DYN]",
+        summary: "the LIS is matched in the order WAP, switch and port, switch, subnet; the first match wins",
+    },
+    Behaviour {
+        code: "EMG-PRECEDENCE",
+        status: Status::Sourced,
+        citation: "[DISP]",
+        summary: "the location is the dynamic LIS address, else a user-confirmed or edited address, else an OS-suggested one, else one the user entered, else the admin's static address on the number",
+    },
+];
 
 /// Look up a rule by its code.
 pub fn find(code: &str) -> Option<&'static Rule> {

@@ -22,6 +22,21 @@ impl Findings {
         });
     }
 
+    /// Record a violation of `rule` with another severity than its own (a rule
+    /// whose sources conflict, such as EMG-ECP-DISCLAIMER-LEN).
+    pub fn raise_as(
+        &mut self,
+        rule: &Rule,
+        severity: Severity,
+        path: impl Into<String>,
+        message: impl Into<String>,
+    ) {
+        self.raise(rule, path, message);
+        if let Some(last) = self.violations.last_mut() {
+            last.severity = severity;
+        }
+    }
+
     /// True when nothing has been raised yet.
     pub fn is_empty(&self) -> bool {
         self.violations.is_empty()

@@ -4,7 +4,10 @@
 use schemars::transform::RecursiveTransform;
 use schemars::{JsonSchema, Schema, generate::SchemaSettings};
 
-use crate::types::{Decision, EligibilityCheck, EligibilityRequest, OperatorProgramme, Tenant};
+use crate::types::{
+    AddressCheck, Decision, EligibilityCheck, EligibilityRequest, EmergencyCheck, EmergencyConfig,
+    NetworkContext, OperatorProgramme, PidfLoInput, Resolution, Tenant,
+};
 
 /// The documents a schema can be printed for.
 pub const DOCUMENTS: &[(&str, &str)] = &[
@@ -22,6 +25,24 @@ pub const DOCUMENTS: &[(&str, &str)] = &[
         "the input of `ocpolicy check operator-programme`",
     ),
     ("decision", "the output of every check"),
+    (
+        "address",
+        "the input of `ocpolicy check address`: an address check",
+    ),
+    (
+        "emergency-config",
+        "an emergency configuration: `ocpolicy emergency resolve --lis` and `emergency audit`",
+    ),
+    (
+        "emergency-check",
+        "the input of `ocpolicy emergency check`: a configuration and one request",
+    ),
+    ("network-context", "`ocpolicy emergency resolve --context`"),
+    (
+        "resolution",
+        "the output of `ocpolicy emergency resolve --json`",
+    ),
+    ("pidf-lo-input", "the input of `ocpolicy emergency pidf-lo`"),
 ];
 
 /// The JSON Schema (draft 2020-12) of a document named in [`DOCUMENTS`].
@@ -32,6 +53,12 @@ pub fn for_document(name: &str) -> Option<Schema> {
         "tenant" => of::<Tenant>(),
         "operator-programme" => of::<OperatorProgramme>(),
         "decision" => of::<Decision>(),
+        "address" => of::<AddressCheck>(),
+        "emergency-config" => of::<EmergencyConfig>(),
+        "emergency-check" => of::<EmergencyCheck>(),
+        "network-context" => of::<NetworkContext>(),
+        "resolution" => of::<Resolution>(),
+        "pidf-lo-input" => of::<PidfLoInput>(),
         _ => return None,
     })
 }

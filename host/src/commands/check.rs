@@ -42,6 +42,11 @@ pub enum CheckCommand {
         after_help = "Example:\n  ocpolicy check operator-programme tests/examples/operator-programme.json"
     )]
     OperatorProgramme(ProgrammeCommand),
+    /// A civic address on its own (EMG-*): mandatory fields, country, coordinates, Calling Plan fields.
+    #[command(
+        after_help = "Examples:\n  ocpolicy check address tests/examples/address.json\n  echo '{\"address\": {...}, \"connectivity\": \"CallingPlan\"}' | ocpolicy check address --json -\n\nSchema: ocpolicy schema address"
+    )]
+    Address(super::emergency::AddressCommand),
 }
 
 impl CheckCommand {
@@ -50,6 +55,7 @@ impl CheckCommand {
         match self {
             CheckCommand::Eligibility(c) => c.execute(),
             CheckCommand::OperatorProgramme(c) => c.execute(),
+            CheckCommand::Address(c) => c.execute(),
         }
     }
 }
@@ -153,7 +159,7 @@ impl ProgrammeCommand {
 }
 
 /// Read a whole document, refusing one over the size limit without reading it all.
-fn read_document(path: &Path) -> Result<Vec<u8>, Failure> {
+pub(super) fn read_document(path: &Path) -> Result<Vec<u8>, Failure> {
     let name = path.display().to_string();
     let reader: Box<dyn Read> = if name == "-" {
         Box::new(io::stdin().lock())
@@ -182,7 +188,7 @@ fn read_document(path: &Path) -> Result<Vec<u8>, Failure> {
     Ok(buf)
 }
 
-fn report_single(result: Result<Verdict, Failure>, json: bool) -> Result<Outcome> {
+pub(super) fn report_single(result: Result<Verdict, Failure>, json: bool) -> Result<Outcome> {
     match result {
         Ok(v) => {
             if json {
@@ -203,7 +209,7 @@ fn report_single(result: Result<Verdict, Failure>, json: bool) -> Result<Outcome
     }
 }
 
-fn report_failure(f: &Failure, json: bool, document: Option<&str>) -> Result<Outcome> {
+pub(super) fn report_failure(f: &Failure, json: bool, document: Option<&str>) -> Result<Outcome> {
     match f {
         Failure::Input { path, message } => {
             let path = match document {

@@ -19,6 +19,7 @@ macro_rules! out {
 pub mod check;
 pub mod component;
 pub mod demo;
+pub mod emergency;
 mod evaluator;
 mod render;
 pub mod rules;

@@ -1,0 +1,505 @@
+//! `ocpolicy emergency` and `ocpolicy check address`: the emergency-location
+//! family (EMG-* rules, resolution, PIDF-LO, emergency numbers).
+
+use std::path::PathBuf;
+
+use anyhow::Result;
+use clap::{Args, Subcommand};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+use super::Outcome;
+use super::check::{CommonArgs, read_document, report_failure, report_single};
+use super::evaluator::{EngineKind, Failure, Verdict};
+use ocpolicy_host::{Rules, RulesInstance, types as wt};
+use ocpolicy_rules::{emergency, json, types as core};
+
+const RESOLVE_HELP: &str = "\
+Examples:
+  # Which location does a call from this Wi-Fi access point carry, and why?
+  ocpolicy emergency resolve --lis tests/examples/emergency-config.json --context tests/examples/network-context.json
+
+  # The same as JSON (the resolution record: source, location, routing, trace, violations):
+  ocpolicy emergency resolve --json --lis config.json --context -
+
+Exit code: 0 a location was found and nothing is wrong, 1 no location or an
+error-severity problem (e.g. EMG-NO-TRUSTED-IP), 2 bad input.";
+
+/// Emergency location: resolve, PIDF-LO, emergency numbers, audit, changes.
+#[derive(Subcommand)]
+pub enum EmergencyCommand {
+    /// Which location an emergency call from a network context carries, with the trace.
+    #[command(after_help = RESOLVE_HELP)]
+    Resolve(ResolveCommand),
+    /// Render a location as PIDF-LO (RFC 4119 / 5139 / 5491).
+    #[command(
+        after_help = "Example:\n  ocpolicy emergency pidf-lo tests/examples/pidf-lo-input.json > location.xml"
+    )]
+    PidfLo(PidfLoCommand),
+    /// Validate a PIDF-LO document (EMG-PIDF-*).
+    #[command(after_help = "Example:\n  ocpolicy emergency validate-pidf-lo location.xml")]
+    ValidatePidfLo(ValidateCommand),
+    /// The emergency numbers of a country, with dial-mask variants ([EMNUM]).
+    #[command(
+        after_help = "Examples:\n  ocpolicy emergency numbers US\n  ocpolicy emergency numbers --json GB"
+    )]
+    Numbers(NumbersCommand),
+    /// Lint a whole emergency configuration (LIS, trusted IPs, sites, policies, Kari's Law).
+    #[command(
+        after_help = "Example:\n  ocpolicy emergency audit tests/examples/emergency-config.json"
+    )]
+    Audit(AuditCommand),
+    /// Decide one change against a configuration (a document {config, request}).
+    #[command(
+        after_help = "Example:\n  ocpolicy emergency check tests/examples/emergency-check.json\n\nSchemas: ocpolicy schema emergency-check"
+    )]
+    Check(EmergencyCheckCommand),
+}
+
+impl EmergencyCommand {
+    /// Run it.
+    pub fn execute(self) -> Result<Outcome> {
+        match self {
+            EmergencyCommand::Resolve(c) => c.execute(),
+            EmergencyCommand::PidfLo(c) => c.execute(),
+            EmergencyCommand::ValidatePidfLo(c) => c.execute(),
+            EmergencyCommand::Numbers(c) => c.execute(),
+            EmergencyCommand::Audit(c) => c.execute(),
+            EmergencyCommand::Check(c) => c.execute(),
+        }
+    }
+}
+
+/// One engine for one command: the component (default) or the native core.
+enum Engine {
+    Native,
+    Component(Box<RulesInstance>),
+}
+
+impl Engine {
+    fn new(kind: EngineKind) -> Result<Self, Failure> {
+        Ok(match kind {
+            EngineKind::Native => Engine::Native,
+            EngineKind::Component => Engine::Component(Box::new(Rules::new()?.instance()?)),
+        })
+    }
+}
+
+fn input_err(e: core::InputError) -> Failure {
+    Failure::Input {
+        path: e.path,
+        message: e.message,
+    }
+}
+
+fn input_err_w(e: wt::InputError) -> Failure {
+    Failure::Input {
+        path: e.path,
+        message: e.message,
+    }
+}
+
+fn decode<T: DeserializeOwned>(doc: &[u8], prefix: &str) -> Result<T, Failure> {
+    json::from_slice(doc).map_err(|e| Failure::Input {
+        path: if prefix.is_empty() || e.path.is_empty() {
+            format!("{prefix}{}", e.path)
+        } else {
+            format!("{prefix}:{}", e.path)
+        },
+        message: e.message,
+    })
+}
+
+fn verdict<D: Serialize>(allowed: bool, d: &D) -> Verdict {
+    Verdict {
+        allowed,
+        json: json::to_string(d),
+    }
+}
+
+/// `ocpolicy check address`.
+#[derive(Args)]
+pub struct AddressCommand {
+    /// An address check document (`-` for standard input): {"address": {...},
+    /// "connectivity": "CallingPlan", "location": {...}, "previous": {...}}.
+    pub input: PathBuf,
+    #[command(flatten)]
+    pub common: CommonArgs,
+}
+
+impl AddressCommand {
+    /// Run it.
+    pub fn execute(self) -> Result<Outcome> {
+        let result = read_document(&self.input).and_then(|doc| {
+            Ok(match Engine::new(self.common.engine)? {
+                Engine::Native => {
+                    let d = emergency::check_address(&decode::<core::AddressCheck>(&doc, "")?);
+                    verdict(d.allowed, &d)
+                }
+                Engine::Component(mut i) => {
+                    let d = i.check_address(&decode::<wt::AddressCheck>(&doc, "")?)?;
+                    verdict(d.allowed, &d)
+                }
+            })
+        });
+        report_single(result, self.common.json)
+    }
+}
+
+/// `ocpolicy emergency check`.
+#[derive(Args)]
+pub struct EmergencyCheckCommand {
+    /// A document {"config": {...}, "request": {...}} (`-` for standard input).
+    pub input: PathBuf,
+    #[command(flatten)]
+    pub common: CommonArgs,
+}
+
+impl EmergencyCheckCommand {
+    /// Run it.
+    pub fn execute(self) -> Result<Outcome> {
+        let result = read_document(&self.input).and_then(|doc| {
+            Ok(match Engine::new(self.common.engine)? {
+                Engine::Native => {
+                    let d = emergency::evaluate(decode(&doc, "")?).map_err(input_err)?;
+                    verdict(d.allowed, &d)
+                }
+                Engine::Component(mut i) => {
+                    let d = i
+                        .emergency_evaluate(&decode(&doc, "")?)?
+                        .map_err(input_err_w)?;
+                    verdict(d.allowed, &d)
+                }
+            })
+        });
+        report_single(result, self.common.json)
+    }
+}
+
+/// `ocpolicy emergency audit`.
+#[derive(Args)]
+pub struct AuditCommand {
+    /// An emergency configuration (`-` for standard input).
+    pub config: PathBuf,
+    #[command(flatten)]
+    pub common: CommonArgs,
+}
+
+impl AuditCommand {
+    /// Run it.
+    pub fn execute(self) -> Result<Outcome> {
+        let result = read_document(&self.config).and_then(|doc| {
+            Ok(match Engine::new(self.common.engine)? {
+                Engine::Native => {
+                    let s =
+                        emergency::EmergencySnapshot::new(decode(&doc, "")?).map_err(input_err)?;
+                    let d = s.audit();
+                    verdict(d.allowed, &d)
+                }
+                Engine::Component(mut i) => {
+                    let s = i
+                        .emergency_snapshot(&decode(&doc, "")?)?
+                        .map_err(input_err_w)?;
+                    let d = i.emergency_audit(&s)?;
+                    verdict(d.allowed, &d)
+                }
+            })
+        });
+        report_single(result, self.common.json)
+    }
+}
+
+/// `ocpolicy emergency resolve`.
+#[derive(Args)]
+pub struct ResolveCommand {
+    /// The emergency configuration: LIS, trusted IPs, tenant (addresses, locations, numbers).
+    #[arg(long)]
+    pub lis: PathBuf,
+    /// The client's network context (`-` for standard input).
+    #[arg(long)]
+    pub context: PathBuf,
+    #[command(flatten)]
+    pub common: CommonArgs,
+}
+
+impl ResolveCommand {
+    /// Run it.
+    pub fn execute(self) -> Result<Outcome> {
+        let config = match read_document(&self.lis) {
+            Ok(c) => c,
+            Err(f) => return report_failure(&f, self.common.json, Some("lis")),
+        };
+        let context = match read_document(&self.context) {
+            Ok(c) => c,
+            Err(f) => return report_failure(&f, self.common.json, Some("context")),
+        };
+        let result: Result<core::Resolution, Failure> = (|| {
+            Ok(match Engine::new(self.common.engine)? {
+                Engine::Native => {
+                    let s = emergency::EmergencySnapshot::new(decode(&config, "lis")?)
+                        .map_err(|e| prefixed("lis", e))?;
+                    s.resolve(&decode(&context, "context")?)
+                        .map_err(input_err)?
+                }
+                Engine::Component(mut i) => {
+                    let s = i
+                        .emergency_snapshot(&decode(&config, "lis")?)?
+                        .map_err(|e| prefixed_w("lis", e))?;
+                    let r = i
+                        .emergency_snapshot_resolve(&s, &decode(&context, "context")?)?
+                        .map_err(input_err_w)?;
+                    ocpolicy_host::convert(&r)?
+                }
+            })
+        })();
+        let r = match result {
+            Ok(r) => r,
+            Err(f) => return report_failure(&f, self.common.json, None),
+        };
+        let failed = r.source == core::LocationSource::NoLocation
+            || r.violations
+                .iter()
+                .any(|v| v.severity == core::Severity::Error);
+        if self.common.json {
+            outln!("{}", json::to_string(&r));
+        } else {
+            out!("{}", render_resolution(&r));
+        }
+        Ok(if failed {
+            Outcome::Denied
+        } else {
+            Outcome::Allowed
+        })
+    }
+}
+
+fn prefixed(doc: &str, e: core::InputError) -> Failure {
+    Failure::Input {
+        path: format!("{doc}:{}", e.path),
+        message: e.message,
+    }
+}
+
+fn prefixed_w(doc: &str, e: wt::InputError) -> Failure {
+    Failure::Input {
+        path: format!("{doc}:{}", e.path),
+        message: e.message,
+    }
+}
+
+fn render_resolution(r: &core::Resolution) -> String {
+    use std::fmt::Write as _;
+    let mut out = String::new();
+    let place = r
+        .location
+        .as_ref()
+        .and_then(|l| l.place.clone())
+        .unwrap_or_default();
+    let addr = r.address.as_ref().map(|a| {
+        [
+            a.house_number.as_deref(),
+            a.street_name.as_deref(),
+            a.street_suffix.as_deref(),
+            a.city.as_deref(),
+            a.state_or_province.as_deref(),
+            a.postal_code.as_deref(),
+            Some(a.country_or_region.as_str()),
+        ]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join(" ")
+    });
+    let _ = writeln!(
+        out,
+        "LOCATION: {:?}{}",
+        r.source,
+        r.location_id
+            .as_ref()
+            .map(|l| format!(" `{l}`"))
+            .unwrap_or_default()
+    );
+    if let Some(a) = addr {
+        let _ = writeln!(
+            out,
+            "  address: {a}{}",
+            if place.is_empty() {
+                String::new()
+            } else {
+                format!(" ({place})")
+            }
+        );
+    }
+    let _ = writeln!(out, "  routing: {:?}", r.routing);
+    let _ = writeln!(out, "\ntrace:");
+    for s in &r.trace {
+        let _ = writeln!(
+            out,
+            "  {:<15} {:<10} {}{}",
+            format!("{:?}", s.step),
+            format!("{:?}", s.outcome),
+            s.key
+                .as_ref()
+                .map(|k| format!("[{k}] "))
+                .unwrap_or_default(),
+            s.reason
+        );
+    }
+    if !r.violations.is_empty() {
+        let d = core::Decision {
+            allowed: true,
+            violations: r.violations.clone(),
+        };
+        let text = super::render::decision(&d);
+        let _ = write!(
+            out,
+            "\n{}",
+            text.split_once('\n').map(|(_, rest)| rest).unwrap_or("")
+        );
+    }
+    out
+}
+
+/// `ocpolicy emergency pidf-lo`.
+#[derive(Args)]
+pub struct PidfLoCommand {
+    /// What to render (`-` for standard input): {"entity": "pres:alice@contoso.com", "address": {...}, ...}.
+    pub input: PathBuf,
+    /// Print {"xml": "..."} instead of the document.
+    #[arg(long)]
+    pub json: bool,
+    /// Which engine renders.
+    #[arg(long, value_enum, default_value_t)]
+    pub engine: EngineKind,
+}
+
+impl PidfLoCommand {
+    /// Run it.
+    pub fn execute(self) -> Result<Outcome> {
+        let result: Result<String, Failure> = read_document(&self.input).and_then(|doc| {
+            Ok(match Engine::new(self.engine)? {
+                Engine::Native => {
+                    emergency::render_pidf_lo(&decode(&doc, "")?).map_err(input_err)?
+                }
+                Engine::Component(mut i) => {
+                    i.render_pidf_lo(&decode(&doc, "")?)?.map_err(input_err_w)?
+                }
+            })
+        });
+        match result {
+            Ok(xml) if self.json => outln!("{}", serde_json::json!({ "xml": xml })),
+            Ok(xml) => outln!("{xml}"),
+            Err(f) => return report_failure(&f, self.json, None),
+        }
+        Ok(Outcome::Allowed)
+    }
+}
+
+/// `ocpolicy emergency validate-pidf-lo`.
+#[derive(Args)]
+pub struct ValidateCommand {
+    /// A PIDF-LO XML document (`-` for standard input).
+    pub input: PathBuf,
+    #[command(flatten)]
+    pub common: CommonArgs,
+}
+
+impl ValidateCommand {
+    /// Run it.
+    pub fn execute(self) -> Result<Outcome> {
+        let result = read_document(&self.input).and_then(|doc| {
+            let xml = String::from_utf8(doc).map_err(|e| Failure::Input {
+                path: String::new(),
+                message: format!(
+                    "the document is not UTF-8 (byte {}); PIDF-LO is UTF-8 XML",
+                    e.utf8_error().valid_up_to()
+                ),
+            })?;
+            Ok(match Engine::new(self.common.engine)? {
+                Engine::Native => {
+                    let d = emergency::validate_pidf_lo(&xml);
+                    verdict(d.allowed, &d)
+                }
+                Engine::Component(mut i) => {
+                    let d = i.validate_pidf_lo(&xml)?;
+                    verdict(d.allowed, &d)
+                }
+            })
+        });
+        report_single(result, self.common.json)
+    }
+}
+
+/// `ocpolicy emergency numbers`.
+#[derive(Args)]
+pub struct NumbersCommand {
+    /// ISO 3166-1 alpha-2 country code, e.g. US; `all` lists every country.
+    pub country: String,
+    /// Print JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+impl NumbersCommand {
+    /// Run it.
+    pub fn execute(self) -> Result<Outcome> {
+        let countries: Vec<String> = if self.country.eq_ignore_ascii_case("all") {
+            emergency::emergency_number_countries()
+                .into_iter()
+                .map(str::to_string)
+                .collect()
+        } else {
+            vec![self.country.clone()]
+        };
+        let mut found = Vec::new();
+        for cc in &countries {
+            match emergency::emergency_numbers(cc) {
+                Some(n) => found.push(n),
+                None => {
+                    let message = format!(
+                        "no emergency numbers known for `{cc}`; give an ISO 3166-1 alpha-2 code such as US, GB or DE (`ocpolicy emergency numbers all` lists them)"
+                    );
+                    return report_failure(
+                        &Failure::Input {
+                            path: "country".into(),
+                            message,
+                        },
+                        self.json,
+                        None,
+                    );
+                }
+            }
+        }
+        if self.json {
+            if let [one] = found.as_slice() {
+                outln!("{}", json::to_string(one));
+            } else {
+                outln!("{}", json::to_string(&found));
+            }
+        } else {
+            for n in &found {
+                let list = |v: &[String]| {
+                    if v.is_empty() {
+                        "none".to_string()
+                    } else {
+                        v.join(", ")
+                    }
+                };
+                outln!(
+                    "{} ({}): emergency numbers {}; with dial mask {}{}",
+                    n.country,
+                    n.prefix,
+                    list(&n.numbers),
+                    list(&n.dial_masks),
+                    if n.test_numbers.is_empty() {
+                        String::new()
+                    } else {
+                        format!("; test {}", list(&n.test_numbers))
+                    }
+                );
+            }
+            outln!("source: [EMNUM] Teams emergency numbers reference (ms.date 04/28/2025)");
+        }
+        Ok(Outcome::Allowed)
+    }
+}
