@@ -24,6 +24,10 @@ struct Case {
 struct Expect {
     allowed: bool,
     codes: BTreeSet<String>,
+    /// For resolutions: fields the resolution must have (source, location_id,
+    /// routing, matched_element), in their JSON form.
+    #[serde(default)]
+    resolution: Option<serde_json::Map<String, serde_json::Value>>,
 }
 
 fn load(folder: &str) -> Vec<(PathBuf, Case)> {
@@ -79,6 +83,57 @@ fn run(case: &Case, instance: &mut ocpolicy_host::RulesInstance) -> Result<core:
                 serde_json::to_value(&component).map_err(|e| e.to_string())?,
             )
         }
+        "address" | "emergency" | "emergency-audit" | "pidf-lo" => {
+            let native = emergency_native(&case.kind, &bytes)?;
+            let component = emergency_component(&case.kind, &bytes, instance)?;
+            (native, component)
+        }
+        "emergency-resolve" => {
+            let n = json::from_slice::<core::ResolveCheck>(&bytes)
+                .map_err(|e| format!("native decode: {e}"))?;
+            let c = json::from_slice::<wt::ResolveCheck>(&bytes)
+                .map_err(|e| format!("component decode: {e}"))?;
+            let native = ocpolicy_rules::emergency::EmergencySnapshot::new(n.config)
+                .and_then(|s| s.resolve(&n.context))
+                .map_err(|e| format!("native input error at {}: {}", e.path, e.message))?;
+            let snap = instance
+                .emergency_snapshot(&c.config)
+                .map_err(|e| format!("component trapped: {e:#}"))?
+                .map_err(|e| format!("component input error at {}: {}", e.path, e.message))?;
+            let component = instance
+                .emergency_snapshot_resolve(&snap, &c.context)
+                .map_err(|e| format!("component trapped: {e:#}"))?
+                .map_err(|e| format!("component input error at {}: {}", e.path, e.message))?;
+            instance
+                .drop_emergency_snapshot(snap)
+                .map_err(|e| e.to_string())?;
+            let native_json = serde_json::to_value(&native).map_err(|e| e.to_string())?;
+            let component_json = serde_json::to_value(&component).map_err(|e| e.to_string())?;
+            if native_json != component_json {
+                return Err(format!(
+                    "native and component disagree:\n  native:    {native_json}\n  component: {component_json}"
+                ));
+            }
+            if let Some(want) = &case.expect.resolution {
+                for (k, v) in want {
+                    if native_json.get(k) != Some(v) {
+                        return Err(format!(
+                            "resolution.{k}: expected {v}, got {}\n  trace: {}",
+                            native_json.get(k).cloned().unwrap_or_default(),
+                            native_json["trace"]
+                        ));
+                    }
+                }
+            }
+            let d = core::Decision {
+                allowed: !native
+                    .violations
+                    .iter()
+                    .any(|v| v.severity == core::Severity::Error),
+                violations: native.violations,
+            };
+            return Ok(d);
+        }
         other => return Err(format!("unknown kind `{other}`")),
     };
     let native_json = serde_json::to_value(&native).map_err(|e| e.to_string())?;
@@ -88,6 +143,80 @@ fn run(case: &Case, instance: &mut ocpolicy_host::RulesInstance) -> Result<core:
         ));
     }
     Ok(native)
+}
+
+/// Decide an emergency-family case natively.
+fn emergency_native(kind: &str, bytes: &[u8]) -> Result<core::Decision, String> {
+    let err = |e: core::InputError| format!("native input error at {}: {}", e.path, e.message);
+    let dec = |e: json::DecodeError| format!("native decode: {e}");
+    Ok(match kind {
+        "address" => {
+            ocpolicy_rules::emergency::check_address(&json::from_slice(bytes).map_err(dec)?)
+        }
+        "emergency" => {
+            let c: core::EmergencyCheck = json::from_slice(bytes).map_err(dec)?;
+            let s = ocpolicy_rules::emergency::EmergencySnapshot::new(c.config).map_err(err)?;
+            s.check(&c.request).map_err(err)?
+        }
+        "emergency-audit" => {
+            ocpolicy_rules::emergency::EmergencySnapshot::new(json::from_slice(bytes).map_err(dec)?)
+                .map_err(err)?
+                .audit()
+        }
+        _ => {
+            let v: serde_json::Value = serde_json::from_slice(bytes).map_err(|e| e.to_string())?;
+            ocpolicy_rules::emergency::validate_pidf_lo(v["xml"].as_str().unwrap_or_default())
+        }
+    })
+}
+
+/// Decide an emergency-family case through the component (snapshots as resources).
+fn emergency_component(
+    kind: &str,
+    bytes: &[u8],
+    i: &mut ocpolicy_host::RulesInstance,
+) -> Result<serde_json::Value, String> {
+    let err = |e: wt::InputError| format!("component input error at {}: {}", e.path, e.message);
+    let trap = |e: anyhow::Error| format!("component trapped: {e:#}");
+    let dec = |e: json::DecodeError| format!("component decode: {e}");
+    let d = match kind {
+        "address" => i
+            .check_address(&json::from_slice(bytes).map_err(dec)?)
+            .map_err(trap)?,
+        "emergency" => {
+            let c: wt::EmergencyCheck = json::from_slice(bytes).map_err(dec)?;
+            let s = i
+                .emergency_snapshot(&c.config)
+                .map_err(trap)?
+                .map_err(err)?;
+            let d = i
+                .emergency_check(&s, &c.request)
+                .map_err(trap)?
+                .map_err(err)?;
+            i.drop_emergency_snapshot(s).map_err(trap)?;
+            // The self-contained export must agree with the resource.
+            let direct = i.emergency_evaluate(&c).map_err(trap)?.map_err(err)?;
+            if direct != d {
+                return Err("emergency.evaluate and emergency-snapshot.check disagree".into());
+            }
+            d
+        }
+        "emergency-audit" => {
+            let s = i
+                .emergency_snapshot(&json::from_slice(bytes).map_err(dec)?)
+                .map_err(trap)?
+                .map_err(err)?;
+            let d = i.emergency_audit(&s).map_err(trap)?;
+            i.drop_emergency_snapshot(s).map_err(trap)?;
+            d
+        }
+        _ => {
+            let v: serde_json::Value = serde_json::from_slice(bytes).map_err(|e| e.to_string())?;
+            i.validate_pidf_lo(v["xml"].as_str().unwrap_or_default())
+                .map_err(trap)?
+        }
+    };
+    serde_json::to_value(&d).map_err(|e| e.to_string())
 }
 
 fn check_folder(folder: &str) {
@@ -153,6 +282,41 @@ fn operator_programme_corpus_native_and_component_agree_with_the_reference() {
 }
 
 #[test]
+fn emergency_corpus_native_and_component_agree_with_the_reference() {
+    check_folder("emergency");
+}
+
+#[test]
+fn worked_examples_m1_to_m11_are_all_in_the_corpus() {
+    let sources: BTreeSet<String> = load("emergency")
+        .into_iter()
+        .map(|(_, c)| c.source)
+        .collect();
+    for i in 1..=11 {
+        assert!(
+            sources.contains(&format!("M{i}")),
+            "worked example M{i} has no case"
+        );
+    }
+}
+
+#[test]
+fn every_resolver_behaviour_has_cases() {
+    let cases = load("emergency");
+    for b in catalogue::BEHAVIOURS {
+        let n = cases
+            .iter()
+            .filter(|(_, c)| c.source == b.code && c.expect.resolution.is_some())
+            .count();
+        assert!(
+            n >= 2,
+            "{} has {n} resolution cases; it needs at least two",
+            b.code
+        );
+    }
+}
+
+#[test]
 fn worked_examples_e0_to_e11_are_all_in_the_corpus() {
     let sources: BTreeSet<String> = load("eligibility")
         .into_iter()
@@ -170,6 +334,7 @@ fn worked_examples_e0_to_e11_are_all_in_the_corpus() {
 fn every_rule_code_has_a_triggering_case_and_a_near_miss() {
     let mut all = load("eligibility");
     all.extend(load("operator-programme"));
+    all.extend(load("emergency"));
     let mut missing = Vec::new();
     for rule in catalogue::ALL {
         let triggers = all.iter().any(|(_, c)| c.expect.codes.contains(rule.code));
