@@ -287,6 +287,11 @@ fn prefixed_w(doc: &str, e: wt::InputError) -> Failure {
     }
 }
 
+/// An enum case as JSON names it (`DirectToPsap`).
+fn name<T: Serialize>(v: &T) -> String {
+    json::to_string(v).trim_matches('"').to_string()
+}
+
 fn render_resolution(r: &core::Resolution) -> String {
     use std::fmt::Write as _;
     let mut out = String::new();
@@ -330,14 +335,14 @@ fn render_resolution(r: &core::Resolution) -> String {
             }
         );
     }
-    let _ = writeln!(out, "  routing: {:?}", r.routing);
+    let _ = writeln!(out, "  routing: {}", name(&r.routing));
     let _ = writeln!(out, "\ntrace:");
     for s in &r.trace {
         let _ = writeln!(
             out,
             "  {:<15} {:<10} {}{}",
-            format!("{:?}", s.step),
-            format!("{:?}", s.outcome),
+            name(&s.step),
+            name(&s.outcome),
             s.key
                 .as_ref()
                 .map(|k| format!("[{k}] "))

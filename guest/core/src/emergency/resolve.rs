@@ -16,6 +16,9 @@ use crate::types::{
     ResolutionStep, RoutingMethod, StepOutcome, TraceStep,
 };
 
+/// What one LIS step found: the step, its hit, the key looked up, and why.
+type StepResult = (ResolutionStep, Option<Hit>, Option<String>, String);
+
 /// A LIS hit: the location and the configuration entry that holds it.
 struct Hit {
     location_id: String,
@@ -92,7 +95,7 @@ impl EmergencySnapshot {
         let wifi_capable = !matches!(client, Some(ClientType::Web | ClientType::TeamsPhone));
 
         // ---- the four LIS steps, in the documented order (EMG-MATCH-ORDER)
-        let mut hits: Vec<(ResolutionStep, Option<Hit>, Option<String>, String)> = Vec::new();
+        let mut hits: Vec<StepResult> = Vec::new();
         hits.push(self.wap_step(ctx, wifi_capable, web)?);
         let (port, switch) = self.lldp_steps(ctx, lldp_capable, web);
         hits.push(port);
@@ -252,7 +255,7 @@ impl EmergencySnapshot {
         ctx: &NetworkContext,
         capable: bool,
         web: bool,
-    ) -> Result<(ResolutionStep, Option<Hit>, Option<String>, String), InputError> {
+    ) -> Result<StepResult, InputError> {
         let kind = ResolutionStep::Wap;
         let Some(raw) = &ctx.bssid else {
             return Ok((
@@ -313,10 +316,7 @@ impl EmergencySnapshot {
         ctx: &NetworkContext,
         capable: bool,
         web: bool,
-    ) -> (
-        (ResolutionStep, Option<Hit>, Option<String>, String),
-        (ResolutionStep, Option<Hit>, Option<String>, String),
-    ) {
+    ) -> (StepResult, StepResult) {
         let Some(chassis) = &ctx.chassis_id else {
             let none = "not provided: the client reported no LLDP chassis ID".to_string();
             return (
@@ -408,7 +408,7 @@ impl EmergencySnapshot {
         web: bool,
         f: &mut Findings,
         trace: &mut Vec<TraceStep>,
-    ) -> Result<(ResolutionStep, Option<Hit>, Option<String>, String), InputError> {
+    ) -> Result<StepResult, InputError> {
         let kind = ResolutionStep::Subnet;
         let Some(raw) = &ctx.internal_ip else {
             return Ok((
