@@ -43,17 +43,7 @@ impl EmergencySnapshot {
                 if self.tenant.find_civic_address(id).is_none() {
                     return Err(missing("request", "civic address", id));
                 }
-                let mut locs: Vec<String> = vec![id.clone()];
-                for li in self
-                    .locations_by_address
-                    .get(&fold(id))
-                    .into_iter()
-                    .flatten()
-                {
-                    if let Some(l) = self.tenant.tenant().locations.get(*li) {
-                        locs.push(l.location_id.clone());
-                    }
-                }
+                let locs = self.locations_of_address(id);
                 for l in locs {
                     self.in_use(&mut f, &l, &format!("civic address `{id}`"));
                 }
@@ -279,19 +269,28 @@ impl EmergencySnapshot {
         f.finish()
     }
 
+    /// The location ids of an address: its default location (the address id)
+    /// and every place under it.
+    fn locations_of_address(&self, address_id: &str) -> Vec<String> {
+        let places = self.locations_by_address.get(&fold(address_id));
+        std::iter::once(address_id.to_string())
+            .chain(
+                places
+                    .into_iter()
+                    .flatten()
+                    .filter_map(|li| self.tenant.tenant().locations.get(*li))
+                    .map(|l| l.location_id.clone()),
+            )
+            .collect()
+    }
+
     /// Calling Plan if any number at one of the address's locations is.
     fn address_connectivity(&self, address_id: &str) -> Option<NumberType> {
-        let mut locs = vec![fold(address_id)];
-        for li in self
-            .locations_by_address
-            .get(&fold(address_id))
-            .into_iter()
-            .flatten()
-        {
-            if let Some(l) = self.tenant.tenant().locations.get(*li) {
-                locs.push(fold(&l.location_id));
-            }
-        }
+        let locs: Vec<String> = self
+            .locations_of_address(address_id)
+            .iter()
+            .map(|l| fold(l))
+            .collect();
         let numbers = &self.tenant.tenant().numbers;
         locs.iter()
             .flat_map(|l| self.numbers_by_location.get(l).into_iter().flatten())
