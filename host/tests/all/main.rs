@@ -7,6 +7,7 @@
 //! - `component`: the built component's shape (its WIT package, no imports).
 //! - `cli`: the `ocpolicy` binary's output, exit codes and bad-input handling.
 //! - `docs`: README examples decode; CI runs the README test command.
+//! - `pidf_schema`: rendered PIDF-LO passes `xmllint --schema` (RFC 4119/5139).
 
 // A test binary: panicking is how a test fails.
 #![allow(clippy::panic, clippy::unwrap_used, clippy::expect_used)]
@@ -16,6 +17,7 @@ mod component;
 mod conformance;
 mod differential;
 mod docs;
+mod pidf_schema;
 
 use std::path::PathBuf;
 use std::sync::OnceLock;

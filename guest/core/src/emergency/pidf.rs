@@ -169,10 +169,12 @@ pub fn render(input: &PidfLoInput) -> Result<String, InputError> {
         .map_err(io)?;
     w.write_event(Event::Start(BytesStart::new("gp:usage-rules")))
         .map_err(io)?;
+    // RFC 4119 types retransmission-allowed as xs:boolean, so the lexical
+    // forms are true/false (its examples' "no" fails its own schema).
     let allowed = if input.retransmission_allowed == Some(true) {
-        "yes"
+        "true"
     } else {
-        "no"
+        "false"
     };
     text_el(&mut w, "gp:retransmission-allowed", allowed)?;
     if let Some(t) = present(&input.retention_expiry) {
