@@ -12,7 +12,7 @@
 use std::hint::black_box;
 
 use criterion::{Criterion, Throughput};
-use ocpolicy_benches::{corpus, demo, root};
+use ocpolicy_benches::{corpus, criterion_dir, demo};
 use ocpolicy_host::{Options, Rules};
 use ocpolicy_rules::TenantSnapshot;
 
@@ -177,8 +177,7 @@ fn benches(c: &mut Criterion) {
 
 /// Read criterion's mean estimate (ns) for a benchmark id.
 fn mean_ns(group: &str, id: &str) -> Option<f64> {
-    let path = root()
-        .join("target/criterion")
+    let path = criterion_dir()
         .join(group)
         .join(id)
         .join("new/estimates.json");

@@ -317,8 +317,8 @@ fn render_resolution(r: &core::Resolution) -> String {
     });
     let _ = writeln!(
         out,
-        "LOCATION: {:?}{}",
-        r.source,
+        "LOCATION: {}{}",
+        name(&r.source),
         r.location_id
             .as_ref()
             .map(|l| format!(" `{l}`"))

@@ -168,3 +168,244 @@ proptest! {
         prop_assert_eq!(native, component);
     }
 }
+
+// ------------------------------------------------------------------ emergency
+
+const CC: &[&str] = &["US", "CA", "GB", "IT", "JP", "AU", "DE", "USA", "us", ""];
+const BSSIDS: &[&str] = &[
+    "F0-6E-0B-C2-04-1A",
+    "F0-6E-0B-C2-04-1*",
+    "F0-6E-0B-C2-04-*",
+    "f0-6e-0b-c2-04-1b",
+    "F0:6E:0B:C2:04:1A",
+    "F0-6E-0B-*-04-11",
+    "0A-0B-0C-0D-0E-01",
+    "zz",
+];
+const CHASSIS: &[&str] = &[
+    "B8-BE-BF-4A-A3-00",
+    "b8-be-bf-4a-a3-00",
+    "B8:BE:BF:4A:A3:00",
+    "core-sw-1",
+];
+const PORTS: &[&str] = &["12", "Gi1/0/7", "00-11-22-33-44-55"];
+const SUBNETS: &[&str] = &[
+    "10.10.10.128",
+    "10.10.10.150",
+    "10.10.0.0",
+    "2001:db8::",
+    "10.10.10.300",
+    "fe80::1",
+];
+const IPS: &[&str] = &[
+    "203.0.113.9",
+    "198.51.100.7",
+    "10.10.10.150",
+    "2001:db8::5",
+    "not-an-ip",
+    "10.10.3.4",
+];
+const LOCS: &[&str] = &["L1", "LocA", "LocB", "Ghost"];
+const ORIGINS: &[&str] = &[
+    "OsUnconfirmed",
+    "OsConfirmed",
+    "OsEditedAutosuggest",
+    "OsManuallyEdited",
+    "AutosuggestConfirmed",
+    "ManuallyEntered",
+];
+const CLIENTS: &[&str] = &[
+    "Windows",
+    "Mac",
+    "Web",
+    "TeamsPhone",
+    "TeamsRoom",
+    "CommonAreaPhone",
+    "Android",
+];
+
+fn civic() -> impl Strategy<Value = Value> {
+    (pick(CC), proptest::option::of(-100.0..100.0f64), proptest::option::of(-200.0..200.0f64), any::<[bool; 6]>(),
+     pick(&["Validated", "NotValidated"]), proptest::option::of(pick(&["2020-01-01T00:00:00Z", "2026-06-01T00:00:00Z", "yesterday"])))
+        .prop_map(|(cc, lat, lon, has, status, created)| {
+            let opt = |b: bool, v: &str| if b { Some(v.to_string()) } else { None };
+            json!({"id": "A1", "company_name": if has[0] {"Contoso"} else {""}, "country_or_region": cc,
+                   "state_or_province": opt(has[1], "WA"), "city": opt(has[2], "Redmond"), "postal_code": opt(has[3], "98052"),
+                   "house_number": opt(has[4], "1"), "street_name": "Microsoft Way", "street_suffix": opt(has[5], "Way"),
+                   "latitude": lat, "longitude": lon, "validation_status": status, "created_at": created, "multi_floor": has[2]})
+        })
+}
+
+/// A configuration with random LIS entries, trusted IPs and one ECP.
+fn emergency_config() -> impl Strategy<Value = Value> {
+    (civic(), proptest::collection::vec((pick(BSSIDS), pick(LOCS)), 0..4), proptest::collection::vec((pick(CHASSIS), pick(PORTS), pick(LOCS)), 0..3),
+     proptest::collection::vec((pick(CHASSIS), pick(LOCS)), 0..3), proptest::collection::vec((pick(SUBNETS), proptest::option::of(0..130u8), pick(LOCS)), 0..3),
+     proptest::collection::vec((pick(IPS), proptest::option::of(0..140u8)), 0..3), proptest::option::of(0..12usize), pick(NUMBER_TYPES))
+        .prop_map(|(addr, waps, ports, switches, subnets, trusted, group, ty)| {
+            json!({
+                "tenant": {"tenant_id": "t",
+                    "accounts": [{"identity": "alice@contoso.com", "kind": "User", "usage_location": "US", "licenses": ["MCOEV"],
+                                  "teams_mode": "TeamsOnly", "enterprise_voice_enabled": true}],
+                    "numbers": [{"telephone_number": "+14255550101", "number_type": ty, "activation_state": "Activated",
+                                 "capabilities": ["UserAssignment"], "assignment_status": "UserAssigned", "assigned_target": "alice@contoso.com",
+                                 "iso_country_code": "US", "location_update_supported": true, "location_id": "L1"}],
+                    "operators": [], "voice_routes": [], "voice_routing_policies": [],
+                    "civic_addresses": [addr],
+                    "locations": [{"location_id": "L1", "civic_address_id": "A1"}, {"location_id": "LocA", "civic_address_id": "A1", "place": "Floor 3"},
+                                  {"location_id": "LocB", "civic_address_id": "A1"}]},
+                "lis": {"waps": waps.into_iter().map(|(b, l)| json!({"bssid": b, "location_id": l})).collect::<Vec<_>>(),
+                        "ports": ports.into_iter().map(|(c, p, l)| json!({"chassis_id": c, "port_id": p, "location_id": l})).collect::<Vec<_>>(),
+                        "switches": switches.into_iter().map(|(c, l)| json!({"chassis_id": c, "location_id": l})).collect::<Vec<_>>(),
+                        "subnets": subnets.into_iter().map(|(s, p, l)| json!({"subnet": s, "prefix_length": p, "location_id": l})).collect::<Vec<_>>()},
+                "trusted_ips": trusted.into_iter().map(|(ip, m)| json!({"ip_address": ip, "mask_bits": m})).collect::<Vec<_>>(),
+                "emergency_calling_policies": [{"identity": "Global", "notification_mode": "NotificationOnly",
+                    "notification_group": group.map(|n| (0..n).map(|i| format!("s{i}@contoso.com")).collect::<Vec<_>>().join(";"))}],
+            })
+        })
+}
+
+fn context() -> impl Strategy<Value = Value> {
+    (proptest::option::of(pick(IPS)), proptest::option::of(pick(IPS)), proptest::option::of(0..140u8), proptest::option::of(pick(BSSIDS)),
+     proptest::option::of(pick(CHASSIS)), proptest::option::of(pick(PORTS)), proptest::option::of(pick(CLIENTS)),
+     proptest::option::of((pick(ORIGINS), civic())), proptest::option::of(pick(NUMBER_TYPES)))
+        .prop_map(|(ext, int, prefix, bssid, chassis, port, client, ua, conn)| {
+            json!({"user": "alice@contoso.com", "external_ip": ext, "internal_ip": int, "prefix_length": prefix, "bssid": bssid,
+                   "chassis_id": chassis, "port_id": port, "client_type": client, "connectivity": conn,
+                   "user_addresses": ua.map(|(o, a)| vec![json!({"origin": o, "address": a})])})
+        })
+}
+
+fn emergency_request() -> impl Strategy<Value = Value> {
+    prop_oneof![
+        (civic(), proptest::option::of(pick(NUMBER_TYPES))).prop_map(|(a, c)| json!({"WriteCivicAddress": {"address": a, "connectivity": c}})),
+        pick(&["A1", "A9"]).prop_map(|a| json!({"RemoveCivicAddress": a})),
+        pick(LOCS).prop_map(|l| json!({"RemoveLocation": l})),
+        (pick(LOCS), any::<bool>()).prop_map(|(l, user)| json!({"AssignLocation": {"location_id": l,
+            "target": if user {json!({"User": "alice@contoso.com"})} else {json!({"PhoneNumber": "+14255550101"})}}})),
+        (pick(BSSIDS), pick(LOCS)).prop_map(|(b, l)| json!({"SetLisEntry": {"entry": {"Wap": {"bssid": b, "location_id": l}}, "now": "2026-11-22T00:00:00Z"}})),
+        (pick(SUBNETS), pick(LOCS)).prop_map(|(s, l)| json!({"SetLisEntry": {"entry": {"Subnet": {"subnet": s, "location_id": l}}, "now": "2026-11-22T00:00:00Z"}})),
+        (pick(CHASSIS), pick(PORTS), pick(LOCS)).prop_map(|(c, p, l)| json!({"SetLisEntry": {"entry": {"Port": {"chassis_id": c, "port_id": p, "location_id": l}}}})),
+        (pick(IPS), proptest::option::of(0..140u8)).prop_map(|(ip, m)| json!({"SetTrustedIp": {"ip_address": ip, "mask_bits": m}})),
+        Just(json!({"ReviewUser": "alice@contoso.com"})),
+    ]
+}
+
+/// Run one call on the shared warm instance.
+fn with_instance<T>(
+    f: impl FnOnce(&mut ocpolicy_host::RulesInstance) -> anyhow::Result<T>,
+) -> Result<T, TestCaseError> {
+    INSTANCE.with(|cell| {
+        let mut slot = cell.borrow_mut();
+        if slot.is_none() {
+            *slot = Some(
+                crate::rules()
+                    .instance()
+                    .map_err(|e| TestCaseError::fail(format!("{e:#}")))?,
+            );
+        }
+        match slot.as_mut() {
+            Some(instance) => f(instance).map_err(|e| TestCaseError::fail(format!("{e:#}"))),
+            None => Err(TestCaseError::fail("no instance")),
+        }
+    })
+}
+
+fn reversed(mut cfg: Value) -> Value {
+    for list in ["waps", "ports", "switches", "subnets"] {
+        if let Some(a) = cfg["lis"][list].as_array_mut() {
+            a.reverse();
+        }
+    }
+    if let Some(a) = cfg["trusted_ips"].as_array_mut() {
+        a.reverse();
+    }
+    cfg
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 256, failure_persistence: None, ..ProptestConfig::default() })]
+
+    #[test]
+    fn native_and_component_check_addresses_identically(address in civic(), conn in proptest::option::of(pick(NUMBER_TYPES))) {
+        let doc = serde_json::to_vec(&json!({"address": address, "connectivity": conn})).unwrap_or_default();
+        let (Ok(n), Ok(c)) = (json::from_slice::<core::AddressCheck>(&doc), json::from_slice::<wt::AddressCheck>(&doc)) else {
+            return Err(TestCaseError::fail("the generator made an undecodable address"));
+        };
+        let native = serde_json::to_value(ocpolicy_rules::emergency::check_address(&n)).unwrap_or_default();
+        let component = serde_json::to_value(with_instance(|i| i.check_address(&c))?).unwrap_or_default();
+        prop_assert_eq!(native, component);
+    }
+
+    /// Resolution: native and component agree, and the answer does not depend
+    /// on the order the configuration lists its entries in (an identifier
+    /// mapped twice is refused, in either order).
+    #[test]
+    fn native_and_component_resolve_identically_in_any_order(config in emergency_config(), context in context()) {
+        let doc = serde_json::to_vec(&json!({"config": config, "context": context})).unwrap_or_default();
+        let rev = serde_json::to_vec(&json!({"config": reversed(config), "context": context})).unwrap_or_default();
+        let native = |d: &[u8]| -> Result<Value, TestCaseError> {
+            let n = json::from_slice::<core::ResolveCheck>(d).map_err(|e| TestCaseError::fail(e.to_string()))?;
+            Ok(serde_json::to_value(ocpolicy_rules::emergency::resolve(n).map_err(|e| e.message)).unwrap_or_default())
+        };
+        let c = json::from_slice::<wt::ResolveCheck>(&doc).map_err(|e| TestCaseError::fail(e.to_string()))?;
+        let component = with_instance(|i| i.emergency_resolve(&c))?;
+        let component = serde_json::to_value(component.map_err(|e| e.message)).unwrap_or_default();
+        let forward = native(&doc)?;
+        prop_assert_eq!(&forward, &component);
+        let backward = native(&rev)?;
+        // A refusal names the entry at fault, whose index moves with the order;
+        // the outcome (refused or the same resolution) must not.
+        if forward.get("Ok").is_some() || backward.get("Ok").is_some() {
+            prop_assert_eq!(strip_entries(forward), strip_entries(backward));
+        }
+    }
+
+    #[test]
+    fn native_and_component_decide_emergency_changes_identically(config in emergency_config(), request in emergency_request()) {
+        let doc = serde_json::to_vec(&json!({"config": config, "request": request})).unwrap_or_default();
+        let (Ok(n), Ok(c)) = (json::from_slice::<core::EmergencyCheck>(&doc), json::from_slice::<wt::EmergencyCheck>(&doc)) else {
+            return Err(TestCaseError::fail("the generator made an undecodable request"));
+        };
+        let native = serde_json::to_value(ocpolicy_rules::emergency::evaluate(n).map_err(|e| (e.path, e.message))).unwrap_or_default();
+        let component = with_instance(|i| i.emergency_evaluate(&c))?;
+        let component = serde_json::to_value(component.map_err(|e| (e.path, e.message))).unwrap_or_default();
+        prop_assert_eq!(native, component);
+    }
+}
+
+/// The trace's `entry` paths, violation paths and messages carry list indexes
+/// (`trusted_ips[0]`), which change when the lists are reversed; everything
+/// else must not.
+fn strip_entries(mut v: Value) -> Value {
+    fn unindex(s: &str) -> String {
+        let mut out = String::with_capacity(s.len());
+        let mut rest = s;
+        while let Some(open) = rest.find('[') {
+            out.push_str(&rest[..=open]);
+            rest = &rest[open + 1..];
+            let digits = rest.len() - rest.trim_start_matches(|c: char| c.is_ascii_digit()).len();
+            if digits > 0 && rest[digits..].starts_with(']') {
+                rest = &rest[digits..];
+            }
+        }
+        out.push_str(rest);
+        out
+    }
+    fn walk(v: &mut Value) {
+        match v {
+            Value::String(s) => *s = unindex(s),
+            Value::Object(m) => {
+                for key in ["entry", "path"] {
+                    if let Some(x) = m.get_mut(key) {
+                        *x = Value::Null;
+                    }
+                }
+                m.values_mut().for_each(walk);
+            }
+            Value::Array(a) => a.iter_mut().for_each(walk),
+            _ => {}
+        }
+    }
+    walk(&mut v);
+    v
+}

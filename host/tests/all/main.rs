@@ -6,6 +6,8 @@
 //!   component decisions must be identical.
 //! - `component`: the built component's shape (its WIT package, no imports).
 //! - `cli`: the `ocpolicy` binary's output, exit codes and bad-input handling.
+//! - `cli_emergency`: a separate set of emergency cases, written from the
+//!   reference, run through the binary.
 //! - `docs`: README examples decode; CI runs the README test command.
 //! - `pidf_schema`: rendered PIDF-LO passes `xmllint --schema` (RFC 4119/5139).
 
@@ -13,6 +15,7 @@
 #![allow(clippy::panic, clippy::unwrap_used, clippy::expect_used)]
 
 mod cli;
+mod cli_emergency;
 mod component;
 mod conformance;
 mod differential;

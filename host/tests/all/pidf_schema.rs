@@ -138,7 +138,11 @@ fn the_public_examples_validate_and_parse() {
         }
         let text = std::fs::read_to_string(&path).expect("read example");
         let native = ocpolicy_rules::emergency::validate_pidf_lo(&text);
-        assert!(native.allowed && native.violations.is_empty(), "{name}: {:?}", native.violations);
+        assert!(
+            native.allowed && native.violations.is_empty(),
+            "{name}: {:?}",
+            native.violations
+        );
         let mut inst = crate::rules().instance().expect("instance");
         let component = inst.validate_pidf_lo(&text).expect("component trapped");
         assert_eq!(
@@ -160,10 +164,16 @@ fn broken_documents_fail_the_schemas() {
     let rd = "<ca:RD>Microsoft Way</ca:RD>";
     assert!(good.contains(a3) && good.contains(rd), "{good}");
     let cases = [
-        ("country not alpha-2", good.replace(">US<", ">USA<"), "country"),
+        (
+            "country not alpha-2",
+            good.replace(">US<", ">USA<"),
+            "country",
+        ),
         (
             "RFC 5139 element order",
-            good.replace(a3, "\u{1}").replace(rd, a3).replace('\u{1}', rd),
+            good.replace(a3, "\u{1}")
+                .replace(rd, a3)
+                .replace('\u{1}', rd),
             "A3",
         ),
         (
@@ -171,10 +181,15 @@ fn broken_documents_fail_the_schemas() {
             good.replace(">false<", ">no<"),
             "retransmission-allowed",
         ),
-        ("gml:pos is a list of doubles", good.replace("47.64 -122.13", "north west"), "pos"),
+        (
+            "gml:pos is a list of doubles",
+            good.replace("47.64 -122.13", "north west"),
+            "pos",
+        ),
         (
             "usage-rules is required",
-            good.replace("<gp:usage-rules>", "<gp:x>").replace("</gp:usage-rules>", "</gp:x>"),
+            good.replace("<gp:usage-rules>", "<gp:x>")
+                .replace("</gp:usage-rules>", "</gp:x>"),
             "x",
         ),
     ];

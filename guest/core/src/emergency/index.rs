@@ -107,16 +107,28 @@ pub(crate) fn policy_key(s: &str) -> String {
 
 /// Insert `key → i`; a key already mapped to an entry with another location
 /// makes answers depend on the order of the configuration, so it is refused.
+/// Of two entries with the same key and location (spelt differently, e.g.
+/// `b8-be-…` and `B8-BE-…`), the one whose spelling sorts first is kept, so
+/// that traces do not depend on the order either. `entry_of(i)` is the entry's
+/// (location, spelling).
 fn insert_unique<K: std::hash::Hash + Eq>(
     map: &mut HashMap<K, usize>,
     key: K,
     i: usize,
-    location_of: impl Fn(usize) -> String,
+    entry_of: impl Fn(usize) -> (String, String),
     path: impl Fn(usize) -> String,
     what: &str,
 ) -> Result<(), InputError> {
     if let Some(&first) = map.get(&key) {
-        if fold(&location_of(first)) != fold(&location_of(i)) {
+        let (first_loc, first_text) = entry_of(first);
+        let (loc, text) = entry_of(i);
+        if fold(&first_loc) == fold(&loc) {
+            if (&text, &loc) < (&first_text, &first_loc) {
+                map.insert(key, i);
+            }
+            return Ok(());
+        }
+        {
             return Err(bad(
                 path(i),
                 format!(
@@ -125,7 +137,6 @@ fn insert_unique<K: std::hash::Hash + Eq>(
                 ),
             ));
         }
-        return Ok(());
     }
     map.insert(key, i);
     Ok(())
@@ -182,7 +193,7 @@ impl EmergencySnapshot {
         for (i, w) in waps.iter().enumerate() {
             let loc = |j: usize| {
                 waps.get(j)
-                    .map(|w| w.location_id.clone())
+                    .map(|w| (w.location_id.clone(), w.bssid.clone()))
                     .unwrap_or_default()
             };
             let path = |j: usize| format!("lis.waps[{j}].bssid");
@@ -218,7 +229,12 @@ impl EmergencySnapshot {
                 |j| {
                     ports
                         .get(j)
-                        .map(|p| p.location_id.clone())
+                        .map(|p| {
+                            (
+                                p.location_id.clone(),
+                                format!("{}\u{0}{}", p.chassis_id, p.port_id),
+                            )
+                        })
                         .unwrap_or_default()
                 },
                 |j| format!("lis.ports[{j}]"),
@@ -234,7 +250,7 @@ impl EmergencySnapshot {
                 |j| {
                     switches
                         .get(j)
-                        .map(|s| s.location_id.clone())
+                        .map(|s| (s.location_id.clone(), s.chassis_id.clone()))
                         .unwrap_or_default()
                 },
                 |j| format!("lis.switches[{j}].chassis_id"),
@@ -256,7 +272,7 @@ impl EmergencySnapshot {
             let loc = |j: usize| {
                 subnets
                     .get(j)
-                    .map(|s| s.location_id.clone())
+                    .map(|s| (s.location_id.clone(), s.subnet.clone()))
                     .unwrap_or_default()
             };
             match len.or(sn.prefix_length) {
@@ -271,16 +287,22 @@ impl EmergencySnapshot {
                             ),
                         ));
                     };
-                    if let Some(first) = self.subnet_ranges.exact(net)
-                        && fold(&loc(first)) != fold(&sn.location_id)
-                    {
-                        return Err(bad(
-                            path(i),
-                            format!(
-                                "subnet {net} is also `{}` with another location",
-                                path(first)
-                            ),
-                        ));
+                    if let Some(first) = self.subnet_ranges.exact(net) {
+                        let (first_loc, first_text) = loc(first);
+                        if fold(&first_loc) != fold(&sn.location_id) {
+                            return Err(bad(
+                                path(i),
+                                format!(
+                                    "subnet {net} is also `{}` with another location",
+                                    path(first)
+                                ),
+                            ));
+                        }
+                        // The same range and location twice: keep the
+                        // spelling that sorts first, whatever the order.
+                        if (&sn.subnet, &sn.location_id) >= (&first_text, &first_loc) {
+                            continue;
+                        }
                     }
                     self.subnet_ranges.insert(net, i);
                 }
