@@ -508,3 +508,60 @@ impl NumbersCommand {
         Ok(Outcome::Allowed)
     }
 }
+
+/// The emergency part of `ocpolicy demo`: the example address check, the
+/// example network context resolved against the example LIS (both by the
+/// chosen engine), and the PIDF-LO the call would carry.
+pub(super) fn demo(kind: EngineKind) -> Result<String, Failure> {
+    const ADDRESS: &str = include_str!("../../../tests/examples/address.json");
+    const CONFIG: &str = include_str!("../../../tests/examples/emergency-config.json");
+    const CONTEXT: &str = include_str!("../../../tests/examples/network-context.json");
+    let (address, resolution): (core::Decision, core::Resolution) = match Engine::new(kind)? {
+        Engine::Native => {
+            let d = emergency::check_address(&decode(ADDRESS.as_bytes(), "address")?);
+            let s = emergency::EmergencySnapshot::new(decode(CONFIG.as_bytes(), "lis")?)
+                .map_err(|e| prefixed("lis", e))?;
+            let r = s
+                .resolve(&decode(CONTEXT.as_bytes(), "context")?)
+                .map_err(input_err)?;
+            (d, r)
+        }
+        Engine::Component(mut i) => {
+            let d = i.check_address(&decode(ADDRESS.as_bytes(), "address")?)?;
+            let s = i
+                .emergency_snapshot(&decode(CONFIG.as_bytes(), "lis")?)?
+                .map_err(|e| prefixed_w("lis", e))?;
+            let r = i
+                .emergency_snapshot_resolve(&s, &decode(CONTEXT.as_bytes(), "context")?)?
+                .map_err(input_err_w)?;
+            i.drop_emergency_snapshot(s)?;
+            (ocpolicy_host::convert(&d)?, ocpolicy_host::convert(&r)?)
+        }
+    };
+    let mut out = format!(
+        "── emergency: check address (tests/examples/address.json) ──\n{}\n",
+        super::render::decision(&address)
+    );
+    out.push_str(
+        "── emergency: resolve (tests/examples/network-context.json against emergency-config.json) ──\n",
+    );
+    out.push_str(&render_resolution(&resolution));
+    if let Some(address) = resolution.address.clone() {
+        let input = core::PidfLoInput {
+            entity: "pres:alice@contoso.com".into(),
+            address,
+            location: resolution.location.clone(),
+            floor: None,
+            room: None,
+            method: Some("LIS".into()),
+            timestamp: None,
+            retransmission_allowed: None,
+            retention_expiry: None,
+        };
+        let xml = emergency::render_pidf_lo(&input).map_err(input_err)?;
+        out.push_str("\n── emergency: the PIDF-LO this call carries ──\n");
+        out.push_str(&xml);
+        out.push('\n');
+    }
+    Ok(out)
+}

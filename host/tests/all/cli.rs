@@ -275,8 +275,13 @@ fn demo_runs_every_bundled_example() {
     let out = ocpolicy(&["demo"], None);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     let s = text(&out.stdout);
-    assert_eq!(s.matches("── ").count(), 11, "{s}");
+    // 10 eligibility requests, the operator programme, and 3 emergency parts.
+    assert_eq!(s.matches("── ").count(), 14, "{s}");
     assert!(!s.contains("bad input"), "{s}");
+    assert!(s.contains("LOCATION: Dynamic `LocA`"), "{s}");
+    assert!(s.contains("<ca:country>US</ca:country>"), "{s}");
+    let native = ocpolicy(&["demo", "--engine", "native"], None);
+    assert_eq!(text(&native.stdout).replace("Native", "Component"), s);
 }
 
 #[test]
