@@ -436,6 +436,150 @@ impl RulesInstance {
     }
 }
 
+/// A conferencing configuration indexed inside one [`RulesInstance`] (a WIT
+/// `conferencing-snapshot` resource): patterns compiled once. Only valid with
+/// the instance that created it.
+pub struct ConferencingSnapshot {
+    handle: ResourceAny,
+}
+
+/// The conferencing family (`ocpolicy:rules/conferencing`).
+impl RulesInstance {
+    /// Validate a bridge.
+    pub fn check_bridge(&mut self, check: &types::BridgeCheck) -> Result<Decision> {
+        self.arm();
+        let g = self.bindings.ocpolicy_rules_conferencing();
+        wt(
+            g.call_check_bridge(&mut self.store, check),
+            "the rules component trapped in `check-bridge`",
+        )
+    }
+
+    /// Normalize one dialed string.
+    pub fn normalize(
+        &mut self,
+        check: &types::NormalizeCheck,
+    ) -> Result<Result<types::Normalization, InputError>> {
+        self.arm();
+        let g = self.bindings.ocpolicy_rules_conferencing();
+        wt(
+            g.call_normalize(&mut self.store, check),
+            "the rules component trapped in `normalize`",
+        )
+    }
+
+    /// Route a self-contained dial-out.
+    pub fn conferencing_route(
+        &mut self,
+        check: &types::RouteCheck,
+    ) -> Result<Result<types::RouteDecision, InputError>> {
+        self.arm();
+        let g = self.bindings.ocpolicy_rules_conferencing();
+        wt(
+            g.call_route(&mut self.store, check),
+            "the rules component trapped in `conferencing.route`",
+        )
+    }
+
+    /// Lint a self-contained configuration.
+    pub fn conferencing_lint(
+        &mut self,
+        config: &types::ConferencingConfig,
+    ) -> Result<Result<Decision, InputError>> {
+        self.arm();
+        let g = self.bindings.ocpolicy_rules_conferencing();
+        wt(
+            g.call_lint(&mut self.store, config),
+            "the rules component trapped in `conferencing.lint`",
+        )
+    }
+
+    /// Decide a self-contained conferencing change.
+    pub fn conferencing_evaluate(
+        &mut self,
+        check: &types::ConferencingCheck,
+    ) -> Result<Result<Decision, InputError>> {
+        self.arm();
+        let g = self.bindings.ocpolicy_rules_conferencing();
+        wt(
+            g.call_evaluate(&mut self.store, check),
+            "the rules component trapped in `conferencing.evaluate`",
+        )
+    }
+
+    /// Index a conferencing configuration inside the instance, once.
+    pub fn conferencing_snapshot(
+        &mut self,
+        config: &types::ConferencingConfig,
+    ) -> Result<Result<ConferencingSnapshot, InputError>> {
+        self.arm();
+        let g = self
+            .bindings
+            .ocpolicy_rules_conferencing()
+            .conferencing_snapshot();
+        let made = wt(
+            g.call_create(&mut self.store, config),
+            "the rules component trapped in `conferencing-snapshot.create`",
+        )?;
+        Ok(made.map(|handle| ConferencingSnapshot { handle }))
+    }
+
+    /// Route one dial-out against a snapshot.
+    pub fn conferencing_snapshot_route(
+        &mut self,
+        s: &ConferencingSnapshot,
+        dial_out: &types::DialOut,
+    ) -> Result<Result<types::RouteDecision, InputError>> {
+        self.arm();
+        let g = self
+            .bindings
+            .ocpolicy_rules_conferencing()
+            .conferencing_snapshot();
+        wt(
+            g.call_route(&mut self.store, s.handle, dial_out),
+            "the rules component trapped in `conferencing-snapshot.route`",
+        )
+    }
+
+    /// Lint the configuration of a snapshot.
+    pub fn conferencing_snapshot_lint(&mut self, s: &ConferencingSnapshot) -> Result<Decision> {
+        self.arm();
+        let g = self
+            .bindings
+            .ocpolicy_rules_conferencing()
+            .conferencing_snapshot();
+        wt(
+            g.call_lint(&mut self.store, s.handle),
+            "the rules component trapped in `conferencing-snapshot.lint`",
+        )
+    }
+
+    /// Decide one conferencing change against a snapshot.
+    pub fn conferencing_check(
+        &mut self,
+        s: &ConferencingSnapshot,
+        request: &types::ConferencingRequest,
+    ) -> Result<Result<Decision, InputError>> {
+        self.arm();
+        let g = self
+            .bindings
+            .ocpolicy_rules_conferencing()
+            .conferencing_snapshot();
+        wt(
+            g.call_check(&mut self.store, s.handle, request),
+            "the rules component trapped in `conferencing-snapshot.check`",
+        )
+    }
+
+    /// Free a conferencing snapshot's memory inside the instance.
+    pub fn drop_conferencing_snapshot(&mut self, s: ConferencingSnapshot) -> Result<()> {
+        wt(
+            s.handle.resource_drop(&mut self.store),
+            "dropping a conferencing snapshot",
+        )
+    }
+}
+
 /// Wrap a wasmtime error as the cause of an `anyhow` error with context.
 pub(crate) fn wt<T>(
     r: std::result::Result<T, wasmtime::Error>,

@@ -25,6 +25,9 @@ enum Command {
     /// Emergency location: resolve a network context, PIDF-LO, emergency numbers, audit.
     #[command(subcommand)]
     Emergency(commands::emergency::EmergencyCommand),
+    /// Conferencing: route a meeting dial-out with its trace, lint a configuration, normalize.
+    #[command(subcommand)]
+    Conferencing(commands::conferencing::ConferencingCommand),
     /// Print the JSON Schema of a request or decision document.
     Schema(commands::schema::SchemaCommand),
     /// List every rule: code, severity, evidence status, source and fix.
@@ -41,6 +44,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Check(c) => c.execute(),
         Command::Emergency(c) => c.execute(),
+        Command::Conferencing(c) => c.execute(),
         Command::Schema(c) => c.execute(),
         Command::Rules(c) => c.execute(),
         Command::Component(c) => c.execute(),

@@ -387,7 +387,9 @@ def main():
     expected_files = set()
     sys.path.insert(0, HERE)
     import emergency
-    for folder, cases in (("eligibility", CASES), ("operator-programme", PROGRAMME), ("emergency", emergency.CASES)):
+    import conferencing
+    for folder, cases in (("eligibility", CASES), ("operator-programme", PROGRAMME), ("emergency", emergency.CASES),
+                          ("conferencing", conferencing.CASES)):
         d = os.path.join(HERE, folder)
         os.makedirs(d, exist_ok=True)
         for name, body in cases:
@@ -406,7 +408,7 @@ def main():
                 if not check: os.remove(p)
     if check and stale:
         sys.exit("corpus out of date; run python3 tests/corpus/build.py:\n  " + "\n  ".join(stale))
-    print(f"{len(CASES)} eligibility cases, {len(PROGRAMME)} operator-programme cases, {len(emergency.CASES)} emergency cases" + (" (up to date)" if check else ""))
+    print(f"{len(CASES)} eligibility cases, {len(PROGRAMME)} operator-programme cases, {len(emergency.CASES)} emergency cases, {len(conferencing.CASES)} conferencing cases" + (" (up to date)" if check else ""))
 
 if __name__ == "__main__":
     main()

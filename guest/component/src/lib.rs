@@ -8,6 +8,9 @@
 // no hand-written unsafe code lives here.
 #![allow(unsafe_code)]
 
+use ocpolicy_rules::bindings::exports::ocpolicy::rules::conferencing::{
+    ConferencingSnapshot, Guest as ConferencingGuest, GuestConferencingSnapshot,
+};
 use ocpolicy_rules::bindings::exports::ocpolicy::rules::eligibility::{
     Guest, GuestTenantSnapshot, TenantSnapshot,
 };
@@ -18,6 +21,10 @@ use ocpolicy_rules::types::{
     AddressCheck, CountryEmergencyNumbers, Decision, EligibilityCheck, EligibilityRequest,
     EmergencyCheck, EmergencyConfig, EmergencyRequest, InputError, NetworkContext,
     OperatorProgramme, PidfLoInput, Resolution, ResolveCheck, Tenant,
+};
+use ocpolicy_rules::types::{
+    BridgeCheck, ConferencingCheck, ConferencingConfig, ConferencingRequest, DialOut,
+    Normalization, NormalizeCheck, RouteCheck, RouteDecision,
 };
 
 struct Component;
@@ -98,6 +105,52 @@ impl GuestEmergencySnapshot for Emergency {
 
     fn resolve(&self, context: NetworkContext) -> Result<Resolution, InputError> {
         self.0.resolve(&context)
+    }
+}
+
+impl ConferencingGuest for Component {
+    type ConferencingSnapshot = Conferencing;
+
+    fn check_bridge(check: BridgeCheck) -> Decision {
+        ocpolicy_rules::conferencing::check_bridge(&check)
+    }
+
+    fn normalize(check: NormalizeCheck) -> Result<Normalization, InputError> {
+        ocpolicy_rules::conferencing::normalize(&check)
+    }
+
+    fn route(check: RouteCheck) -> Result<RouteDecision, InputError> {
+        ocpolicy_rules::conferencing::route(check)
+    }
+
+    fn lint(config: ConferencingConfig) -> Result<Decision, InputError> {
+        ocpolicy_rules::conferencing::lint(config)
+    }
+
+    fn evaluate(check: ConferencingCheck) -> Result<Decision, InputError> {
+        ocpolicy_rules::conferencing::evaluate(check)
+    }
+}
+
+/// A conferencing configuration indexed inside the component (patterns compiled once).
+struct Conferencing(ocpolicy_rules::conferencing::ConferencingSnapshot);
+
+impl GuestConferencingSnapshot for Conferencing {
+    fn create(config: ConferencingConfig) -> Result<ConferencingSnapshot, InputError> {
+        ocpolicy_rules::conferencing::ConferencingSnapshot::new(config)
+            .map(|s| ConferencingSnapshot::new(Conferencing(s)))
+    }
+
+    fn route(&self, dial_out: DialOut) -> Result<RouteDecision, InputError> {
+        self.0.route(&dial_out)
+    }
+
+    fn lint(&self) -> Decision {
+        self.0.lint()
+    }
+
+    fn check(&self, request: ConferencingRequest) -> Result<Decision, InputError> {
+        self.0.check(&request)
     }
 }
 

@@ -380,6 +380,88 @@ rules! {
         "geometry uses srsName EPSG::4326 or EPSG::4979, and uom EPSG::9001 or EPSG::9102",
         "set srsName=\"urn:ogc:def:crs:EPSG::4326\" (2D) or EPSG::4979 (3D), and metres (EPSG::9001) or degrees (EPSG::9102)",
         "The CRS list is sourced from the RFC's examples; refusing others outright is our strictness.");
+
+    // ------------------------------------------------------------ §3.3 conferencing
+    CONF_LICENSE = ("CONF-LICENSE", Error, Sourced, "[OCCCONF][OCCPLAN]",
+        "an organizer whose invites carry Operator Connect Conferencing numbers (or who dials out) holds Audio Conferencing Standard or an Operator Connect Conferencing licence",
+        "assign the organizer Audio Conferencing Standard (MCOMEETADV, or a suite that includes it such as E5) or an Operator Connect Conferencing licence");
+    CONF_OPERATOR_PRODUCT = ("CONF-OPERATOR-PRODUCT", Error, Sourced, "[OCCCONF]",
+        "the operator of an Operator Connect Conferencing number is enabled for the Conferencing product",
+        "enable the Conferencing product for the operator in Teams admin center > Voice > Operators, or remove its numbers from the bridge");
+    CONF_BRIDGE_SERVICE_NUMBER = ("CONF-BRIDGE-SERVICE-NUMBER", Error, Sourced, "[BRIDGE]",
+        "only service numbers (ConferenceAssignment capability) are assigned to the conferencing bridge",
+        "assign a service number (one acquired or uploaded with the conferencing capability) instead of a user number");
+    CONF_DEFAULT_TOLLFREE = ("CONF-DEFAULT-TOLLFREE", Error, Sourced, "[BRIDGE]",
+        "the bridge's default number is not toll-free",
+        "choose a toll service number as DefaultServiceNumber; toll-free numbers can be on the bridge but not its default");
+    CONF_DEFAULT_OCC = ("CONF-DEFAULT-OCC", Error, Sourced, "[OCCCONF]",
+        "the bridge's default number is not an Operator Connect Conferencing number",
+        "choose a Microsoft toll service number as DefaultServiceNumber; OC Conferencing numbers can't be the default");
+    CONF_DEFAULT_NOT_ON_BRIDGE = ("CONF-DEFAULT-NOT-ON-BRIDGE", Error, Sourced, "[DIB]",
+        "the bridge's default number is one of the bridge's numbers",
+        "assign the number to the bridge first (Register-CsOnlineDialInConferencingServiceNumber), then make it the default");
+    CONF_USER_DEFAULT_NOT_ON_BRIDGE = ("CONF-USER-DEFAULT-NOT-ON-BRIDGE", Error, Sourced, "[DIU]",
+        "an organizer's ServiceNumber (and TollFreeServiceNumber) is on the organizer's bridge",
+        "set the organizer's ServiceNumber to a number on the bridge (Set-CsOnlineDialInConferencingUser -ServiceNumber)");
+    CONF_SHARED_DEFAULT_COUNTRY = ("CONF-SHARED-DEFAULT-COUNTRY", Error, Sourced, "[ACPLAN]",
+        "a shared default number is from the organization's country",
+        "choose a default number from the organization's country, or a dedicated number");
+    CONF_OCC_ONLY_MS_NUMBERS = ("CONF-OCC-ONLY-MS-NUMBERS", Warning, Sourced, "[OCCPLAN]",
+        "an organizer with an Operator Connect Conferencing licence alone does not rely on Microsoft numbers",
+        "give the organizer an Operator Connect number as ServiceNumber, or add Audio Conferencing Standard");
+    CONF_COMMS_CREDITS = ("CONF-COMMS-CREDITS", Error, Sourced, "[ACPLAN][BRIDGE]",
+        "Microsoft toll-free numbers and international dial-out that Microsoft routes have Communications Credits",
+        "set up Communications Credits for the tenant, or remove the Microsoft toll-free number / route the dial-out through an operator");
+    CONF_BSPN_EXCLUSIVE = ("CONF-BSPN-EXCLUSIVE", Error, Sourced, "[OVR]",
+        "a voice route has either a BridgeSourcePhoneNumber or an OnlinePstnGatewayList, not both",
+        "remove the gateways from the BridgeSourcePhoneNumber route (the operator routes it), or create a separate route for the SBCs");
+    CONF_BSPN_NOT_OCC = ("CONF-BSPN-NOT-OCC", Error, Sourced, "[OVR][OCCCONF]",
+        "BridgeSourcePhoneNumber is an E.164 Operator Connect Conferencing number on the bridge",
+        "set BridgeSourcePhoneNumber to an OC Conferencing number assigned to the bridge, written +<country code><number>");
+    CONF_USAGE_SHARED = ("CONF-USAGE-SHARED", Error, Sourced, "[OVR]",
+        "PSTN usages of BridgeSourcePhoneNumber routes are used only in audio-conferencing routing policies",
+        "give the BridgeSourcePhoneNumber routes a usage of their own, used by no other route and no online voice routing policy");
+    CONF_USAGE_EXISTS = ("CONF-USAGE-EXISTS", Error, Sourced, "[ACRP][OVR][PSTNU]",
+        "every PSTN usage a route or policy names exists in the global PSTN usages",
+        "add the usage (Set-CsOnlinePstnUsage -Identity Global -Usage @{Add=\"<usage>\"}) or fix its spelling");
+    CONF_ROUTE_EMPTY = ("CONF-ROUTE-EMPTY", Warning, Sourced, "[OVR]",
+        "a voice route has PSTN usages, and gateways or a BridgeSourcePhoneNumber",
+        "add the route to a PSTN usage and give it gateways or a BridgeSourcePhoneNumber, or remove it",
+        "The cmdlet only warns on create [OVR]; that such a route is never used is our derivation: without usages no policy reaches it, without gateways or a bridge number it has nowhere to send the call.");
+    CONF_REGEX_INVALID = ("CONF-REGEX-INVALID", Error, Sourced, "[DRVR]",
+        "a NumberPattern or normalization Pattern is a .NET regular expression in the subset ocpolicy evaluates with the same meaning",
+        "rewrite the pattern without the construct named in the message (lookaround, backreferences, atomic groups, conditionals, class subtraction...); anchored digit patterns such as ^\\+1(\\d{10})$ are supported",
+        "Teams evaluates .NET regular expressions; ocpolicy evaluates the subset that Rust's `regex` crate expresses with the same meaning and refuses the rest by name, rather than evaluate it with another meaning.");
+    CONF_SHADOWED_ROUTE = ("CONF-SHADOWED-ROUTE", Warning, Derived, "[DRVR]",
+        "no usage of an audio-conferencing routing policy comes after a usage with a catch-all route",
+        "move the catch-all usage to the end of the policy's usages, or narrow its pattern",
+        "Follows from [DRVR]: usages are evaluated in order and a match in one stops the search. A pattern counts as catch-all when it matches every number of a broad probe set (every country code, lengths 7 to 15).");
+    CONF_ROUTE_BACKUP_ONLY = ("CONF-ROUTE-BACKUP-ONLY", Info, Derived, "[DRVR]",
+        "a route is never the first choice: a route with a lower priority in the same usage matches every number it matches",
+        "if it is meant as a backup, nothing to fix; otherwise narrow the earlier route's pattern or change the priorities",
+        "Not in the domain reference's table: ocpolicy's own lint finding, derived from [DRVR] (routes are tried by ascending priority). Containment is judged on a broad probe set plus the route's own sample numbers; such a route still carries calls when every SBC of the earlier route is down.");
+    CONF_OCC_NO_ROUTE = ("CONF-OCC-NO-ROUTE", Error, Derived, "[OCCPLAN][OCCCONF]",
+        "an organizer with an Operator Connect Conferencing licence but not Audio Conferencing Standard has a route for every dial-out",
+        "add a BridgeSourcePhoneNumber route for this destination to a usage of the organizer's audio-conferencing routing policy, or give the organizer Audio Conferencing Standard",
+        "[OCCPLAN] says all outbound calls from meetings must go via an operator with an OCC licence alone, so with no matching route nothing can carry the call.");
+    CONF_DIALOUT_RESTRICTED = ("CONF-DIALOUT-RESTRICTED", Error, Sourced, "[DIALOUT][ZONEA]",
+        "the organizer's OnlineDialOutPolicy allows meeting dial-out to the destination's country",
+        "grant the organizer a dial-out policy that allows this destination (e.g. tag:DialoutCPCandPSTNInternational)");
+    CONF_DIALOUT_RA = ("CONF-DIALOUT-RA", Error, Sourced, "[DOP]",
+        "OnlineDialOutPolicy is granted to users only: not to resource accounts, not to groups",
+        "grant the policy to each user (Grant-CsDialoutPolicy -Identity <user>), or tenant-wide with -Global");
+    CONF_ONNET_PPM = ("CONF-ONNET-PPM", Error, Sourced, "[ONNET]",
+        "on-network conferencing (an audio-conferencing routing policy with Direct Routing routes) is not used by pay-per-minute organizers",
+        "give the organizer Audio Conferencing Standard instead of pay-per-minute, or remove the on-network routes from their policy");
+    CONF_ONNET_INDIA = ("CONF-ONNET-INDIA", Error, Sourced, "[ONNET]",
+        "on-network conferencing is not deployed with telephony equipment in India",
+        "remove the Indian SBCs from the audio-conferencing routes");
+    CONF_DIALPLAN_LIMITS = ("CONF-DIALPLAN-LIMITS", Error, Sourced, "[DIALPLAN][TDP]",
+        "dial plans keep Teams' limits: 50 rules per plan, 1,000 plans, identities of at most 49 letters, digits, '-' and '.' not starting with '.', descriptions of at most 1,040 (plan) and 512 (rule) characters",
+        "split the plan, shorten the identity or description, or remove rules");
+    CONF_REMOVE_OPERATOR = ("CONF-REMOVE-OPERATOR", Error, Sourced, "[OCCCONF]",
+        "an operator whose conferencing numbers are on the bridge or assigned to organizers is not removed",
+        "remove the operator's numbers from organizers and from the bridge first (Unregister-CsOnlineDialInConferencingServiceNumber)");
 }
 
 /// A behaviour the resolver follows rather than a violation it raises
@@ -396,7 +478,7 @@ pub struct Behaviour {
     pub summary: &'static str,
 }
 
-/// The resolver's documented behaviours.
+/// The resolvers' documented behaviours.
 pub const BEHAVIOURS: &[Behaviour] = &[
     Behaviour {
         code: "EMG-MATCH-ORDER",
@@ -409,6 +491,12 @@ pub const BEHAVIOURS: &[Behaviour] = &[
         status: Status::Sourced,
         citation: "[DISP]",
         summary: "the location is the dynamic LIS address, else a user-confirmed or edited address, else an OS-suggested one, else one the user entered, else the admin's static address on the number",
+    },
+    Behaviour {
+        code: "CONF-ROUTING",
+        status: Status::Derived,
+        citation: "[DIALPLAN][DRVR][ONNET][OVR][OCCCONF][BRIDGE][OCCPLAN]",
+        summary: "normalize with the organizer's dial plan (first matching rule, else +CC), apply the dial-out policy, take the organizer's audio-conferencing routing policy (user, group, Global), search its usages in order and the matching routes by ascending priority; a BridgeSourcePhoneNumber route goes through that number's operator with it as caller ID; no match: Microsoft with the bridge default as caller ID, or not routable with an OCC licence alone",
     },
 ];
 

@@ -37,6 +37,31 @@ impl Findings {
         }
     }
 
+    /// Record a violation of `rule` with a fix specific to this finding (the
+    /// objects to change), instead of the rule's general remediation.
+    pub fn raise_fix(
+        &mut self,
+        rule: &Rule,
+        path: impl Into<String>,
+        message: impl Into<String>,
+        fix: impl Into<String>,
+    ) {
+        self.raise(rule, path, message);
+        if let Some(last) = self.violations.last_mut() {
+            last.remediation = fix.into();
+        }
+    }
+
+    /// Keep a violation raised elsewhere (a sub-check's findings).
+    pub fn push(&mut self, v: Violation) {
+        self.violations.push(v);
+    }
+
+    /// Every violation raised so far.
+    pub fn violations(&self) -> &[Violation] {
+        &self.violations
+    }
+
     /// True when nothing has been raised yet.
     pub fn is_empty(&self) -> bool {
         self.violations.is_empty()

@@ -37,7 +37,7 @@ mod generated {
     // The plain build generates the data model alone.
     #[cfg(not(feature = "component"))]
     wit_bindgen::generate!({
-        inline: "package ocpolicy:model; world model { import ocpolicy:rules/types@0.2.0; }",
+        inline: "package ocpolicy:model; world model { import ocpolicy:rules/types@0.3.0; }",
         path: "../../wit",
         additional_derives: [serde::Serialize, serde::Deserialize, schemars::JsonSchema, PartialEq],
         generate_all,
@@ -72,11 +72,13 @@ pub mod bindings {
 }
 
 pub mod catalogue;
+pub mod conferencing;
 mod decision;
 pub mod eligibility;
 pub mod emergency;
 pub mod json;
 mod licences;
+mod netregex;
 mod phone;
 pub mod schema;
 mod snapshot;
@@ -87,4 +89,4 @@ pub use snapshot::TenantSnapshot;
 pub use types::{Decision, InputError, Severity, Violation};
 
 /// The WIT package this crate implements.
-pub const WIT_PACKAGE: &str = "ocpolicy:rules@0.2.0";
+pub const WIT_PACKAGE: &str = "ocpolicy:rules@0.3.0";

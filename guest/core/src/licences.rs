@@ -52,3 +52,26 @@ pub(crate) fn has_calling_plan(licences: &[String]) -> bool {
 pub(crate) fn has_resource_account(licences: &[String]) -> bool {
     has_any(licences, RESOURCE_ACCOUNT)
 }
+
+/// Audio Conferencing Standard (MCOMEETADV) and the suites that include it
+/// (Microsoft 365 / Office 365 E5 and A5; the `_NOPSTNCONF` variants do not).
+const AUDIO_CONFERENCING: &[&str] = &[
+    "MCOMEETADV",
+    "ENTERPRISEPREMIUM",
+    "SPE_E5",
+    "M365EDU_A5_FACULTY",
+    "M365EDU_A5_STUDENT",
+];
+
+/// Audio Conferencing pay-per-minute.
+const PAY_PER_MINUTE: &[&str] = &["MCOMEETACPEA"];
+
+/// Does the organizer hold Audio Conferencing Standard (or a suite with it)?
+pub(crate) fn has_audio_conferencing(licences: &[String]) -> bool {
+    has_any(licences, AUDIO_CONFERENCING)
+}
+
+/// Does the organizer hold pay-per-minute Audio Conferencing?
+pub(crate) fn has_pay_per_minute(licences: &[String]) -> bool {
+    has_any(licences, PAY_PER_MINUTE)
+}

@@ -141,6 +141,28 @@ pub(crate) fn plan(digits: &str) -> Plan {
     Plan::Valid { region, toll_free }
 }
 
+/// The country calling code of a region (ISO 3166-1 alpha-2), from the
+/// numbering plan's metadata: `US` → 1, `GB` → 44.
+pub(crate) fn calling_code(region: &str) -> Option<u16> {
+    phonenumber::metadata::DATABASE
+        .by_id(region.trim().to_ascii_uppercase().as_str())
+        .map(|m| m.country_code())
+}
+
+/// The region (ISO 3166-1 alpha-2) of a valid E.164 number (`+` optional),
+/// from the numbering plan: +1 416… is CA, +1 787… is PR. `None` for a number
+/// that is not valid in its plan.
+pub(crate) fn region_of(number: &str) -> Option<String> {
+    let digits = number.trim().trim_start_matches('+');
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    match plan(digits) {
+        Plan::Valid { region, .. } => Some(region),
+        Plan::Invalid { .. } => None,
+    }
+}
+
 /// Normalise a number found in data (inventory, LineURI) to its index key, if it has a valid shape.
 pub(crate) fn key_of(input: &str) -> Option<String> {
     let s = input.trim();

@@ -5,8 +5,9 @@ use schemars::transform::RecursiveTransform;
 use schemars::{JsonSchema, Schema, generate::SchemaSettings};
 
 use crate::types::{
-    AddressCheck, Decision, EligibilityCheck, EligibilityRequest, EmergencyCheck, EmergencyConfig,
-    NetworkContext, OperatorProgramme, PidfLoInput, Resolution, Tenant,
+    AddressCheck, BridgeCheck, ConferencingCheck, ConferencingConfig, Decision, EligibilityCheck,
+    EligibilityRequest, EmergencyCheck, EmergencyConfig, NetworkContext, OperatorProgramme,
+    PidfLoInput, Resolution, RouteDecision, Tenant,
 };
 
 /// The documents a schema can be printed for.
@@ -43,6 +44,19 @@ pub const DOCUMENTS: &[(&str, &str)] = &[
         "the output of `ocpolicy emergency resolve --json`",
     ),
     ("pidf-lo-input", "the input of `ocpolicy emergency pidf-lo`"),
+    (
+        "conferencing-config",
+        "`ocpolicy conferencing route --config` and `ocpolicy conferencing lint`",
+    ),
+    (
+        "conferencing-check",
+        "`ocpolicy conferencing check` (configuration and change)",
+    ),
+    ("bridge-check", "`ocpolicy check bridge`"),
+    (
+        "route-decision",
+        "the output of `ocpolicy conferencing route --json`",
+    ),
 ];
 
 /// The JSON Schema (draft 2020-12) of a document named in [`DOCUMENTS`].
@@ -59,6 +73,10 @@ pub fn for_document(name: &str) -> Option<Schema> {
         "network-context" => of::<NetworkContext>(),
         "resolution" => of::<Resolution>(),
         "pidf-lo-input" => of::<PidfLoInput>(),
+        "conferencing-config" => of::<ConferencingConfig>(),
+        "conferencing-check" => of::<ConferencingCheck>(),
+        "bridge-check" => of::<BridgeCheck>(),
+        "route-decision" => of::<RouteDecision>(),
         _ => return None,
     })
 }

@@ -2,8 +2,12 @@
 //! flipped, inserted or cut, go through the decoder and, when they decode,
 //! through the rules. Every outcome must be a decision or an error.
 
-use ocpolicy_rules::types::{EligibilityCheck, OperatorProgramme};
-use ocpolicy_rules::{eligibility, json};
+use ocpolicy_rules::types::{
+    AddressCheck, BridgeCheck, ConferencingCheck, ConferencingConfig, EligibilityCheck,
+    EmergencyCheck, EmergencyConfig, NormalizeCheck, OperatorProgramme, PidfLoInput, ResolveCheck,
+    RouteCheck,
+};
+use ocpolicy_rules::{conferencing, eligibility, emergency, json};
 use proptest::prelude::*;
 
 fn corpus() -> &'static [Vec<u8>] {
@@ -12,10 +16,17 @@ fn corpus() -> &'static [Vec<u8>] {
 }
 
 fn load() -> Vec<Vec<u8>> {
-    let dir =
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/corpus/eligibility");
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/corpus");
     let mut docs = Vec::new();
-    for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+    let entries = ["eligibility", "emergency", "conferencing"]
+        .iter()
+        .flat_map(|family| {
+            std::fs::read_dir(root.join(family))
+                .into_iter()
+                .flatten()
+                .flatten()
+        });
+    for entry in entries {
         let Ok(text) = std::fs::read(entry.path()) else {
             continue;
         };
@@ -37,6 +48,41 @@ fn decide(bytes: &[u8]) {
     }
     if let Ok(p) = json::from_slice::<OperatorProgramme>(bytes) {
         let _ = eligibility::check_operator_programme(&p);
+    }
+    if let Ok(c) = json::from_slice::<AddressCheck>(bytes) {
+        let _ = emergency::check_address(&c);
+    }
+    if let Ok(c) = json::from_slice::<EmergencyCheck>(bytes) {
+        let _ = emergency::evaluate(c);
+    }
+    if let Ok(c) = json::from_slice::<ResolveCheck>(bytes) {
+        let _ = emergency::resolve(c);
+    }
+    if let Ok(c) = json::from_slice::<EmergencyConfig>(bytes)
+        && let Ok(s) = emergency::EmergencySnapshot::new(c)
+    {
+        let _ = s.audit();
+    }
+    if let Ok(p) = json::from_slice::<PidfLoInput>(bytes) {
+        let _ = emergency::render_pidf_lo(&p);
+    }
+    if let Ok(xml) = std::str::from_utf8(bytes) {
+        let _ = emergency::validate_pidf_lo(xml);
+    }
+    if let Ok(c) = json::from_slice::<BridgeCheck>(bytes) {
+        let _ = conferencing::check_bridge(&c);
+    }
+    if let Ok(c) = json::from_slice::<NormalizeCheck>(bytes) {
+        let _ = conferencing::normalize(&c);
+    }
+    if let Ok(c) = json::from_slice::<RouteCheck>(bytes) {
+        let _ = conferencing::route(c);
+    }
+    if let Ok(c) = json::from_slice::<ConferencingConfig>(bytes) {
+        let _ = conferencing::lint(c);
+    }
+    if let Ok(c) = json::from_slice::<ConferencingCheck>(bytes) {
+        let _ = conferencing::evaluate(c);
     }
 }
 

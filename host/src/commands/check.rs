@@ -47,6 +47,11 @@ pub enum CheckCommand {
         after_help = "Examples:\n  ocpolicy check address tests/examples/address.json\n  echo '{\"address\": {...}, \"connectivity\": \"CallingPlan\"}' | ocpolicy check address --json -\n\nSchema: ocpolicy schema address"
     )]
     Address(super::emergency::AddressCommand),
+    /// The audio-conferencing bridge (CONF-*): service numbers, the default number, invite numbers, licences.
+    #[command(
+        after_help = "Example:\n  ocpolicy check bridge tests/examples/bridge.json\n\nSchema: ocpolicy schema bridge-check"
+    )]
+    Bridge(super::conferencing::BridgeCommand),
 }
 
 impl CheckCommand {
@@ -56,6 +61,7 @@ impl CheckCommand {
             CheckCommand::Eligibility(c) => c.execute(),
             CheckCommand::OperatorProgramme(c) => c.execute(),
             CheckCommand::Address(c) => c.execute(),
+            CheckCommand::Bridge(c) => c.execute(),
         }
     }
 }

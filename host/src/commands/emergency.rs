@@ -71,13 +71,13 @@ impl EmergencyCommand {
 }
 
 /// One engine for one command: the component (default) or the native core.
-enum Engine {
+pub(super) enum Engine {
     Native,
     Component(Box<RulesInstance>),
 }
 
 impl Engine {
-    fn new(kind: EngineKind) -> Result<Self, Failure> {
+    pub(super) fn new(kind: EngineKind) -> Result<Self, Failure> {
         Ok(match kind {
             EngineKind::Native => Engine::Native,
             EngineKind::Component => Engine::Component(Box::new(Rules::new()?.instance()?)),
@@ -85,21 +85,21 @@ impl Engine {
     }
 }
 
-fn input_err(e: core::InputError) -> Failure {
+pub(super) fn input_err(e: core::InputError) -> Failure {
     Failure::Input {
         path: e.path,
         message: e.message,
     }
 }
 
-fn input_err_w(e: wt::InputError) -> Failure {
+pub(super) fn input_err_w(e: wt::InputError) -> Failure {
     Failure::Input {
         path: e.path,
         message: e.message,
     }
 }
 
-fn decode<T: DeserializeOwned>(doc: &[u8], prefix: &str) -> Result<T, Failure> {
+pub(super) fn decode<T: DeserializeOwned>(doc: &[u8], prefix: &str) -> Result<T, Failure> {
     json::from_slice(doc).map_err(|e| Failure::Input {
         path: if prefix.is_empty() || e.path.is_empty() {
             format!("{prefix}{}", e.path)
@@ -110,7 +110,7 @@ fn decode<T: DeserializeOwned>(doc: &[u8], prefix: &str) -> Result<T, Failure> {
     })
 }
 
-fn verdict<D: Serialize>(allowed: bool, d: &D) -> Verdict {
+pub(super) fn verdict<D: Serialize>(allowed: bool, d: &D) -> Verdict {
     Verdict {
         allowed,
         json: json::to_string(d),
@@ -273,14 +273,14 @@ impl ResolveCommand {
     }
 }
 
-fn prefixed(doc: &str, e: core::InputError) -> Failure {
+pub(super) fn prefixed(doc: &str, e: core::InputError) -> Failure {
     Failure::Input {
         path: format!("{doc}:{}", e.path),
         message: e.message,
     }
 }
 
-fn prefixed_w(doc: &str, e: wt::InputError) -> Failure {
+pub(super) fn prefixed_w(doc: &str, e: wt::InputError) -> Failure {
     Failure::Input {
         path: format!("{doc}:{}", e.path),
         message: e.message,
@@ -288,7 +288,7 @@ fn prefixed_w(doc: &str, e: wt::InputError) -> Failure {
 }
 
 /// An enum case as JSON names it (`DirectToPsap`).
-fn name<T: Serialize>(v: &T) -> String {
+pub(super) fn name<T: Serialize>(v: &T) -> String {
     json::to_string(v).trim_matches('"').to_string()
 }
 

@@ -18,6 +18,7 @@ macro_rules! out {
 
 pub mod check;
 pub mod component;
+pub mod conferencing;
 pub mod demo;
 pub mod emergency;
 mod evaluator;

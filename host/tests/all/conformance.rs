@@ -28,6 +28,13 @@ struct Expect {
     /// routing, matched_element), in their JSON form.
     #[serde(default)]
     resolution: Option<serde_json::Map<String, serde_json::Value>>,
+    /// For dial-outs: fields of the route decision (`kind` is the outcome's
+    /// variant; the variant's fields, `normalized`, `destination_country`).
+    #[serde(default)]
+    route: Option<serde_json::Map<String, serde_json::Value>>,
+    /// For normalization: `normalized` and `rule`.
+    #[serde(default)]
+    normalization: Option<serde_json::Map<String, serde_json::Value>>,
 }
 
 fn load(folder: &str) -> Vec<(PathBuf, Case)> {
@@ -134,6 +141,39 @@ fn run(case: &Case, instance: &mut ocpolicy_host::RulesInstance) -> Result<core:
             };
             return Ok(d);
         }
+        "bridge" | "conferencing" | "conferencing-lint" => {
+            let native = conferencing_native(&case.kind, &bytes)?;
+            let component = conferencing_component(&case.kind, &bytes, instance)?;
+            (native, component)
+        }
+        "conferencing-route" => return route_case(case, &bytes, instance),
+        "normalize" => {
+            let n = json::from_slice::<core::NormalizeCheck>(&bytes)
+                .map_err(|e| format!("native decode: {e}"))?;
+            let c = json::from_slice::<wt::NormalizeCheck>(&bytes)
+                .map_err(|e| format!("component decode: {e}"))?;
+            let native = ocpolicy_rules::conferencing::normalize(&n)
+                .map_err(|e| format!("native input error at {}: {}", e.path, e.message))?;
+            let component = instance
+                .normalize(&c)
+                .map_err(|e| format!("component trapped: {e:#}"))?
+                .map_err(|e| format!("component input error at {}: {}", e.path, e.message))?;
+            let nj = serde_json::to_value(&native).map_err(|e| e.to_string())?;
+            let cj = serde_json::to_value(&component).map_err(|e| e.to_string())?;
+            if nj != cj {
+                return Err(format!(
+                    "native and component disagree:\n  native:    {nj}\n  component: {cj}"
+                ));
+            }
+            expect_fields("normalization", case.expect.normalization.as_ref(), &nj)?;
+            return Ok(core::Decision {
+                allowed: !native
+                    .violations
+                    .iter()
+                    .any(|v| v.severity == core::Severity::Error),
+                violations: native.violations,
+            });
+        }
         other => return Err(format!("unknown kind `{other}`")),
     };
     let native_json = serde_json::to_value(&native).map_err(|e| e.to_string())?;
@@ -219,6 +259,186 @@ fn emergency_component(
     serde_json::to_value(&d).map_err(|e| e.to_string())
 }
 
+/// Every expected field must equal the actual's.
+fn expect_fields(
+    what: &str,
+    want: Option<&serde_json::Map<String, serde_json::Value>>,
+    got: &serde_json::Value,
+) -> Result<(), String> {
+    for (k, v) in want.into_iter().flatten() {
+        if got.get(k) != Some(v) {
+            return Err(format!(
+                "{what}.{k}: expected {v}, got {}\n  {what}: {got}",
+                got.get(k).cloned().unwrap_or_default()
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// A route decision as the corpus states it: the outcome's variant as `kind`,
+/// its fields, and the decision's numbers, flattened.
+fn flat_route(d: &serde_json::Value) -> serde_json::Value {
+    let mut out = serde_json::Map::new();
+    match &d["outcome"] {
+        serde_json::Value::String(kind) => {
+            out.insert("kind".into(), kind.clone().into());
+        }
+        serde_json::Value::Object(m) => {
+            for (kind, fields) in m {
+                out.insert("kind".into(), kind.clone().into());
+                for (k, v) in fields.as_object().into_iter().flatten() {
+                    out.insert(k.clone(), v.clone());
+                }
+            }
+        }
+        _ => {}
+    }
+    for k in [
+        "normalized",
+        "destination_country",
+        "routing_policy",
+        "dialed",
+    ] {
+        out.insert(k.into(), d[k].clone());
+    }
+    out.into()
+}
+
+/// A dial-out: through a snapshot resource and through the self-contained
+/// export, natively and in the component; all four must agree; the trace ends
+/// in exactly one outcome step.
+fn route_case(
+    case: &Case,
+    bytes: &[u8],
+    instance: &mut ocpolicy_host::RulesInstance,
+) -> Result<core::Decision, String> {
+    let n =
+        json::from_slice::<core::RouteCheck>(bytes).map_err(|e| format!("native decode: {e}"))?;
+    let c =
+        json::from_slice::<wt::RouteCheck>(bytes).map_err(|e| format!("component decode: {e}"))?;
+    let ierr = |e: core::InputError| format!("native input error at {}: {}", e.path, e.message);
+    let werr = |e: wt::InputError| format!("component input error at {}: {}", e.path, e.message);
+    let trap = |e: anyhow::Error| format!("component trapped: {e:#}");
+    let native = ocpolicy_rules::conferencing::ConferencingSnapshot::new(n.config.clone())
+        .map_err(ierr)?
+        .route(&n.dial_out)
+        .map_err(ierr)?;
+    let direct = ocpolicy_rules::conferencing::route(n).map_err(ierr)?;
+    let snap = instance
+        .conferencing_snapshot(&c.config)
+        .map_err(trap)?
+        .map_err(werr)?;
+    let component = instance
+        .conferencing_snapshot_route(&snap, &c.dial_out)
+        .map_err(trap)?
+        .map_err(werr)?;
+    instance.drop_conferencing_snapshot(snap).map_err(trap)?;
+    let component_direct = instance
+        .conferencing_route(&c)
+        .map_err(trap)?
+        .map_err(werr)?;
+    let nj = serde_json::to_value(&native).map_err(|e| e.to_string())?;
+    for (what, other) in [
+        ("native route export", serde_json::to_value(&direct)),
+        ("component snapshot", serde_json::to_value(&component)),
+        (
+            "component route export",
+            serde_json::to_value(&component_direct),
+        ),
+    ] {
+        let other = other.map_err(|e| e.to_string())?;
+        if other != nj {
+            return Err(format!(
+                "{what} disagrees with the native snapshot:\n  native: {nj}\n  {what}: {other}"
+            ));
+        }
+    }
+    let outcomes = native
+        .trace
+        .iter()
+        .filter(|s| s.step == core::RouteStep::Outcome)
+        .count();
+    if outcomes != 1 || native.trace.last().map(|s| s.step) != Some(core::RouteStep::Outcome) {
+        return Err(format!(
+            "the trace must end in exactly one outcome step: {}",
+            nj["trace"]
+        ));
+    }
+    expect_fields("route", case.expect.route.as_ref(), &flat_route(&nj))?;
+    Ok(core::Decision {
+        allowed: !native
+            .violations
+            .iter()
+            .any(|v| v.severity == core::Severity::Error),
+        violations: native.violations,
+    })
+}
+
+/// Decide a conferencing case natively.
+fn conferencing_native(kind: &str, bytes: &[u8]) -> Result<core::Decision, String> {
+    use ocpolicy_rules::conferencing as conf;
+    let err = |e: core::InputError| format!("native input error at {}: {}", e.path, e.message);
+    let dec = |e: json::DecodeError| format!("native decode: {e}");
+    Ok(match kind {
+        "bridge" => conf::check_bridge(&json::from_slice(bytes).map_err(dec)?),
+        "conferencing" => {
+            let c: core::ConferencingCheck = json::from_slice(bytes).map_err(dec)?;
+            let s = conf::ConferencingSnapshot::new(c.config).map_err(err)?;
+            s.check(&c.request).map_err(err)?
+        }
+        _ => conf::ConferencingSnapshot::new(json::from_slice(bytes).map_err(dec)?)
+            .map_err(err)?
+            .lint(),
+    })
+}
+
+/// Decide a conferencing case through the component (snapshots as resources;
+/// the self-contained exports must agree with them).
+fn conferencing_component(
+    kind: &str,
+    bytes: &[u8],
+    i: &mut ocpolicy_host::RulesInstance,
+) -> Result<serde_json::Value, String> {
+    let err = |e: wt::InputError| format!("component input error at {}: {}", e.path, e.message);
+    let trap = |e: anyhow::Error| format!("component trapped: {e:#}");
+    let dec = |e: json::DecodeError| format!("component decode: {e}");
+    let d = match kind {
+        "bridge" => i
+            .check_bridge(&json::from_slice(bytes).map_err(dec)?)
+            .map_err(trap)?,
+        "conferencing" => {
+            let c: wt::ConferencingCheck = json::from_slice(bytes).map_err(dec)?;
+            let s = i
+                .conferencing_snapshot(&c.config)
+                .map_err(trap)?
+                .map_err(err)?;
+            let d = i
+                .conferencing_check(&s, &c.request)
+                .map_err(trap)?
+                .map_err(err)?;
+            i.drop_conferencing_snapshot(s).map_err(trap)?;
+            if i.conferencing_evaluate(&c).map_err(trap)?.map_err(err)? != d {
+                return Err(
+                    "conferencing.evaluate and conferencing-snapshot.check disagree".into(),
+                );
+            }
+            d
+        }
+        _ => {
+            let cfg: wt::ConferencingConfig = json::from_slice(bytes).map_err(dec)?;
+            let s = i.conferencing_snapshot(&cfg).map_err(trap)?.map_err(err)?;
+            let d = i.conferencing_snapshot_lint(&s).map_err(trap)?;
+            i.drop_conferencing_snapshot(s).map_err(trap)?;
+            if i.conferencing_lint(&cfg).map_err(trap)?.map_err(err)? != d {
+                return Err("conferencing.lint and conferencing-snapshot.lint disagree".into());
+            }
+            d
+        }
+    };
+    serde_json::to_value(&d).map_err(|e| e.to_string())
+}
+
 fn check_folder(folder: &str) {
     let mut instance = match crate::rules().instance() {
         Ok(i) => i,
@@ -287,6 +507,25 @@ fn emergency_corpus_native_and_component_agree_with_the_reference() {
 }
 
 #[test]
+fn conferencing_corpus_native_and_component_agree_with_the_reference() {
+    check_folder("conferencing");
+}
+
+#[test]
+fn worked_examples_c1_to_c11_are_all_in_the_corpus() {
+    let sources: BTreeSet<String> = load("conferencing")
+        .into_iter()
+        .map(|(_, c)| c.source)
+        .collect();
+    for i in 1..=11 {
+        assert!(
+            sources.contains(&format!("C{i}")),
+            "worked example C{i} has no case"
+        );
+    }
+}
+
+#[test]
 fn worked_examples_m1_to_m11_are_all_in_the_corpus() {
     let sources: BTreeSet<String> = load("emergency")
         .into_iter()
@@ -302,11 +541,15 @@ fn worked_examples_m1_to_m11_are_all_in_the_corpus() {
 
 #[test]
 fn every_resolver_behaviour_has_cases() {
-    let cases = load("emergency");
+    let mut cases = load("emergency");
+    cases.extend(load("conferencing"));
     for b in catalogue::BEHAVIOURS {
         let n = cases
             .iter()
-            .filter(|(_, c)| c.source == b.code && c.expect.resolution.is_some())
+            .filter(|(_, c)| {
+                (c.source == b.code && c.expect.resolution.is_some())
+                    || (b.code == "CONF-ROUTING" && c.expect.route.is_some())
+            })
             .count();
         assert!(
             n >= 2,
@@ -335,6 +578,7 @@ fn every_rule_code_has_a_triggering_case_and_a_near_miss() {
     let mut all = load("eligibility");
     all.extend(load("operator-programme"));
     all.extend(load("emergency"));
+    all.extend(load("conferencing"));
     let mut missing = Vec::new();
     for rule in catalogue::ALL {
         let triggers = all.iter().any(|(_, c)| c.expect.codes.contains(rule.code));

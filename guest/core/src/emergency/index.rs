@@ -353,7 +353,7 @@ impl EmergencySnapshot {
         self.route_patterns = tenant
             .voice_routes
             .iter()
-            .map(|r| Regex::new(&r.number_pattern).ok())
+            .map(|r| crate::netregex::compile(&r.number_pattern).ok())
             .collect();
         Ok(())
     }

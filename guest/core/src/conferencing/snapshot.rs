@@ -1,0 +1,291 @@
+//! A conferencing configuration indexed once: organizers, policies and plans
+//! by identity, routes grouped by usage and sorted by priority, every pattern
+//! compiled once.
+
+use std::collections::HashMap;
+
+use regex::Regex;
+
+use super::{dialout, key, number_key};
+use crate::netregex;
+use crate::types::{BridgeNumber, ConferencingConfig, InputError, Organizer};
+
+/// The default NumberPattern of `New-CsOnlineVoiceRoute` ([OVR]).
+pub(crate) const DEFAULT_PATTERN: &str = "[0-9]{10}";
+
+/// The most routes, policies, organizers, plans or rules per plan a
+/// configuration may hold (far above Teams' own limits; bounds the work).
+const MAX_ITEMS: usize = 100_000;
+
+/// A route's compiled pattern, or why it is refused.
+pub(crate) type Compiled = Result<Regex, netregex::Refusal>;
+
+/// A configuration, indexed.
+pub struct ConferencingSnapshot {
+    pub(crate) cfg: ConferencingConfig,
+    pub(crate) organizers: HashMap<String, usize>,
+    pub(crate) policies: HashMap<String, usize>,
+    pub(crate) plans: HashMap<String, usize>,
+    /// Per plan, per rule: the compiled pattern.
+    pub(crate) plan_rules: Vec<Vec<Compiled>>,
+    /// Per route: the compiled pattern.
+    pub(crate) patterns: Vec<Compiled>,
+    /// Per usage key: route indexes by ascending priority (then identity).
+    pub(crate) by_usage: HashMap<String, Vec<usize>>,
+    /// The global PSTN usages, by key.
+    pub(crate) usages: HashMap<String, usize>,
+    /// Bridge numbers by digits.
+    pub(crate) bridge_numbers: HashMap<String, usize>,
+    /// Gateways by lower-case FQDN.
+    pub(crate) gateways: HashMap<String, usize>,
+    /// Operators by key.
+    pub(crate) operators: HashMap<String, usize>,
+}
+
+fn dup(path: String, what: &str, first: String) -> InputError {
+    InputError {
+        path,
+        message: format!(
+            "{what} is also `{first}`; identities are unique (Teams compares them without regard to case)"
+        ),
+    }
+}
+
+fn index<T>(
+    items: &[T],
+    id: impl Fn(&T) -> &str,
+    path: impl Fn(usize) -> String,
+    what: &str,
+) -> Result<HashMap<String, usize>, InputError> {
+    if items.len() > MAX_ITEMS {
+        return Err(InputError {
+            path: path(MAX_ITEMS),
+            message: format!("more than {MAX_ITEMS} entries"),
+        });
+    }
+    let mut map = HashMap::with_capacity(items.len());
+    for (i, item) in items.iter().enumerate() {
+        if let Some(first) = map.insert(key(id(item)), i) {
+            return Err(dup(path(i), what, path(first)));
+        }
+    }
+    Ok(map)
+}
+
+impl ConferencingSnapshot {
+    /// Index a configuration. Refuses duplicate identities and references to
+    /// policies, plans or dial-out policies that do not exist, naming the
+    /// field. Invalid patterns are kept (lint reports them; routing skips them).
+    pub fn new(cfg: ConferencingConfig) -> Result<Self, InputError> {
+        let organizers = index(
+            &cfg.organizers,
+            |o| o.identity.as_str(),
+            |i| format!("organizers[{i}].identity"),
+            "this organizer",
+        )?;
+        let policies = index(
+            &cfg.audio_conferencing_routing_policies,
+            |p| p.identity.as_str(),
+            |i| format!("audio_conferencing_routing_policies[{i}].identity"),
+            "this audio-conferencing routing policy",
+        )?;
+        let no_plans = Vec::new();
+        let plan_list = cfg.dial_plans.as_ref().unwrap_or(&no_plans);
+        let plans = index(
+            plan_list,
+            |p| p.identity.as_str(),
+            |i| format!("dial_plans[{i}].identity"),
+            "this dial plan",
+        )?;
+        index(
+            &cfg.voice_routes,
+            |r| r.identity.as_str(),
+            |i| format!("voice_routes[{i}].identity"),
+            "this voice route",
+        )?;
+        let mut usages = HashMap::new();
+        for (i, u) in cfg.pstn_usages.iter().enumerate() {
+            usages.entry(key(u)).or_insert(i);
+        }
+        let mut bridge_numbers = HashMap::new();
+        for (i, n) in cfg.bridge.numbers.iter().enumerate() {
+            let k = number_key(&n.number);
+            if let Some(first) = bridge_numbers.insert(k, i) {
+                return Err(dup(
+                    format!("bridge.numbers[{i}].number"),
+                    "this bridge number",
+                    format!("bridge.numbers[{first}].number"),
+                ));
+            }
+        }
+        let gateways = cfg
+            .gateways
+            .iter()
+            .flatten()
+            .enumerate()
+            .map(|(i, g)| (g.fqdn.trim().to_lowercase(), i))
+            .collect();
+        let operators = cfg
+            .operators
+            .iter()
+            .flatten()
+            .enumerate()
+            .map(|(i, o)| (key(&o.operator_id), i))
+            .collect();
+
+        // References an organizer makes must resolve: routing would otherwise
+        // guess. Dial-out policies must be one of the twelve.
+        for (i, o) in cfg.organizers.iter().enumerate() {
+            check_refs(i, o, &policies, &plans)?;
+        }
+
+        let plan_rules = plan_list
+            .iter()
+            .enumerate()
+            .map(|(p, plan)| {
+                if plan.normalization_rules.len() > MAX_ITEMS {
+                    return Err(InputError {
+                        path: format!("dial_plans[{p}].normalization_rules"),
+                        message: format!("more than {MAX_ITEMS} rules"),
+                    });
+                }
+                Ok(plan
+                    .normalization_rules
+                    .iter()
+                    .map(|r| netregex::compile(&r.pattern))
+                    .collect())
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        let patterns: Vec<Compiled> = cfg
+            .voice_routes
+            .iter()
+            .map(|r| netregex::compile(r.number_pattern.as_deref().unwrap_or(DEFAULT_PATTERN)))
+            .collect();
+        let mut by_usage: HashMap<String, Vec<usize>> = HashMap::new();
+        for (i, r) in cfg.voice_routes.iter().enumerate() {
+            let mut seen = Vec::new();
+            for u in &r.online_pstn_usages {
+                let k = key(u);
+                if !seen.contains(&k) {
+                    by_usage.entry(k.clone()).or_default().push(i);
+                    seen.push(k);
+                }
+            }
+        }
+        for list in by_usage.values_mut() {
+            list.sort_by(|&a, &b| {
+                let (ra, rb) = (cfg.voice_routes.get(a), cfg.voice_routes.get(b));
+                let ka = ra.map(|r| (r.priority, key(&r.identity)));
+                let kb = rb.map(|r| (r.priority, key(&r.identity)));
+                ka.cmp(&kb)
+            });
+        }
+        Ok(ConferencingSnapshot {
+            cfg,
+            organizers,
+            policies,
+            plans,
+            plan_rules,
+            patterns,
+            by_usage,
+            usages,
+            bridge_numbers,
+            gateways,
+            operators,
+        })
+    }
+
+    /// The organizer with this identity.
+    pub(crate) fn organizer(&self, identity: &str) -> Option<(usize, &Organizer)> {
+        let i = *self.organizers.get(&key(identity))?;
+        self.cfg.organizers.get(i).map(|o| (i, o))
+    }
+
+    /// The bridge number with these digits.
+    pub(crate) fn bridge_number(&self, number: &str) -> Option<(usize, &BridgeNumber)> {
+        let i = *self.bridge_numbers.get(&number_key(number))?;
+        self.cfg.bridge.numbers.get(i).map(|n| (i, n))
+    }
+
+    /// The audio-conferencing routing policy that applies to an organizer:
+    /// the user's grant, else the lowest-ranked group grant, else `Global`.
+    /// Returns the policy index and how it was reached.
+    pub(crate) fn policy_of(&self, o: &Organizer) -> Option<(usize, String)> {
+        if let Some(p) = &o.audio_conferencing_routing_policy {
+            return self
+                .policies
+                .get(&key(p))
+                .map(|&i| (i, format!("granted to {}", o.identity)));
+        }
+        if let Some(g) = o
+            .group_policies
+            .iter()
+            .flatten()
+            .min_by_key(|g| (g.rank, key(&g.policy)))
+        {
+            return self
+                .policies
+                .get(&key(&g.policy))
+                .map(|&i| (i, format!("granted to group {} (rank {})", g.group, g.rank)));
+        }
+        self.policies
+            .get("global")
+            .map(|&i| (i, "the Global policy (no user or group grant)".to_string()))
+    }
+}
+
+fn check_refs(
+    i: usize,
+    o: &Organizer,
+    policies: &HashMap<String, usize>,
+    plans: &HashMap<String, usize>,
+) -> Result<(), InputError> {
+    let missing = |field: &str, what: &str, name: &str| InputError {
+        path: format!("organizers[{i}].{field}"),
+        message: format!("no {what} `{name}` in the configuration; add it or fix the name"),
+    };
+    if let Some(p) = &o.audio_conferencing_routing_policy
+        && !policies.contains_key(&key(p))
+    {
+        return Err(missing(
+            "audio_conferencing_routing_policy",
+            "audio-conferencing routing policy",
+            p,
+        ));
+    }
+    for (g, grant) in o.group_policies.iter().flatten().enumerate() {
+        if !policies.contains_key(&key(&grant.policy)) {
+            return Err(missing(
+                &format!("group_policies[{g}].policy"),
+                "audio-conferencing routing policy",
+                &grant.policy,
+            ));
+        }
+    }
+    if let Some(p) = &o.dial_plan
+        && !plans.contains_key(&key(p))
+    {
+        return Err(missing("dial_plan", "dial plan", p));
+    }
+    if let Some(p) = &o.dial_out_policy
+        && dialout::parse(p).is_none()
+    {
+        return Err(InputError {
+            path: format!("organizers[{i}].dial_out_policy"),
+            message: format!(
+                "`{p}` is not an OnlineDialOutPolicy; use one of tag:{}",
+                dialout::DIAL_OUT_POLICIES.join(", tag:")
+            ),
+        });
+    }
+    if crate::phone::calling_code(&o.usage_location).is_none() {
+        return Err(InputError {
+            path: format!("organizers[{i}].usage_location"),
+            message: format!(
+                "`{}` is not an ISO 3166-1 alpha-2 country with a calling code, e.g. US",
+                o.usage_location
+            ),
+        });
+    }
+    Ok(())
+}
