@@ -435,7 +435,7 @@ rules! {
     CONF_SHADOWED_ROUTE = ("CONF-SHADOWED-ROUTE", Warning, Derived, "[DRVR]",
         "no usage of an audio-conferencing routing policy comes after a usage with a catch-all route",
         "move the catch-all usage to the end of the policy's usages, or narrow its pattern",
-        "Follows from [DRVR]: usages are evaluated in order and a match in one stops the search. A pattern counts as catch-all when it matches every number of a broad probe set (every country code, lengths 7 to 15).");
+        "Follows from [DRVR]: usages are evaluated in order and a match in one stops the search. A pattern counts as catch-all when it matches every number of a broad probe set (40 country codes at every length from 8 to 15 digits, plus NANP numbers of 11 area codes).");
     CONF_ROUTE_BACKUP_ONLY = ("CONF-ROUTE-BACKUP-ONLY", Info, Derived, "[DRVR]",
         "a route is never the first choice: a route with a lower priority in the same usage matches every number it matches",
         "if it is meant as a backup, nothing to fix; otherwise narrow the earlier route's pattern or change the priorities",

@@ -307,6 +307,81 @@ pub(crate) fn replace_all(re: &Regex, input: &str, translation: &str) -> Option<
     Some(out)
 }
 
+/// A few strings the pattern's structure produces (each class's first, last
+/// and middle character; repetitions at their minimum and one more;
+/// alternatives in turn), for the lint's containment checks. Only strings
+/// the compiled pattern really matches are returned; none for a pattern the
+/// parser refuses.
+pub(crate) fn samples(re: &Regex) -> Vec<String> {
+    use regex_syntax::hir::{Class, Hir, HirKind};
+    fn build(h: &Hir, v: usize, out: &mut String) {
+        if out.len() > 64 {
+            return;
+        }
+        match h.kind() {
+            HirKind::Empty | HirKind::Look(_) => {}
+            HirKind::Literal(l) => out.push_str(&String::from_utf8_lossy(&l.0)),
+            HirKind::Class(Class::Unicode(c)) => {
+                let ranges = c.ranges();
+                let pick = match v % 3 {
+                    0 => ranges.first().map(|r| r.start()),
+                    1 => ranges.last().map(|r| r.end()),
+                    _ => ranges.first().and_then(|r| {
+                        char::from_u32((u32::from(r.start()) + u32::from(r.end())) / 2)
+                    }),
+                };
+                if let Some(ch) = pick {
+                    out.push(ch);
+                }
+            }
+            HirKind::Class(Class::Bytes(c)) => {
+                if let Some(b) = c.ranges().first().map(|r| r.start())
+                    && b.is_ascii()
+                {
+                    out.push(char::from(b));
+                }
+            }
+            HirKind::Repetition(r) => {
+                let base = if r.min > 0 {
+                    r.min
+                } else {
+                    u32::from(v % 2 == 1)
+                };
+                let n = if v % 4 == 3 {
+                    base.saturating_add(1)
+                } else {
+                    base
+                };
+                let n = r.max.map_or(n, |m| n.min(m)).min(20);
+                for _ in 0..n {
+                    build(&r.sub, v, out);
+                }
+            }
+            HirKind::Capture(c) => build(&c.sub, v, out),
+            HirKind::Concat(hs) => hs.iter().for_each(|h| build(h, v, out)),
+            HirKind::Alternation(hs) => {
+                if let Some(h) = hs.get(v % hs.len().max(1)) {
+                    build(h, v, out);
+                }
+            }
+        }
+    }
+    let Ok(hir) = regex_syntax::parse(re.as_str()) else {
+        return Vec::new();
+    };
+    let mut out: Vec<String> = (0..6)
+        .map(|v| {
+            let mut s = String::new();
+            build(&hir, v, &mut s);
+            s
+        })
+        .filter(|s| re.is_match(s))
+        .collect();
+    out.sort();
+    out.dedup();
+    out
+}
+
 #[cfg(test)]
 #[allow(clippy::unwrap_used, clippy::indexing_slicing)]
 mod tests {
@@ -354,6 +429,20 @@ mod tests {
             let e = compile(p).expect_err(p);
             assert!(e.contains(named), "{p}: {e}");
         }
+    }
+
+    #[test]
+    fn samples_match_their_pattern() {
+        let re = compile(r"^\+1312\d{7}$").unwrap();
+        let s = samples(&re);
+        assert!(s.contains(&"+13120000000".to_string()), "{s:?}");
+        assert!(s.iter().all(|x| re.is_match(x)));
+        let re = compile(r"^\+1(425|206)(\d{7})$").unwrap();
+        let s = samples(&re);
+        assert!(
+            s.iter().any(|x| x.starts_with("+1425")) && s.iter().any(|x| x.starts_with("+1206")),
+            "{s:?}"
+        );
     }
 
     #[test]

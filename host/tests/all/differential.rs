@@ -409,3 +409,161 @@ fn strip_entries(mut v: Value) -> Value {
     walk(&mut v);
     v
 }
+
+// ------------------------------------------------------------------ conferencing
+
+const PATTERNS: &[&str] = &[
+    r"^\+1(425|206)(\d{7})$",
+    r"^\+1(\d{10})$",
+    r"\d+",
+    r"^\+44\d+$",
+    r"^\+49\d+$",
+    r"[0-9]{10}",
+    r".*",
+    r"^\+1(?!900)\d{10}$",
+    r"^(\d)\1$",
+    r"(",
+];
+const USAGES: &[&str] = &["US and Canada", "International", "OCC", "Missing"];
+const DIALED: &[&str] = &[
+    "+14255550100",
+    "+12065550100",
+    "+13245678989",
+    "+14165550199",
+    "+442071234567",
+    "+4930123456",
+    "+20223456789",
+    "0100",
+    "50100",
+    "5550100",
+    "4255550100",
+    "0",
+    "911",
+    "+1 425 555 0100",
+    "abc",
+];
+const RULE_PATTERNS: &[&str] = &[
+    r"^(\d{4})$",
+    r"^5(\d{4})$",
+    r"^(\d{7})$",
+    r"^0$",
+    r"^([2-9]\d\d[2-9]\d{6})$",
+    r"(?<=1)\d",
+    r"^(\d{5})$",
+];
+const TRANSLATIONS: &[&str] = &[
+    "+1425555$1",
+    "+1425$1",
+    "+14255550100",
+    "1$1",
+    "$1",
+    "$2x",
+    "$$",
+];
+const DIAL_OUT: &[&str] = &[
+    "tag:DialoutCPCandPSTNInternational",
+    "tag:DialoutCPCDomesticPSTNInternational",
+    "tag:DialoutCPCDisabledPSTNInternational",
+    "tag:DialoutCPCZoneAPSTNDomestic",
+    "DialoutCPCandPSTNDomestic",
+];
+const LICENCE_SETS: &[&[&str]] = &[
+    &["MCOMEETADV"],
+    &["MCOMEETACPEA"],
+    &[],
+    &["SPE_E5"],
+    &["ENTERPRISEPREMIUM_NOPSTNCONF"],
+];
+
+fn conf_route() -> impl Strategy<Value = Value> {
+    (pick(PATTERNS), 0..6u32, proptest::collection::vec(pick(USAGES), 0..3), any::<bool>(), any::<bool>(),
+     proptest::option::of(pick(&["+4930123456", "+14255550000", "+4930999999"])))
+        .prop_map(|(p, prio, usages, gw, default_pattern, bspn)| {
+            json!({"number_pattern": if default_pattern {None} else {Some(p)}, "priority": prio, "online_pstn_usages": usages,
+                   "online_pstn_gateways": if gw {vec!["sbc1", "sbc2"]} else {vec![]}, "bridge_source_phone_number": bspn})
+        })
+}
+
+fn conf_config() -> impl Strategy<Value = Value> {
+    (proptest::collection::vec(conf_route(), 0..6), proptest::collection::vec(pick(USAGES), 0..4),
+     proptest::collection::vec((pick(RULE_PATTERNS), pick(TRANSLATIONS)), 0..4), pick(LICENCE_SETS), any::<bool>(),
+     proptest::option::of(pick(DIAL_OUT)), any::<bool>(), pick(&["US", "GB", "DE", "CA"]), any::<bool>())
+        .prop_map(|(routes, policy_usages, rules, lic, occ, dial_out, credits, usage_location, with_plan)| {
+            let routes: Vec<Value> = routes.into_iter().enumerate().map(|(i, mut r)| { r["identity"] = json!(format!("R{i}")); r }).collect();
+            json!({
+                "tenant_id": "t", "org_country": "US", "communications_credits": credits,
+                "operators": [{"operator_id": "OPDE", "name": "F", "products": ["Conferencing"], "enabled_countries": ["DE"],
+                               "status": "Active", "contact": {"full_name": "D", "email": "d@c.com"}, "data_transfer_notice_accepted": true}],
+                "bridge": {"numbers": [
+                    {"number": "+14255550000", "toll_type": "Toll", "source": "Microsoft"},
+                    {"number": "+18005551234", "toll_type": "TollFree", "source": "Microsoft"},
+                    {"number": "+4930123456", "toll_type": "Toll", "source": "OperatorConnect", "operator_id": "OPDE"}],
+                    "default_service_number": "+14255550000"},
+                "organizers": [{"identity": "alice@contoso.com", "licenses": lic, "occ_license": occ, "usage_location": usage_location,
+                                "dial_out_policy": dial_out, "dial_plan": if with_plan {Some("Plan")} else {None}}],
+                "pstn_usages": ["US and Canada", "International", "OCC"],
+                "voice_routes": routes,
+                "audio_conferencing_routing_policies": [{"identity": "Global", "online_pstn_usages": policy_usages}],
+                "dial_plans": [{"identity": "Plan", "normalization_rules": rules.into_iter().enumerate()
+                    .map(|(i, (p, t))| json!({"name": format!("n{i}"), "pattern": p, "translation": t})).collect::<Vec<_>>()}],
+            })
+        })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 256, failure_persistence: None, ..ProptestConfig::default() })]
+
+    /// Native and component route identically; routing is deterministic (a
+    /// second call and a fresh snapshot give the same decision); the trace
+    /// always ends in exactly one outcome step.
+    #[test]
+    fn native_and_component_route_identically(config in conf_config(), dialed in pick(DIALED)) {
+        let doc = serde_json::to_vec(&json!({"config": config, "dial_out": {"organizer": "alice@contoso.com", "dialed": dialed}})).unwrap_or_default();
+        let n = json::from_slice::<core::RouteCheck>(&doc).map_err(|e| TestCaseError::fail(e.to_string()))?;
+        let c = json::from_slice::<wt::RouteCheck>(&doc).map_err(|e| TestCaseError::fail(e.to_string()))?;
+        let snapshot = ocpolicy_rules::conferencing::ConferencingSnapshot::new(n.config.clone());
+        let native = snapshot.as_ref().map_err(Clone::clone).and_then(|s| s.route(&n.dial_out));
+        let again = snapshot.as_ref().map_err(Clone::clone).and_then(|s| s.route(&n.dial_out));
+        let fresh = ocpolicy_rules::conferencing::route(n);
+        let as_json = |r: &Result<core::RouteDecision, core::InputError>| serde_json::to_value(r.as_ref().map_err(|e| e.message.clone())).unwrap_or_default();
+        prop_assert_eq!(as_json(&native), as_json(&again));
+        prop_assert_eq!(
+            as_json(&native).get("Ok").cloned(),
+            as_json(&fresh).get("Ok").cloned()
+        );
+        if let Ok(d) = &native {
+            let outcomes = d.trace.iter().filter(|s| s.step == core::RouteStep::Outcome).count();
+            prop_assert_eq!(outcomes, 1);
+            prop_assert_eq!(d.trace.last().map(|s| s.step), Some(core::RouteStep::Outcome));
+        }
+        let component = with_instance(|i| i.conferencing_route(&c))?;
+        let component = serde_json::to_value(component.map_err(|e| e.message)).unwrap_or_default();
+        prop_assert_eq!(as_json(&fresh), component);
+    }
+
+    /// Normalization is deterministic and the same natively and in the component.
+    #[test]
+    fn normalization_is_deterministic(rules in proptest::collection::vec((pick(RULE_PATTERNS), pick(TRANSLATIONS)), 0..5),
+                                      dialed in pick(DIALED), usage in pick(&["US", "GB", "DE", "XX"])) {
+        let plans = json!([{"identity": "Global", "normalization_rules": rules.into_iter().enumerate()
+            .map(|(i, (p, t))| json!({"name": format!("n{i}"), "pattern": p, "translation": t})).collect::<Vec<_>>()}]);
+        let doc = serde_json::to_vec(&json!({"dial_plans": plans, "usage_location": usage, "dialed": dialed})).unwrap_or_default();
+        let n = json::from_slice::<core::NormalizeCheck>(&doc).map_err(|e| TestCaseError::fail(e.to_string()))?;
+        let c = json::from_slice::<wt::NormalizeCheck>(&doc).map_err(|e| TestCaseError::fail(e.to_string()))?;
+        let first = serde_json::to_value(ocpolicy_rules::conferencing::normalize(&n).map_err(|e| e.message)).unwrap_or_default();
+        let second = serde_json::to_value(ocpolicy_rules::conferencing::normalize(&n).map_err(|e| e.message)).unwrap_or_default();
+        prop_assert_eq!(&first, &second);
+        let component = with_instance(|i| i.normalize(&c))?;
+        prop_assert_eq!(first, serde_json::to_value(component.map_err(|e| e.message)).unwrap_or_default());
+    }
+
+    #[test]
+    fn native_and_component_lint_identically(config in conf_config()) {
+        let doc = serde_json::to_vec(&config).unwrap_or_default();
+        let n = json::from_slice::<core::ConferencingConfig>(&doc).map_err(|e| TestCaseError::fail(e.to_string()))?;
+        let c = json::from_slice::<wt::ConferencingConfig>(&doc).map_err(|e| TestCaseError::fail(e.to_string()))?;
+        let native = serde_json::to_value(ocpolicy_rules::conferencing::lint(n).map_err(|e| (e.path, e.message))).unwrap_or_default();
+        let component = with_instance(|i| i.conferencing_lint(&c))?;
+        prop_assert_eq!(native, serde_json::to_value(component.map_err(|e| (e.path, e.message))).unwrap_or_default());
+    }
+}

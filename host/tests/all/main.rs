@@ -6,6 +6,8 @@
 //!   component decisions must be identical.
 //! - `component`: the built component's shape (its WIT package, no imports).
 //! - `cli`: the `ocpolicy` binary's output, exit codes and bad-input handling.
+//! - `cli_conferencing`: a separate set of routing cases, written from the
+//!   reference, run through the binary (same outcome, operator, caller ID, codes).
 //! - `cli_emergency`: a separate set of emergency cases, written from the
 //!   reference, run through the binary.
 //! - `docs`: README examples decode; CI runs the README test command.
@@ -15,6 +17,7 @@
 #![allow(clippy::panic, clippy::unwrap_used, clippy::expect_used)]
 
 mod cli;
+mod cli_conferencing;
 mod cli_emergency;
 mod component;
 mod conformance;

@@ -207,12 +207,20 @@ impl ConferencingSnapshot {
         // CONF-ROUTE-BACKUP-ONLY: within a usage, a later route whose every
         // matching probe an earlier route also matches.
         let mut seen = HashSet::new();
-        for (usage, list) in &self.by_usage {
+        // In a fixed order (usage names), so findings never depend on hashing.
+        let mut usages: Vec<(&String, &Vec<usize>)> = self.by_usage.iter().collect();
+        usages.sort();
+        for (usage, list) in usages {
             for (pos, &ri) in list.iter().enumerate() {
                 let Some(Ok(re)) = self.patterns.get(ri) else {
                     continue;
                 };
-                let hits: Vec<&String> = probes().iter().filter(|p| re.is_match(p)).collect();
+                let own = crate::netregex::samples(re);
+                let hits: Vec<&String> = probes()
+                    .iter()
+                    .filter(|p| re.is_match(p))
+                    .chain(own.iter())
+                    .collect();
                 if hits.is_empty() {
                     continue;
                 }
