@@ -391,3 +391,38 @@ impl BridgeCommand {
         report_single(result, self.common.json)
     }
 }
+
+/// The conferencing part of `ocpolicy demo`: alice dials an extension (the
+/// dial plan, the routing policy, the route), and the example configuration
+/// is linted, both by the chosen engine.
+pub(super) fn demo(kind: super::evaluator::EngineKind) -> Result<String, Failure> {
+    const CONFIG: &str = include_str!("../../../tests/examples/conferencing-config.json");
+    let dial = core::DialOut {
+        organizer: "alice@contoso.com".into(),
+        dialed: "0100".into(),
+    };
+    let (route, lint): (core::RouteDecision, core::Decision) = match Engine::new(kind)? {
+        Engine::Native => {
+            let s = conferencing::ConferencingSnapshot::new(decode(CONFIG.as_bytes(), "config")?)
+                .map_err(|e| prefixed("config", e))?;
+            (s.route(&dial).map_err(input_err)?, s.lint())
+        }
+        Engine::Component(mut i) => {
+            let s = i
+                .conferencing_snapshot(&decode(CONFIG.as_bytes(), "config")?)?
+                .map_err(|e| prefixed_w("config", e))?;
+            let w: ocpolicy_host::types::DialOut = ocpolicy_host::convert(&dial)?;
+            let r = i
+                .conferencing_snapshot_route(&s, &w)?
+                .map_err(input_err_w)?;
+            let l = i.conferencing_snapshot_lint(&s)?;
+            i.drop_conferencing_snapshot(s)?;
+            (ocpolicy_host::convert(&r)?, ocpolicy_host::convert(&l)?)
+        }
+    };
+    Ok(format!(
+        "── conferencing: alice@contoso.com's meeting dials 0100 (tests/examples/conferencing-config.json) ──\n{}\n── conferencing: lint of the same configuration ──\n{}",
+        render_route(&route),
+        super::render::decision(&lint)
+    ))
+}

@@ -109,6 +109,13 @@ impl DemoCommand {
             }
             Err(Failure::Internal(e)) => return Err(e),
         }
+        match super::conferencing::demo(self.engine) {
+            Ok(text) => outln!("{text}"),
+            Err(Failure::Input { path, message }) => {
+                anyhow::bail!("the conferencing demo example is bad at {path}: {message}")
+            }
+            Err(Failure::Internal(e)) => return Err(e),
+        }
         Ok(Outcome::Allowed)
     }
 }

@@ -275,8 +275,9 @@ fn demo_runs_every_bundled_example() {
     let out = ocpolicy(&["demo"], None);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     let s = text(&out.stdout);
-    // 10 eligibility requests, the operator programme, and 3 emergency parts.
-    assert_eq!(s.matches("── ").count(), 14, "{s}");
+    // 10 eligibility requests, the operator programme, 3 emergency parts and 2 conferencing parts.
+    assert_eq!(s.matches("── ").count(), 16, "{s}");
+    assert!(s.contains("via route Redmond 1"), "{s}");
     assert!(!s.contains("bad input"), "{s}");
     assert!(s.contains("LOCATION: Dynamic `LocA`"), "{s}");
     assert!(s.contains("<ca:country>US</ca:country>"), "{s}");

@@ -18,6 +18,13 @@ use crate::types::{
 };
 use crate::{Findings, phone};
 
+/// A route step of the usage being searched, formatted once the usage's
+/// outcome is known.
+enum Pending {
+    Step(RouteTraceStep),
+    NoMatch(usize),
+}
+
 fn step(
     step: RouteStep,
     result: RouteStepResult,
@@ -336,33 +343,51 @@ impl ConferencingSnapshot {
                 _ => None,
             };
             if let Some(why) = skip {
-                steps.push(step(
+                steps.push(Pending::Step(step(
                     RouteStep::Route,
                     RouteStepResult::Skipped,
                     Some(&r.identity),
                     format!("priority {}: {why}", r.priority),
-                ));
+                )));
                 continue;
             }
             let matched = matches!(self.patterns.get(ri), Some(Ok(re)) if re.is_match(number));
             if !matched {
-                steps.push(step(
-                    RouteStep::Route,
-                    RouteStepResult::NoMatch,
-                    Some(&r.identity),
-                    format!(
-                        "priority {}: `{pattern}` does not match {number}",
-                        r.priority
-                    ),
-                ));
+                // Formatted only if this usage wins (a large usage that does
+                // not match is summed up in one step).
+                steps.push(Pending::NoMatch(ri));
             } else if chosen.is_none() {
                 *chosen = Some((ri, usage.to_string()));
-                steps.push(step(RouteStep::Route, RouteStepResult::Chosen, Some(&r.identity), format!("priority {}: `{pattern}` matches {number}; the lowest priority that matches is tried first", r.priority)));
+                steps.push(Pending::Step(step(RouteStep::Route, RouteStepResult::Chosen, Some(&r.identity), format!("priority {}: `{pattern}` matches {number}; the lowest priority that matches is tried first", r.priority))));
             } else {
                 backups.push(r.identity.clone());
-                steps.push(step(RouteStep::Route, RouteStepResult::Backup, Some(&r.identity), format!("priority {}: `{pattern}` matches too; tried only if the routes before it fail", r.priority)));
+                steps.push(Pending::Step(step(RouteStep::Route, RouteStepResult::Backup, Some(&r.identity), format!("priority {}: `{pattern}` matches too; tried only if the routes before it fail", r.priority))));
             }
         }
+        // Searched only while nothing matched, so a choice now is this usage's.
+        let won = chosen.is_some();
+        let steps: Vec<RouteTraceStep> = steps
+            .into_iter()
+            .filter_map(|p| match p {
+                Pending::Step(s) => Some(s),
+                Pending::NoMatch(ri) if won => self.cfg.voice_routes.get(ri).map(|r| {
+                    let pattern = r
+                        .number_pattern
+                        .as_deref()
+                        .unwrap_or(super::snapshot::DEFAULT_PATTERN);
+                    step(
+                        RouteStep::Route,
+                        RouteStepResult::NoMatch,
+                        Some(&r.identity),
+                        format!(
+                            "priority {}: `{pattern}` does not match {number}",
+                            r.priority
+                        ),
+                    )
+                }),
+                Pending::NoMatch(_) => None,
+            })
+            .collect();
         let usage_step = match chosen {
             Some(_) => step(
                 RouteStep::Usage,

@@ -1,0 +1,156 @@
+//! Meeting dial-out routing against a configuration of 1,000 routes in 50
+//! usages (20 routes each), native and through the component (snapshot
+//! resource built once, every pattern compiled once, routed per call).
+//! Prints µs per decision and the component/native ratio.
+//!
+//!     cargo bench -p ocpolicy-benches --bench conferencing
+//!
+//! Four dial-outs: a match in the first usage, one in the 25th, one in the
+//! last (so 49 usages, 980 patterns, are searched first), and one that no
+//! route matches (every usage searched, then Microsoft).
+
+// A benchmark binary: failing loudly on a broken set-up is the right thing.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs)]
+
+use std::hint::black_box;
+
+use criterion::{Criterion, Throughput};
+use ocpolicy_benches::criterion_dir;
+use ocpolicy_host::{Rules, types as wt};
+use ocpolicy_rules::{conferencing::ConferencingSnapshot, json, types as core};
+use serde_json::{Value, json};
+
+const USAGES: usize = 50;
+const PER_USAGE: usize = 20;
+
+/// Usage `u` serves the country code `+(u+200)…` area by area: route `r` of
+/// usage `u` matches `+{200+u}{10+r}` followed by 7 digits.
+fn config() -> Value {
+    let mut routes = Vec::new();
+    for u in 0..USAGES {
+        for r in 0..PER_USAGE {
+            routes.push(json!({
+                "identity": format!("U{u}-R{r}"),
+                "number_pattern": format!(r"^\+{}{}(\d{{7}})$", 200 + u, 10 + r),
+                "priority": u * PER_USAGE + r,
+                "online_pstn_usages": [format!("U{u}")],
+                "online_pstn_gateways": [format!("sbc{}", r % 4)],
+            }));
+        }
+    }
+    let usages: Vec<String> = (0..USAGES).map(|u| format!("U{u}")).collect();
+    let rules: Vec<Value> = (0..10)
+        .map(|i| json!({"name": format!("ext{i}"), "pattern": format!(r"^{i}(\d{{3}})$"), "translation": format!("+1425555{i}$1")}))
+        .collect();
+    json!({
+        "tenant_id": "bench", "org_country": "US", "communications_credits": true,
+        "bridge": {"numbers": [{"number": "+14255550000", "toll_type": "Toll", "source": "Microsoft"}],
+                   "default_service_number": "+14255550000"},
+        "organizers": [{"identity": "alice@contoso.com", "licenses": ["MCOMEETADV"], "usage_location": "US", "dial_plan": "Plan"}],
+        "pstn_usages": usages,
+        "voice_routes": routes,
+        "audio_conferencing_routing_policies": [{"identity": "Global", "online_pstn_usages": usages}],
+        "dial_plans": [{"identity": "Plan", "normalization_rules": rules}],
+    })
+}
+
+/// (what, dialed, expected route or None for Microsoft)
+fn dials() -> Vec<(&'static str, String, Option<String>)> {
+    let hit = |u: usize, r: usize| {
+        (
+            format!("+{}{}5550100", 200 + u, 10 + r),
+            Some(format!("U{u}-R{r}")),
+        )
+    };
+    let (first, r0) = hit(0, 5);
+    let (mid, r1) = hit(25, 10);
+    let (last, r2) = hit(USAGES - 1, PER_USAGE - 1);
+    vec![
+        ("first usage", first, r0),
+        ("25th usage", mid, r1),
+        ("last usage", last, r2),
+        ("no route (Microsoft)", "+14255550100".to_string(), None),
+    ]
+}
+
+fn benches(c: &mut Criterion) {
+    let rules = Rules::new().expect("compiling the rules component");
+    let mut inst = rules.instance().unwrap();
+    let cfg = serde_json::to_vec(&config()).unwrap();
+    let native = ConferencingSnapshot::new(json::from_slice(&cfg).unwrap()).unwrap();
+    let comp_cfg: wt::ConferencingConfig = json::from_slice(&cfg).unwrap();
+    let snap = inst.conferencing_snapshot(&comp_cfg).unwrap().unwrap();
+    let mut inputs = Vec::new();
+    for (what, dialed, want) in dials() {
+        let d = json!({"organizer": "alice@contoso.com", "dialed": dialed});
+        let b = serde_json::to_vec(&d).unwrap();
+        let (n, w): (core::DialOut, wt::DialOut) =
+            (json::from_slice(&b).unwrap(), json::from_slice(&b).unwrap());
+        // Honest only if each dial-out goes where intended, the same in both engines.
+        let r = native.route(&n).unwrap();
+        let got = match &r.outcome {
+            core::RouteOutcome::Gateways(g) => Some(g.route.clone()),
+            core::RouteOutcome::Microsoft(_) => None,
+            other => panic!("{what}: {other:?}"),
+        };
+        assert_eq!(got, want, "{what}");
+        let rc = inst
+            .conferencing_snapshot_route(&snap, &w)
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            serde_json::to_value(&r).unwrap(),
+            serde_json::to_value(&rc).unwrap(),
+            "{what}"
+        );
+        inputs.push((what, n, w));
+    }
+    let mut g = c.benchmark_group("route");
+    g.throughput(Throughput::Elements(1));
+    for (what, n, w) in &inputs {
+        let id = what.replace(' ', "-");
+        g.bench_function(format!("native/{id}"), |b| {
+            b.iter(|| black_box(native.route(black_box(n)).unwrap()))
+        });
+        g.bench_function(format!("component/{id}"), |b| {
+            b.iter(|| {
+                black_box(
+                    inst.conferencing_snapshot_route(&snap, black_box(w))
+                        .unwrap()
+                        .unwrap(),
+                )
+            })
+        });
+    }
+    g.finish();
+}
+
+fn mean_ns(id: &str) -> Option<f64> {
+    let path = criterion_dir()
+        .join("route")
+        .join(id)
+        .join("new/estimates.json");
+    let v: Value = serde_json::from_slice(&std::fs::read(path).ok()?).ok()?;
+    v["mean"]["point_estimate"].as_f64()
+}
+
+fn main() {
+    let mut c = Criterion::default().configure_from_args();
+    benches(&mut c);
+    c.final_summary();
+    println!("\nsummary (means of this run, 1,000 routes in 50 usages, µs per dial-out):");
+    for (what, _, _) in dials() {
+        let id = what.replace(' ', "-");
+        if let (Some(n), Some(c)) = (
+            mean_ns(&format!("native/{id}")),
+            mean_ns(&format!("component/{id}")),
+        ) {
+            println!(
+                "  {what:<22} native {:>7.2}  component {:>7.2}  component/native = {:.2}x",
+                n / 1000.0,
+                c / 1000.0,
+                c / n
+            );
+        }
+    }
+}
