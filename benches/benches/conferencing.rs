@@ -69,7 +69,7 @@ fn dials() -> Vec<(&'static str, String, Option<String>)> {
         ("first usage", first, r0),
         ("25th usage", mid, r1),
         ("last usage", last, r2),
-        ("no route (Microsoft)", "+14255550100".to_string(), None),
+        ("no route", "+14255550100".to_string(), None),
     ]
 }
 

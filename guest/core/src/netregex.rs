@@ -14,14 +14,19 @@
 //! `\p…`/`\P…` Unicode classes (not compiled in), `{,n}` (a literal in .NET),
 //! `(?P<…>)` and the `U`, `u`, `R` flags (Rust only).
 //!
-//! What stays has the same meaning in both on the strings ocpolicy matches:
-//! dialed strings are refused if they contain control characters, so .NET's `$`
-//! (which also matches before a final `\n`) and Rust's `$` agree.
+//! What stays has the same meaning in both on the strings ocpolicy matches.
+//! Those are ASCII without control characters: dialed strings with anything
+//! else are refused as input errors, and so are translations that produce it.
+//! On such strings .NET's `$` (which also matches before a final `\n`) and
+//! Rust's agree, and so do .NET's Unicode `\d`, `\w`, `\s`, `\b` and `(?i)` and
+//! their ASCII forms, which is how patterns are compiled (`regex::bytes` with
+//! Unicode mode off). That keeps `\d` one byte range instead of a Unicode
+//! table: 1,000 routes compile into a few MB, not hundreds.
 //!
 //! Translations (`$1`) are expanded the .NET way, not with `regex`'s own
 //! syntax: `$1a` is group 1 then `a` in .NET, a group named `1a` in Rust.
 
-use regex::{Captures, Regex, RegexBuilder};
+use regex::bytes::{Captures, RegexBuilder, RegexSet, RegexSetBuilder};
 
 /// The longest pattern accepted.
 pub(crate) const MAX_PATTERN: usize = 1_000;
@@ -30,6 +35,38 @@ const SIZE_LIMIT: usize = 1 << 20;
 
 /// Why a pattern is refused: the construct, for people.
 pub(crate) type Refusal = String;
+
+/// A compiled pattern, matched against ASCII strings (see the module docs).
+#[derive(Debug, Clone)]
+pub(crate) struct Regex(regex::bytes::Regex);
+
+impl Regex {
+    /// Does the pattern match somewhere in `s` (.NET `IsMatch`)?
+    pub(crate) fn is_match(&self, s: &str) -> bool {
+        self.0.is_match(s.as_bytes())
+    }
+
+    /// The pattern's source.
+    pub(crate) fn as_str(&self) -> &str {
+        self.0.as_str()
+    }
+}
+
+/// Compile valid patterns into one set, matched in one pass; `None` when the
+/// set would exceed its size limit (callers then test pattern by pattern).
+pub(crate) fn set<'a>(patterns: impl IntoIterator<Item = &'a Regex>) -> Option<RegexSet> {
+    RegexSetBuilder::new(patterns.into_iter().map(Regex::as_str))
+        .unicode(false)
+        .size_limit(16 << 20)
+        .dfa_size_limit(8 << 20)
+        .build()
+        .ok()
+}
+
+/// Which patterns of a set match `s`, by index.
+pub(crate) fn set_matches(set: &RegexSet, s: &str) -> impl Iterator<Item = usize> {
+    set.matches(s.as_bytes()).into_iter()
+}
 
 /// Compile a .NET pattern, or say which construct is outside the subset.
 pub(crate) fn compile(pattern: &str) -> Result<Regex, Refusal> {
@@ -41,10 +78,12 @@ pub(crate) fn compile(pattern: &str) -> Result<Regex, Refusal> {
     }
     scan(pattern)?;
     RegexBuilder::new(pattern)
+        .unicode(false)
         .size_limit(SIZE_LIMIT)
         .dfa_size_limit(SIZE_LIMIT)
         .nest_limit(64)
         .build()
+        .map(Regex)
         .map_err(|e| match e {
             regex::Error::CompiledTooBig(_) => {
                 "the pattern compiles to more than 1 MiB; simplify it".to_string()
@@ -192,8 +231,9 @@ fn scan(p: &str) -> Result<(), Refusal> {
 /// `$$`, `$&`, `` $` ``, `$'`, `$+`, `$_`. A reference to a group that does not
 /// exist stays literal, as in .NET.
 pub(crate) fn expand(re: &Regex, caps: &Captures<'_>, input: &str, translation: &str) -> String {
+    let text = |m: regex::bytes::Match<'_>| String::from_utf8_lossy(m.as_bytes()).into_owned();
     let mut out = String::new();
-    let group_count = re.captures_len();
+    let group_count = re.0.captures_len();
     let whole = caps.get(0);
     let mut rest = translation;
     while let Some(pos) = rest.find('$') {
@@ -206,7 +246,7 @@ pub(crate) fn expand(re: &Regex, caps: &Captures<'_>, input: &str, translation: 
                 rest = after.get(1..).unwrap_or("");
             }
             Some('&') => {
-                out.push_str(whole.map(|m| m.as_str()).unwrap_or(""));
+                out.push_str(&whole.map(text).unwrap_or_default());
                 rest = after.get(1..).unwrap_or("");
             }
             Some('`') => {
@@ -231,7 +271,7 @@ pub(crate) fn expand(re: &Regex, caps: &Captures<'_>, input: &str, translation: 
             }
             Some('+') => {
                 let last = (1..group_count).rev().find_map(|g| caps.get(g));
-                out.push_str(last.map(|m| m.as_str()).unwrap_or(""));
+                out.push_str(&last.map(text).unwrap_or_default());
                 rest = after.get(1..).unwrap_or("");
             }
             Some('{') => match after.find('}') {
@@ -240,13 +280,13 @@ pub(crate) fn expand(re: &Regex, caps: &Captures<'_>, input: &str, translation: 
                     let group = match name.parse::<usize>() {
                         Ok(n) if n < group_count => Some(caps.get(n)),
                         Ok(_) => None,
-                        Err(_) if re.capture_names().flatten().any(|x| x == name) => {
+                        Err(_) if re.0.capture_names().flatten().any(|x| x == name) => {
                             Some(caps.name(name))
                         }
                         Err(_) => None,
                     };
                     match group {
-                        Some(m) => out.push_str(m.map(|m| m.as_str()).unwrap_or("")),
+                        Some(m) => out.push_str(&m.map(text).unwrap_or_default()),
                         None => {
                             out.push('$');
                             out.push_str(after.get(..=close).unwrap_or(""));
@@ -267,7 +307,7 @@ pub(crate) fn expand(re: &Regex, caps: &Captures<'_>, input: &str, translation: 
                     if let Some(n) = digits.get(..len).and_then(|d| d.parse::<usize>().ok())
                         && n < group_count
                     {
-                        out.push_str(caps.get(n).map(|m| m.as_str()).unwrap_or(""));
+                        out.push_str(&caps.get(n).map(text).unwrap_or_default());
                         used = len;
                         break;
                     }
@@ -293,7 +333,7 @@ pub(crate) fn replace_all(re: &Regex, input: &str, translation: &str) -> Option<
     let mut out = String::new();
     let mut last = 0;
     let mut any = false;
-    for caps in re.captures_iter(input) {
+    for caps in re.0.captures_iter(input.as_bytes()) {
         let Some(m) = caps.get(0) else { continue };
         any = true;
         out.push_str(input.get(last..m.start()).unwrap_or(""));
@@ -335,9 +375,15 @@ pub(crate) fn samples(re: &Regex) -> Vec<String> {
                 }
             }
             HirKind::Class(Class::Bytes(c)) => {
-                if let Some(b) = c.ranges().first().map(|r| r.start())
-                    && b.is_ascii()
-                {
+                let ranges = c.ranges();
+                let pick = match v % 3 {
+                    0 => ranges.first().map(|r| r.start()),
+                    1 => ranges.last().map(|r| r.end()),
+                    _ => ranges
+                        .first()
+                        .map(|r| ((u16::from(r.start()) + u16::from(r.end())) / 2) as u8),
+                };
+                if let Some(b) = pick.filter(u8::is_ascii) {
                     out.push(char::from(b));
                 }
             }
@@ -366,7 +412,12 @@ pub(crate) fn samples(re: &Regex) -> Vec<String> {
             }
         }
     }
-    let Ok(hir) = regex_syntax::parse(re.as_str()) else {
+    let parsed = regex_syntax::ParserBuilder::new()
+        .unicode(false)
+        .utf8(false)
+        .build()
+        .parse(re.as_str());
+    let Ok(hir) = parsed else {
         return Vec::new();
     };
     let mut out: Vec<String> = (0..6)

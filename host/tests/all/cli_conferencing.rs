@@ -605,6 +605,19 @@ fn bad_conferencing_input_exits_2_and_names_the_field() {
             ],
             "voice_routes[1].identity",
         ),
+        (
+            &[
+                "conferencing",
+                "route",
+                "--config",
+                "cfg.json",
+                "--organizer",
+                CAROL,
+                "--dial",
+                "\u{661}\u{662}\u{663}\u{664}",
+            ],
+            "ASCII",
+        ),
         (&["conferencing", "lint", "broken.json"], "ends early"),
         (
             &["conferencing", "lint", "missing.json"],

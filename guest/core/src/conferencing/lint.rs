@@ -44,7 +44,7 @@ fn probes() -> &'static [String] {
 }
 
 /// Does the pattern (compiled) match every probe?
-fn catch_all(re: &regex::Regex) -> bool {
+fn catch_all(re: &crate::netregex::Regex) -> bool {
     probes().iter().all(|p| re.is_match(p))
 }
 

@@ -39,9 +39,9 @@ pub(crate) fn check_dialed(dialed: &str) -> Result<&str, InputError> {
     if d.chars().count() > MAX_DIALED {
         return Err(bad(format!("longer than {MAX_DIALED} characters")));
     }
-    if let Some(ch) = d.chars().find(|ch| ch.is_control()) {
+    if let Some(ch) = d.chars().find(|ch| ch.is_control() || !ch.is_ascii()) {
         return Err(bad(format!(
-            "contains the control character {}; dial digits, '+', '*' or '#'",
+            "contains `{}`; dial digits, '+', '*' or '#' (ASCII, no control characters)",
             ch.escape_default()
         )));
     }
@@ -83,6 +83,16 @@ pub(crate) fn run(
                 ),
                 Ok(re) => {
                     if let Some(result) = netregex::replace_all(re, dialed, &rule.translation) {
+                        if !result.is_ascii() || result.chars().any(|c| c.is_control()) {
+                            return Err(InputError {
+                                path: format!("{path}.normalization_rules[{i}].translation"),
+                                message: format!(
+                                    "rule `{}` turns {dialed} into `{}`, which is not a dialable string (ASCII, no control characters); fix the translation",
+                                    rule.name,
+                                    result.escape_default()
+                                ),
+                            });
+                        }
                         reason = Some(format!(
                             "rule `{}` ({} → {}) of dial plan `{}` matched: {dialed} → {result} (first match wins)",
                             rule.name, rule.pattern, rule.translation, p.identity

@@ -209,8 +209,10 @@ impl ConferencingSnapshot {
             ));
         }
 
-        // 4. The organizer's audio-conferencing routing policy.
+        // 4. The organizer's audio-conferencing routing policy; every route's
+        //    pattern is tested in one pass, usages then pick from the hits.
         let policy = self.policy_of(o);
+        let hits = self.matching_routes(&normalized);
         let mut chosen: Option<(usize, String)> = None;
         let mut backups = Vec::new();
         match &policy {
@@ -243,7 +245,7 @@ impl ConferencingSnapshot {
                         ));
                         continue;
                     }
-                    self.search_usage(usage, &normalized, &mut trace, &mut f, &mut chosen, &mut backups);
+                    self.search_usage(usage, &normalized, &hits, &mut trace, &mut f, &mut chosen, &mut backups);
                 }
             }
         }
@@ -295,10 +297,12 @@ impl ConferencingSnapshot {
 
     /// Search one usage: its routes by ascending priority; the first that
     /// matches is chosen, later matches are backups.
+    #[allow(clippy::too_many_arguments)]
     fn search_usage(
         &self,
         usage: &str,
         number: &str,
+        hits: &[bool],
         trace: &mut Vec<RouteTraceStep>,
         f: &mut Findings,
         chosen: &mut Option<(usize, String)>,
@@ -351,7 +355,7 @@ impl ConferencingSnapshot {
                 )));
                 continue;
             }
-            let matched = matches!(self.patterns.get(ri), Some(Ok(re)) if re.is_match(number));
+            let matched = hits.get(ri).copied().unwrap_or(false);
             if !matched {
                 // Formatted only if this usage wins (a large usage that does
                 // not match is summed up in one step).

@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 
-use regex::Regex;
+use regex::bytes::RegexSet;
 
 use super::{dialout, key, number_key};
 use crate::netregex;
@@ -18,7 +18,7 @@ pub(crate) const DEFAULT_PATTERN: &str = "[0-9]{10}";
 const MAX_ITEMS: usize = 100_000;
 
 /// A route's compiled pattern, or why it is refused.
-pub(crate) type Compiled = Result<Regex, netregex::Refusal>;
+pub(crate) type Compiled = Result<netregex::Regex, netregex::Refusal>;
 
 /// A configuration, indexed.
 pub struct ConferencingSnapshot {
@@ -30,6 +30,10 @@ pub struct ConferencingSnapshot {
     pub(crate) plan_rules: Vec<Vec<Compiled>>,
     /// Per route: the compiled pattern.
     pub(crate) patterns: Vec<Compiled>,
+    /// Every valid route pattern in one set, so a dial-out is matched against
+    /// all routes in one pass (`set index → route index`). `None` when the
+    /// set would be too big to compile; routing then tests route by route.
+    pub(crate) route_set: Option<(RegexSet, Vec<usize>)>,
     /// Per usage key: route indexes by ascending priority (then identity).
     pub(crate) by_usage: HashMap<String, Vec<usize>>,
     /// The global PSTN usages, by key.
@@ -161,6 +165,14 @@ impl ConferencingSnapshot {
             .iter()
             .map(|r| netregex::compile(r.number_pattern.as_deref().unwrap_or(DEFAULT_PATTERN)))
             .collect();
+        let route_set = {
+            let (valid, owners): (Vec<&netregex::Regex>, Vec<usize>) = patterns
+                .iter()
+                .enumerate()
+                .filter_map(|(i, p)| p.as_ref().ok().map(|re| (re, i)))
+                .unzip();
+            netregex::set(valid).map(|set| (set, owners))
+        };
         let mut by_usage: HashMap<String, Vec<usize>> = HashMap::new();
         for (i, r) in cfg.voice_routes.iter().enumerate() {
             let mut seen = Vec::new();
@@ -187,12 +199,36 @@ impl ConferencingSnapshot {
             plans,
             plan_rules,
             patterns,
+            route_set,
             by_usage,
             usages,
             bridge_numbers,
             gateways,
             operators,
         })
+    }
+
+    /// Which routes' patterns match `number`: one pass over the route set
+    /// (or, without one, each valid pattern in turn). Indexed by route.
+    pub(crate) fn matching_routes(&self, number: &str) -> Vec<bool> {
+        let mut hit = vec![false; self.patterns.len()];
+        match &self.route_set {
+            Some((set, owners)) => {
+                for i in netregex::set_matches(set, number) {
+                    if let Some(&r) = owners.get(i)
+                        && let Some(h) = hit.get_mut(r)
+                    {
+                        *h = true;
+                    }
+                }
+            }
+            None => {
+                for (h, p) in hit.iter_mut().zip(&self.patterns) {
+                    *h = matches!(p, Ok(re) if re.is_match(number));
+                }
+            }
+        }
+        hit
     }
 
     /// The organizer with this identity.

@@ -5,9 +5,9 @@
 use std::collections::HashMap;
 use std::net::IpAddr;
 
+use crate::netregex::Regex;
 use ipnet::{IpNet, Ipv4Net, Ipv6Net};
 use prefix_trie::PrefixMap;
-use regex::Regex;
 
 use super::lis_format::{self, Bssid};
 use crate::TenantSnapshot;
