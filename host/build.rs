@@ -32,6 +32,7 @@ fn run() -> Result<(), String> {
         "guest/core/Cargo.toml",
         "guest/component/src",
         "guest/component/Cargo.toml",
+        "guest/plugins",
         "Cargo.lock",
     ] {
         println!("cargo:rerun-if-changed={}", root.join(p).display());
@@ -49,59 +50,74 @@ fn run() -> Result<(), String> {
     let profile = env::var("OCPOLICY_GUEST_PROFILE").unwrap_or_else(|_| "wasm".into());
     let cargo = env::var("CARGO").unwrap_or_else(|_| "cargo".into());
 
-    let mut cmd = Command::new(cargo);
-    cmd.current_dir(&root)
-        .args([
-            "rustc",
-            "--quiet",
-            "-p",
+    // The rules component, then the example plugins (for tests, templates and
+    // `ocpolicy plugin`), all componentized the same way.
+    let builds = [
+        (
             "ocpolicy-rules-component",
-            "--crate-type",
-            "cdylib",
-        ])
-        .args(["--target", TARGET, "--profile", &profile])
-        .arg("--target-dir")
-        .arg(&target_dir);
-    // Settings meant for the outer (native) build must not leak into the guest's.
-    for var in [
-        "CARGO_ENCODED_RUSTFLAGS",
-        "RUSTFLAGS",
-        "CARGO_TARGET_DIR",
-        "CARGO_BUILD_TARGET",
-        "RUSTC_WORKSPACE_WRAPPER",
-        "CARGO_PRIMARY_PACKAGE",
-        "CARGO_MAKEFLAGS",
-    ] {
-        cmd.env_remove(var);
-    }
-    let status = cmd
-        .status()
-        .map_err(|e| format!("could not run cargo for the guest: {e}"))?;
-    if !status.success() {
-        return Err(format!(
-            "building the rules guest failed ({status}); see the messages above"
+            "ocpolicy_rules_component",
+            "RULES_COMPONENT",
+            "The built-in rules component (`ocpolicy:rules` world `rules`)",
+        ),
+        (
+            "ocpolicy-plugin-own-ranges",
+            "ocpolicy_plugin_own_ranges",
+            "EXAMPLE_PLUGIN_OWN_RANGES",
+            "The example Rust plugin of `guest/plugins/own-ranges` (world `rule-plugin`)",
+        ),
+        (
+            "ocpolicy-plugin-hostile",
+            "ocpolicy_plugin_hostile",
+            "TEST_PLUGIN_HOSTILE",
+            "The hostile plugin of `guest/plugins/hostile`, for the hostile-plugin corpus (world `rule-plugin`)",
+        ),
+    ];
+    let mut generated = String::new();
+    for (package, lib, constant, doc) in builds {
+        let mut cmd = Command::new(&cargo);
+        cmd.current_dir(&root)
+            .args(["rustc", "--quiet", "-p", package, "--crate-type", "cdylib"])
+            .args(["--target", TARGET, "--profile", &profile])
+            .arg("--target-dir")
+            .arg(&target_dir);
+        // Settings meant for the outer (native) build must not leak into the guest's.
+        for var in [
+            "CARGO_ENCODED_RUSTFLAGS",
+            "RUSTFLAGS",
+            "CARGO_TARGET_DIR",
+            "CARGO_BUILD_TARGET",
+            "RUSTC_WORKSPACE_WRAPPER",
+            "CARGO_PRIMARY_PACKAGE",
+            "CARGO_MAKEFLAGS",
+        ] {
+            cmd.env_remove(var);
+        }
+        let status = cmd
+            .status()
+            .map_err(|e| format!("could not run cargo for {package}: {e}"))?;
+        if !status.success() {
+            return Err(format!(
+                "building {package} failed ({status}); see the messages above"
+            ));
+        }
+        let module_path = target_dir
+            .join(TARGET)
+            .join(&profile)
+            .join(format!("{lib}.wasm"));
+        let module = std::fs::read(&module_path)
+            .map_err(|e| format!("reading {}: {e}", module_path.display()))?;
+        let component = wit_component::ComponentEncoder::default()
+            .module(&module)
+            .and_then(|e| e.validate(true).encode())
+            .map_err(|e| format!("componentizing {}: {e:#}", module_path.display()))?;
+        let component_path = out.join(format!("{lib}.component.wasm"));
+        std::fs::write(&component_path, &component).map_err(|e| e.to_string())?;
+        generated.push_str(&format!(
+            "/// {doc}, {} bytes.\npub const {constant}: &[u8] = include_bytes!({:?});\n",
+            component.len(),
+            component_path.display().to_string()
         ));
     }
-
-    let module_path = target_dir
-        .join(TARGET)
-        .join(&profile)
-        .join("ocpolicy_rules_component.wasm");
-    let module = std::fs::read(&module_path)
-        .map_err(|e| format!("reading {}: {e}", module_path.display()))?;
-    let component = wit_component::ComponentEncoder::default()
-        .module(&module)
-        .and_then(|e| e.validate(true).encode())
-        .map_err(|e| format!("componentizing {}: {e:#}", module_path.display()))?;
-    let component_path = out.join("ocpolicy-rules.component.wasm");
-    std::fs::write(&component_path, &component).map_err(|e| e.to_string())?;
-
-    let generated = format!(
-        "/// The built-in rules component (`ocpolicy:rules` world `rules`), {} bytes.\n\
-         pub const RULES_COMPONENT: &[u8] = include_bytes!({:?});\n",
-        component.len(),
-        component_path.display().to_string()
-    );
     std::fs::write(out.join("component.rs"), generated).map_err(|e| e.to_string())?;
     Ok(())
 }

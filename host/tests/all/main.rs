@@ -12,6 +12,7 @@
 //!   reference, run through the binary.
 //! - `docs`: README examples decode; CI runs the README test command.
 //! - `pidf_schema`: rendered PIDF-LO passes `xmllint --schema` (RFC 4119/5139).
+//! - `plugins`: operator plugins: loading, refusals, scoping, reload, hostile corpus.
 
 // A test binary: panicking is how a test fails.
 #![allow(clippy::panic, clippy::unwrap_used, clippy::expect_used)]
@@ -24,6 +25,7 @@ mod conformance;
 mod differential;
 mod docs;
 mod pidf_schema;
+mod plugins;
 
 use std::path::PathBuf;
 use std::sync::OnceLock;
