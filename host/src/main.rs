@@ -28,6 +28,9 @@ enum Command {
     /// Conferencing: route a meeting dial-out with its trace, lint a configuration, normalize.
     #[command(subcommand)]
     Conferencing(commands::conferencing::ConferencingCommand),
+    /// Operator plugins: new, build, keygen, sign, verify, inspect, test.
+    #[command(subcommand)]
+    Plugin(commands::plugin::PluginCommand),
     /// Print the JSON Schema of a request or decision document.
     Schema(commands::schema::SchemaCommand),
     /// List every rule: code, severity, evidence status, source and fix.
@@ -45,6 +48,7 @@ fn main() -> ExitCode {
         Command::Check(c) => c.execute(),
         Command::Emergency(c) => c.execute(),
         Command::Conferencing(c) => c.execute(),
+        Command::Plugin(c) => c.execute(),
         Command::Schema(c) => c.execute(),
         Command::Rules(c) => c.execute(),
         Command::Component(c) => c.execute(),

@@ -99,6 +99,8 @@ pub struct EligibilityCommand {
     pub threads: Option<usize>,
     #[command(flatten)]
     pub common: CommonArgs,
+    #[command(flatten)]
+    pub plugin: super::plugin::PluginArgs,
 }
 
 impl EligibilityCommand {
@@ -138,8 +140,51 @@ impl EligibilityCommand {
         let Some(input) = &self.input else {
             anyhow::bail!("give an input document or --batch");
         };
-        let result = read_document(input).and_then(|doc| evaluator.eligibility(&doc));
-        report_single(result, self.common.json)
+        let plugins = if self.plugin.plugins.is_some() {
+            if self.batch.is_some() {
+                anyhow::bail!("--plugins works on one document; run the batch without it");
+            }
+            self.plugin.host()?
+        } else {
+            None
+        };
+        let mut runs = Vec::new();
+        let result = read_document(input).and_then(|doc| {
+            let v = evaluator.eligibility(&doc)?;
+            let Some(host) = &plugins else { return Ok(v) };
+            let (tenant, request) = match &tenant {
+                Some(t) => (
+                    super::emergency::decode::<ocpolicy_rules::types::Tenant>(t, "tenant")?,
+                    super::emergency::decode::<ocpolicy_rules::types::EligibilityRequest>(
+                        &doc, "",
+                    )?,
+                ),
+                None => {
+                    let c: ocpolicy_rules::types::EligibilityCheck =
+                        super::emergency::decode(&doc, "")?;
+                    (c.tenant, c.request)
+                }
+            };
+            let report = host.eligibility(&tenant, &request);
+            let (allowed, json) = super::plugin::with_report(&v.json, &report)?;
+            runs = report.runs;
+            Ok(super::evaluator::Verdict { allowed, json })
+        });
+        let outcome = report_single(result, self.common.json)?;
+        if !self.common.json {
+            for r in &runs {
+                outln!(
+                    "plugin {} `{}`: {:?}, fuel {}, peak memory {} KiB, {} µs",
+                    r.plugin,
+                    r.hook,
+                    r.outcome,
+                    r.fuel,
+                    r.peak_memory / 1024,
+                    r.micros
+                );
+            }
+        }
+        Ok(outcome)
     }
 }
 

@@ -78,6 +78,8 @@ pub struct RouteCommand {
     pub dial: String,
     #[command(flatten)]
     pub common: CommonArgs,
+    #[command(flatten)]
+    pub plugin: super::plugin::PluginArgs,
 }
 
 impl RouteCommand {
@@ -110,9 +112,18 @@ impl RouteCommand {
                 }
             })
         })();
-        let r = match result {
+        let mut r = match result {
             Ok(r) => r,
             Err(f) => return report_failure(&f, self.common.json, None),
+        };
+        // The carrying operator's plugin may add violations or veto (an error).
+        let runs = match self.plugin.host()? {
+            Some(host) => {
+                let report = host.route(&dial, &r);
+                r.violations.extend(report.violations);
+                report.runs
+            }
+            None => Vec::new(),
         };
         let failed = matches!(
             r.outcome,
@@ -122,9 +133,24 @@ impl RouteCommand {
             .iter()
             .any(|v| v.severity == core::Severity::Error);
         if self.common.json {
-            outln!("{}", json::to_string(&r));
+            if self.plugin.plugins.is_some() {
+                let mut v = serde_json::to_value(&r)?;
+                v["plugins"] = serde_json::to_value(&runs)?;
+                outln!("{v}");
+            } else {
+                outln!("{}", json::to_string(&r));
+            }
         } else {
             out!("{}", render_route(&r));
+            for run in &runs {
+                outln!(
+                    "plugin {} `{}`: {:?}, fuel {}",
+                    run.plugin,
+                    run.hook,
+                    run.outcome,
+                    run.fuel
+                );
+            }
         }
         Ok(if failed {
             Outcome::Denied

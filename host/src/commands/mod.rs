@@ -22,6 +22,7 @@ pub mod conferencing;
 pub mod demo;
 pub mod emergency;
 mod evaluator;
+pub mod plugin;
 mod render;
 pub mod rules;
 pub mod schema;

@@ -10,6 +10,7 @@
 //!   reference, run through the binary (same outcome, operator, caller ID, codes).
 //! - `cli_emergency`: a separate set of emergency cases, written from the
 //!   reference, run through the binary.
+//! - `cli_plugins`: the plugin kit (new, build, test, keygen, sign, verify) and `--plugins`.
 //! - `docs`: README examples decode; CI runs the README test command.
 //! - `pidf_schema`: rendered PIDF-LO passes `xmllint --schema` (RFC 4119/5139).
 //! - `plugins`: operator plugins: loading, refusals, scoping, reload, hostile corpus.
@@ -20,6 +21,7 @@
 mod cli;
 mod cli_conferencing;
 mod cli_emergency;
+mod cli_plugins;
 mod component;
 mod conformance;
 mod differential;

@@ -1,0 +1,144 @@
+//! The plugin kit through the `ocpolicy` binary: `plugin new` makes a working
+//! template, `build` compiles it, `test` reports fuel and memory, `keygen`,
+//! `sign` and `verify` with a trust file, and `check eligibility --plugins`
+//! adds the plugin's violations to a decision.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn run(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_ocpolicy"))
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .unwrap_or_else(|e| panic!("spawning ocpolicy: {e}"))
+}
+
+fn text(o: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    )
+}
+
+#[test]
+fn from_zero_to_a_signed_tested_plugin() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let new = run(d, &["plugin", "new", "acme-ranges", "--operator", "OPA"]);
+    assert_eq!(new.status.code(), Some(0), "{}", text(&new));
+    let build = run(d, &["plugin", "build", "acme-ranges"]);
+    assert_eq!(build.status.code(), Some(0), "{}", text(&build));
+
+    // The template's own cases pass, with fuel and memory reported.
+    let test = run(d, &["plugin", "test", "acme-ranges", "--json"]);
+    assert_eq!(test.status.code(), Some(0), "{}", text(&test));
+    let lines: Vec<serde_json::Value> = String::from_utf8_lossy(&test.stdout)
+        .lines()
+        .filter(|l| l.starts_with('{'))
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 2);
+    for l in &lines {
+        assert_eq!(l["pass"], true, "{l}");
+        assert!(
+            l["fuel"].as_u64().unwrap() > 0 && l["peak_memory"].as_u64().unwrap() > 0,
+            "{l}"
+        );
+    }
+
+    // Unsigned: refused outside development mode.
+    let verify = run(d, &["plugin", "verify", "acme-ranges"]);
+    assert_eq!(verify.status.code(), Some(1));
+    assert!(text(&verify).contains("unsigned"), "{}", text(&verify));
+    // Signed with a key the trust file lists for OPA: accepted.
+    let keygen = run(d, &["plugin", "keygen", "--out", "acme.key"]);
+    assert_eq!(keygen.status.code(), Some(0), "{}", text(&keygen));
+    let public = String::from_utf8_lossy(&keygen.stdout)
+        .lines()
+        .find_map(|l| l.strip_prefix("public key: ").map(str::to_string))
+        .unwrap();
+    std::fs::write(
+        d.join("trust.toml"),
+        format!("[operators]\nOPA = [\"{public}\"]\n"),
+    )
+    .unwrap();
+    assert_eq!(
+        run(d, &["plugin", "sign", "acme-ranges", "--key", "acme.key"])
+            .status
+            .code(),
+        Some(0)
+    );
+    let verify = run(
+        d,
+        &["plugin", "verify", "acme-ranges", "--trust", "trust.toml"],
+    );
+    assert_eq!(verify.status.code(), Some(0), "{}", text(&verify));
+    assert!(text(&verify).contains("signed by a trusted key"));
+    // Tampering after signing is caught.
+    let wasm = d.join("acme-ranges/plugin.wasm");
+    let mut bytes = std::fs::read(&wasm).unwrap();
+    bytes.push(0);
+    std::fs::write(&wasm, &bytes).unwrap();
+    let verify = run(
+        d,
+        &["plugin", "verify", "acme-ranges", "--trust", "trust.toml"],
+    );
+    assert_eq!(verify.status.code(), Some(1));
+    assert!(text(&verify).contains("hash mismatch"), "{}", text(&verify));
+    bytes.pop();
+    std::fs::write(&wasm, &bytes).unwrap();
+
+    // The inspect view names the world, the imports and the hooks.
+    let inspect = run(d, &["plugin", "inspect", "acme-ranges", "--json"]);
+    let v: serde_json::Value = serde_json::from_slice(&inspect.stdout).unwrap();
+    assert_eq!(
+        v["imports"],
+        serde_json::json!(["ocpolicy:rules/types@0.3.0"])
+    );
+    assert_eq!(v["hooks"], serde_json::json!(["check-eligibility"]));
+
+    // A decision with the plugin: the built-in rules allow the assignment, the
+    // plugin (OPA's number, outside its range) denies it, labelled.
+    let cases: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(d.join("acme-ranges/cases.json")).unwrap()).unwrap();
+    let mut tenant = cases[1]["tenant"].clone();
+    tenant["accounts"] = serde_json::json!([{"identity": "alice@contoso.com", "kind": "User", "usage_location": "US",
+        "licenses": ["MCOEV"], "teams_mode": "TeamsOnly", "enterprise_voice_enabled": true}]);
+    tenant["operators"] = serde_json::json!([{"operator_id": "OPA", "name": "Acme", "products": ["Calling"],
+        "enabled_countries": ["US"], "status": "Active", "contact": {"full_name": "A", "email": "a@acme.com"},
+        "data_transfer_notice_accepted": true}]);
+    let check = serde_json::json!({"tenant": tenant, "request": cases[1]["request"]});
+    std::fs::write(d.join("check.json"), check.to_string()).unwrap();
+    let plain = run(d, &["check", "eligibility", "--json", "check.json"]);
+    let with = run(
+        d,
+        &[
+            "check",
+            "eligibility",
+            "--json",
+            "check.json",
+            "--plugins",
+            "acme-ranges",
+            "--trust",
+            "trust.toml",
+        ],
+    );
+    let plain: serde_json::Value = serde_json::from_slice(&plain.stdout).unwrap();
+    let with_v: serde_json::Value =
+        serde_json::from_slice(&with.stdout).unwrap_or_else(|e| panic!("{e}: {}", text(&with)));
+    assert!(
+        !plain["violations"].to_string().contains("acme-ranges/"),
+        "{plain}"
+    );
+    assert!(
+        with_v["violations"]
+            .to_string()
+            .contains("acme-ranges/RANGE"),
+        "{with_v}"
+    );
+    assert_eq!(with_v["allowed"], false);
+    assert_eq!(with.status.code(), Some(1));
+    assert_eq!(with_v["plugins"][0]["plugin"], "acme-ranges@0.1.0");
+}
