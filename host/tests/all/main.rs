@@ -14,6 +14,7 @@
 //! - `docs`: README examples decode; CI runs the README test command.
 //! - `pidf_schema`: rendered PIDF-LO passes `xmllint --schema` (RFC 4119/5139).
 //! - `plugins`: operator plugins: loading, refusals, scoping, reload, hostile corpus.
+//! - `plugins_js`: the JavaScript example plugin (componentize-js) loads and runs.
 
 // A test binary: panicking is how a test fails.
 #![allow(clippy::panic, clippy::unwrap_used, clippy::expect_used)]
@@ -28,6 +29,7 @@ mod differential;
 mod docs;
 mod pidf_schema;
 mod plugins;
+mod plugins_js;
 
 use std::path::PathBuf;
 use std::sync::OnceLock;

@@ -1,0 +1,20 @@
+// Build the plugin component with componentize-js (npm), against the WIT in
+// this repository:  node build.mjs [wit dir] [output file]
+// With the features below disabled the component imports nothing but the
+// plugin world's own interfaces, like a Rust plugin: no WASI.
+import { componentize } from '@bytecodealliance/componentize-js';
+import { readFile, writeFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { dirname, join } from 'node:path';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const witPath = process.argv[2] ?? join(here, '../../../wit');
+const out = process.argv[3] ?? join(here, 'plugin.wasm');
+const source = await readFile(join(here, 'src/plugin.js'), 'utf8');
+const { component } = await componentize(source, {
+  witPath,
+  worldName: 'rule-plugin',
+  disableFeatures: ['http', 'fetch-event', 'random', 'clocks', 'stdio'],
+});
+await writeFile(out, component);
+console.log(`${out}: ${component.length} bytes`);
