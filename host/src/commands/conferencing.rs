@@ -397,13 +397,16 @@ pub struct BridgeCommand {
     pub input: PathBuf,
     #[command(flatten)]
     pub common: CommonArgs,
+    #[command(flatten)]
+    pub plugin: super::plugin::PluginArgs,
 }
 
 impl BridgeCommand {
     /// Run it.
     pub fn execute(self) -> Result<Outcome> {
+        let plugins = self.plugin.host()?;
         let result = read_document(&self.input).and_then(|doc| {
-            Ok(match Engine::new(self.common.engine)? {
+            let v = match Engine::new(self.common.engine)? {
                 Engine::Native => {
                     let d = conferencing::check_bridge(&decode(&doc, "")?);
                     verdict(d.allowed, &d)
@@ -412,7 +415,11 @@ impl BridgeCommand {
                     let d = i.check_bridge(&decode(&doc, "")?)?;
                     verdict(d.allowed, &d)
                 }
-            })
+            };
+            let Some(host) = &plugins else { return Ok(v) };
+            let report = host.bridge(&decode(&doc, "")?);
+            let (allowed, json) = super::plugin::with_report(&v.json, &report)?;
+            Ok(super::evaluator::Verdict { allowed, json })
         });
         report_single(result, self.common.json)
     }

@@ -125,13 +125,16 @@ pub struct AddressCommand {
     pub input: PathBuf,
     #[command(flatten)]
     pub common: CommonArgs,
+    #[command(flatten)]
+    pub plugin: super::plugin::PluginArgs,
 }
 
 impl AddressCommand {
     /// Run it.
     pub fn execute(self) -> Result<Outcome> {
+        let plugins = self.plugin.host()?;
         let result = read_document(&self.input).and_then(|doc| {
-            Ok(match Engine::new(self.common.engine)? {
+            let v = match Engine::new(self.common.engine)? {
                 Engine::Native => {
                     let d = emergency::check_address(&decode::<core::AddressCheck>(&doc, "")?);
                     verdict(d.allowed, &d)
@@ -140,7 +143,11 @@ impl AddressCommand {
                     let d = i.check_address(&decode::<wt::AddressCheck>(&doc, "")?)?;
                     verdict(d.allowed, &d)
                 }
-            })
+            };
+            let Some(host) = &plugins else { return Ok(v) };
+            let report = host.address(&decode(&doc, "")?);
+            let (allowed, json) = super::plugin::with_report(&v.json, &report)?;
+            Ok(Verdict { allowed, json })
         });
         report_single(result, self.common.json)
     }
@@ -220,6 +227,8 @@ pub struct ResolveCommand {
     pub context: PathBuf,
     #[command(flatten)]
     pub common: CommonArgs,
+    #[command(flatten)]
+    pub plugin: super::plugin::PluginArgs,
 }
 
 impl ResolveCommand {
@@ -252,10 +261,24 @@ impl ResolveCommand {
                 }
             })
         })();
-        let r = match result {
+        let mut r = match result {
             Ok(r) => r,
             Err(f) => return report_failure(&f, self.common.json, None),
         };
+        if let Some(host) = self.plugin.host()? {
+            let cfg: Result<core::EmergencyConfig, Failure> = decode(&config, "lis");
+            let ctx: Result<core::NetworkContext, Failure> = decode(&context, "context");
+            if let (Ok(cfg), Ok(ctx)) = (cfg, ctx) {
+                let report = host.resolution(&cfg.tenant, &ctx, &r);
+                r.violations.extend(report.violations);
+                for run in &report.runs {
+                    eprintln!(
+                        "plugin {} `{}`: {:?}, fuel {}",
+                        run.plugin, run.hook, run.outcome, run.fuel
+                    );
+                }
+            }
+        }
         let failed = r.source == core::LocationSource::NoLocation
             || r.violations
                 .iter()

@@ -70,6 +70,8 @@ const ALLOWED_IMPORTS: &[&str] = &[
 const MAX_COMPONENT_BYTES: usize = 64 << 20;
 /// The WebAssembly stack a call may use.
 const MAX_WASM_STACK: usize = 512 << 10;
+/// Concurrent plugin instances the pooling allocator reserves room for.
+const POOL_SLOTS: u32 = 64;
 /// Log lines kept per call, and the longest line kept.
 const MAX_LOG_LINES: usize = 32;
 const MAX_LOG_LINE: usize = 512;
@@ -351,11 +353,35 @@ impl PluginHost {
     /// A host that trusts `trust`'s keys. In development mode unsigned plugins
     /// and untrusted keys are accepted (and marked untrusted in provenance).
     pub fn new(trust: Trust, dev_mode: bool, cache: CacheMode) -> Result<Self> {
+        Self::with_pooling(trust, dev_mode, cache, true)
+    }
+
+    /// [`PluginHost::new`], choosing the instance allocator: the pooling
+    /// allocator (the default) keeps pre-reserved slots and copy-on-write
+    /// memory images, so a fresh instance per call is cheap; `false` maps
+    /// memory per instance (for comparison; `cargo bench --bench plugins`).
+    pub fn with_pooling(
+        trust: Trust,
+        dev_mode: bool,
+        cache: CacheMode,
+        pooling: bool,
+    ) -> Result<Self> {
         let mut config = Config::new();
         config.wasm_component_model(true);
         config.consume_fuel(true);
         config.max_wasm_stack(MAX_WASM_STACK);
         config.cranelift_opt_level(wasmtime::OptLevel::Speed);
+        if pooling {
+            let mut pool = wasmtime::PoolingAllocationConfig::default();
+            pool.total_component_instances(POOL_SLOTS)
+                .total_core_instances(POOL_SLOTS * 4)
+                .total_memories(POOL_SLOTS * 2)
+                .total_tables(POOL_SLOTS * 4)
+                .max_memory_size((manifest::MAX_MEMORY_MIB as usize) << 20)
+                .max_memories_per_component(2)
+                .max_core_instances_per_component(16);
+            config.allocation_strategy(wasmtime::InstanceAllocationStrategy::Pooling(pool));
+        }
         let engine = wt(Engine::new(&config), "creating the plugin engine")?;
         let mut linker: Linker<PluginState> = Linker::new(&engine);
         wt(
@@ -725,6 +751,85 @@ impl PluginHost {
                 Some(ix) => ix
                     .load(&mut *store, inst)?
                     .call_check_address(&mut *store, &arg),
+                None => Ok(Vec::new()),
+            },
+        )
+    }
+
+    /// The plugins' part of a bridge validation: plugins whose operator has
+    /// numbers on the bridge.
+    pub fn bridge(&self, check: &core::BridgeCheck) -> PluginReport {
+        let Some(arg) = conv::<_, ptypes::BridgeCheck>(check) else {
+            return PluginReport::default();
+        };
+        let operators: Vec<String> = check
+            .bridge
+            .numbers
+            .iter()
+            .filter_map(|n| n.operator_id.clone())
+            .collect();
+        self.each(
+            Hook::CheckBridge,
+            None,
+            |p| operators.iter().any(|o| p.is_operator(Some(o))),
+            |p, store, inst| match &p.conferencing {
+                Some(ix) => ix
+                    .load(&mut *store, inst)?
+                    .call_check_bridge(&mut *store, &arg),
+                None => Ok(Vec::new()),
+            },
+        )
+    }
+
+    /// The plugins' part of a location resolution: plugins whose manifest
+    /// lists the resolved address's country, and whose operator carries the
+    /// caller's number (when the tenant says which number it is).
+    pub fn resolution(
+        &self,
+        tenant: &core::Tenant,
+        context: &core::NetworkContext,
+        resolution: &core::Resolution,
+    ) -> PluginReport {
+        let (Some(c), Some(r)) = (
+            conv::<_, ptypes::NetworkContext>(context),
+            conv::<_, ptypes::Resolution>(resolution),
+        ) else {
+            return PluginReport::default();
+        };
+        let country = resolution
+            .address
+            .as_ref()
+            .map(|a| a.country_or_region.clone());
+        let numbers: Vec<&core::PhoneNumber> = tenant
+            .numbers
+            .iter()
+            .filter(|n| {
+                let by_number = context.telephone_number.as_deref().is_some_and(|t| {
+                    t.trim().trim_start_matches('+')
+                        == n.telephone_number.trim().trim_start_matches('+')
+                });
+                let by_user = context.user.as_deref().is_some_and(|u| {
+                    n.assigned_target
+                        .as_deref()
+                        .is_some_and(|a| a.eq_ignore_ascii_case(u))
+                });
+                by_number || by_user
+            })
+            .collect();
+        self.each(
+            Hook::CheckResolution,
+            Some(Arc::new(tenant.clone())),
+            |p| {
+                !p.manifest.countries.is_empty()
+                    && p.covers_country(country.as_deref())
+                    && numbers
+                        .iter()
+                        .any(|n| p.is_operator(n.operator_id.as_deref()))
+            },
+            |p, store, inst| match &p.emergency {
+                Some(ix) => ix
+                    .load(&mut *store, inst)?
+                    .call_check_resolution(&mut *store, &c, &r),
                 None => Ok(Vec::new()),
             },
         )

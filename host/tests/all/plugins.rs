@@ -650,3 +650,63 @@ fn hostile_plugins_are_contained_while_other_requests_are_served() {
         "no request was served meanwhile"
     );
 }
+
+/// Emergency hooks never block: a plugin that traps in `check-resolution`
+/// becomes a warning and the resolution stands. `check-bridge` runs only for
+/// bridges that carry the plugin's operator's numbers.
+#[test]
+fn resolution_and_bridge_hooks_are_scoped_and_fail_open() {
+    let root = tempfile::tempdir().unwrap();
+    write_plugin(
+        &root.path().join("hostile"),
+        "hostile",
+        "OPX",
+        &["check-resolution", "check-bridge"],
+        TEST_PLUGIN_HOSTILE,
+        None,
+        "countries = [\"US\"]",
+    );
+    let h = host(Trust::default(), true);
+    assert!(h.load_dir(root.path()).errors.is_empty());
+
+    let cfg: serde_json::Value = serde_json::from_slice(
+        &std::fs::read(crate::root().join("tests/examples/emergency-config.json")).unwrap(),
+    )
+    .unwrap();
+    let mut cfg_x = cfg.clone();
+    cfg_x["tenant"]["numbers"][0]["operator_id"] = json!("OPX");
+    let ctx: core::NetworkContext = serde_json::from_slice(
+        &std::fs::read(crate::root().join("tests/examples/network-context.json")).unwrap(),
+    )
+    .unwrap();
+    for (cfg, called) in [(cfg_x, true), (cfg, false)] {
+        let cfg: core::EmergencyConfig = serde_json::from_value(cfg).unwrap();
+        let s = ocpolicy_rules::emergency::EmergencySnapshot::new(cfg.clone()).unwrap();
+        let res = s.resolve(&ctx).unwrap();
+        let r = h.resolution(&cfg.tenant, &ctx, &res);
+        assert_eq!(
+            !r.runs.is_empty(),
+            called,
+            "alice's number's operator decides: {:?}",
+            r.runs
+        );
+        if called {
+            assert!(
+                matches!(r.runs[0].outcome, RunOutcome::Trap(_)),
+                "{:?}",
+                r.runs[0].outcome
+            );
+            assert_eq!(r.violations.len(), 1);
+            assert_eq!(r.violations[0].code, "PLUGIN-FAILED");
+            assert_eq!(r.violations[0].severity, core::Severity::Warning);
+        }
+    }
+
+    let bridge = |op: &str| -> core::BridgeCheck {
+        serde_json::from_value(json!({"bridge": {"numbers": [
+            {"number": "+14255550190", "toll_type": "Toll", "source": "OperatorConnect", "operator_id": op}]},
+            "org_country": "US"})).unwrap()
+    };
+    assert_eq!(h.bridge(&bridge("OPX")).runs.len(), 1);
+    assert!(h.bridge(&bridge("OP1")).runs.is_empty());
+}

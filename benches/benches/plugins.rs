@@ -1,0 +1,87 @@
+//! The cost of one operator-plugin call: a fresh store and instance per call
+//! (no state carries over), fuel and memory limits on, for the small Rust
+//! example plugin. The pooling allocator (the default) against per-instance
+//! memory mapping, side by side.
+//!
+//!     cargo bench -p ocpolicy-benches --bench plugins
+
+// A benchmark binary: failing loudly on a broken set-up is the right thing.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs)]
+
+use std::hint::black_box;
+
+use criterion::Criterion;
+use ocpolicy_benches::criterion_dir;
+use ocpolicy_host::plugins::{PluginHost, RunOutcome, Trust};
+use ocpolicy_host::{CacheMode, EXAMPLE_PLUGIN_OWN_RANGES};
+use ocpolicy_rules::types as core;
+use serde_json::{Value, json};
+use sha2::{Digest, Sha256};
+
+fn setup(pooling: bool, dir: &std::path::Path) -> PluginHost {
+    std::fs::write(dir.join("plugin.wasm"), EXAMPLE_PLUGIN_OWN_RANGES).unwrap();
+    std::fs::write(
+        dir.join("plugin.toml"),
+        format!(
+            "id = \"northwind-ranges\"\nversion = \"1.0.0\"\noperator = \"OPX\"\nsha256 = \"{}\"\nhooks = [\"check-eligibility\"]\n",
+            hex::encode(Sha256::digest(EXAMPLE_PLUGIN_OWN_RANGES))
+        ),
+    )
+    .unwrap();
+    let host =
+        PluginHost::with_pooling(Trust::default(), true, CacheMode::Disabled, pooling).unwrap();
+    assert!(host.load_dir(dir).errors.is_empty());
+    host
+}
+
+fn benches(c: &mut Criterion) {
+    let tenant: core::Tenant = serde_json::from_value(json!({"tenant_id": "t", "accounts": [],
+        "numbers": [{"telephone_number": "+14255550100", "number_type": "OperatorConnect", "activation_state": "Activated",
+            "capabilities": ["UserAssignment"], "assignment_status": "Unassigned", "iso_country_code": "US",
+            "location_update_supported": true, "operator_id": "OPX"}],
+        "operators": [], "civic_addresses": [], "locations": [], "voice_routes": [], "voice_routing_policies": []}))
+    .unwrap();
+    let request: core::EligibilityRequest = serde_json::from_value(json!({"AssignNumber": {"target": "alice@contoso.com",
+        "target_kind": "User", "telephone_number": "+14255550100", "number_type": "OperatorConnect"}}))
+    .unwrap();
+    let mut g = c.benchmark_group("plugin-call");
+    for (name, pooling) in [("pooling", true), ("on-demand", false)] {
+        let dir = tempfile::tempdir().unwrap();
+        let host = setup(pooling, dir.path());
+        let r = host.eligibility(&tenant, &request);
+        assert_eq!(r.runs.len(), 1);
+        assert_eq!(r.runs[0].outcome, RunOutcome::Ok);
+        g.bench_function(name, |b| {
+            b.iter(|| black_box(host.eligibility(black_box(&tenant), black_box(&request))))
+        });
+    }
+    g.finish();
+}
+
+fn mean_ns(id: &str) -> Option<f64> {
+    let v: Value = serde_json::from_slice(
+        &std::fs::read(
+            criterion_dir()
+                .join("plugin-call")
+                .join(id)
+                .join("new/estimates.json"),
+        )
+        .ok()?,
+    )
+    .ok()?;
+    v["mean"]["point_estimate"].as_f64()
+}
+
+fn main() {
+    let mut c = Criterion::default().configure_from_args();
+    benches(&mut c);
+    c.final_summary();
+    if let (Some(p), Some(o)) = (mean_ns("pooling"), mean_ns("on-demand")) {
+        println!(
+            "\nsummary: one plugin call with a fresh instance: pooling {:.1} µs, on-demand {:.1} µs, on-demand/pooling = {:.2}x",
+            p / 1000.0,
+            o / 1000.0,
+            o / p
+        );
+    }
+}
