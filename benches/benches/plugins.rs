@@ -41,6 +41,7 @@ fn benches(c: &mut Criterion) {
             "location_update_supported": true, "operator_id": "OPX"}],
         "operators": [], "civic_addresses": [], "locations": [], "voice_routes": [], "voice_routing_policies": []}))
     .unwrap();
+    let tenant = std::sync::Arc::new(tenant);
     let request: core::EligibilityRequest = serde_json::from_value(json!({"AssignNumber": {"target": "alice@contoso.com",
         "target_kind": "User", "telephone_number": "+14255550100", "number_type": "OperatorConnect"}}))
     .unwrap();

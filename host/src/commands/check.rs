@@ -165,7 +165,7 @@ impl EligibilityCommand {
                     (c.tenant, c.request)
                 }
             };
-            let report = host.eligibility(&tenant, &request);
+            let report = host.eligibility(&std::sync::Arc::new(tenant), &request);
             let (allowed, json) = super::plugin::with_report(&v.json, &report)?;
             runs = report.runs;
             Ok(super::evaluator::Verdict { allowed, json })

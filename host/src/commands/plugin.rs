@@ -598,9 +598,10 @@ impl TestCommand {
         let mut failed = 0;
         for c in &cases {
             let r = match (&c.request, &c.address) {
-                (Some(req), _) => {
-                    host.eligibility(c.tenant.as_ref().unwrap_or(&empty_tenant()), req)
-                }
+                (Some(req), _) => host.eligibility(
+                    &std::sync::Arc::new(c.tenant.clone().unwrap_or_else(empty_tenant)),
+                    req,
+                ),
                 (None, Some(a)) => host.address(a),
                 (None, None) => {
                     eprintln!("case `{}`: give a `request` or an `address`", c.name);

@@ -447,6 +447,32 @@ impl PluginHost {
         report
     }
 
+    /// Watch `dir`: every `every`, if any plugin file changed (a manifest or a
+    /// component added, removed or modified), reload and hand the report to
+    /// `on_reload`. The watcher stops when the host is dropped.
+    pub fn watch(
+        self: &Arc<Self>,
+        dir: PathBuf,
+        every: std::time::Duration,
+        on_reload: impl Fn(LoadReport) + Send + 'static,
+    ) -> std::io::Result<std::thread::JoinHandle<()>> {
+        let weak = Arc::downgrade(self);
+        let mut last = fingerprint(&dir);
+        std::thread::Builder::new()
+            .name("ocpolicy-plugin-watch".into())
+            .spawn(move || {
+                loop {
+                    std::thread::sleep(every);
+                    let Some(host) = weak.upgrade() else { return };
+                    let now = fingerprint(&dir);
+                    if now != last {
+                        last = now;
+                        on_reload(host.reload(&dir));
+                    }
+                }
+            })
+    }
+
     /// Load one plugin directory, or say why not (with the id when known).
     pub fn load_one(&self, dir: &Path) -> Result<LoadedPlugin, (Option<String>, String)> {
         let text = std::fs::read_to_string(dir.join("plugin.toml"))
@@ -664,10 +690,10 @@ impl PluginHost {
     /// migrations to it.
     pub fn eligibility(
         &self,
-        tenant: &core::Tenant,
+        tenant: &Arc<core::Tenant>,
         request: &core::EligibilityRequest,
     ) -> PluginReport {
-        let tenant_arc = Arc::new(tenant.clone());
+        let tenant_arc = tenant.clone();
         if let core::EligibilityRequest::UploadNumbers(u) = request {
             let Some(arg) = conv::<_, ptypes::UploadNumbers>(u) else {
                 return PluginReport::default();
@@ -786,7 +812,7 @@ impl PluginHost {
     /// caller's number (when the tenant says which number it is).
     pub fn resolution(
         &self,
-        tenant: &core::Tenant,
+        tenant: &Arc<core::Tenant>,
         context: &core::NetworkContext,
         resolution: &core::Resolution,
     ) -> PluginReport {
@@ -818,7 +844,7 @@ impl PluginHost {
             .collect();
         self.each(
             Hook::CheckResolution,
-            Some(Arc::new(tenant.clone())),
+            Some(tenant.clone()),
             |p| {
                 !p.manifest.countries.is_empty()
                     && p.covers_country(country.as_deref())
@@ -863,6 +889,21 @@ impl PluginHost {
             },
         )
     }
+}
+
+/// What the watcher compares: every plugin directory's files with their
+/// sizes and modification times.
+fn fingerprint(dir: &Path) -> Vec<(PathBuf, u64, Option<std::time::SystemTime>)> {
+    let mut out = Vec::new();
+    for d in plugin_dirs(dir) {
+        for e in std::fs::read_dir(&d).into_iter().flatten().flatten() {
+            if let Ok(m) = e.metadata() {
+                out.push((e.path(), m.len(), m.modified().ok()));
+            }
+        }
+    }
+    out.sort();
+    out
 }
 
 /// Plugin directories under `dir`: `dir` itself if it has a manifest, else

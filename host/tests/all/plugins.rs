@@ -115,7 +115,7 @@ fn the_rust_example_plugin_loads_signed_is_scoped_and_labelled() {
     let report = h.load_dir(dir.path());
     assert!(report.errors.is_empty(), "{:?}", report.errors);
     assert_eq!(report.loaded, vec!["northwind-ranges@1.0.0"]);
-    let t = tenant();
+    let t = Arc::new(tenant());
 
     // Its own number, outside its ranges: flagged, labelled with the plugin's id.
     let r = h.eligibility(&t, &assign("+13125550100"));
@@ -495,7 +495,7 @@ fn reload_swaps_atomically_and_a_broken_update_keeps_the_previous_version() {
         "{:?}",
         report.errors
     );
-    let r = h.eligibility(&tenant(), &assign("+13125550100"));
+    let r = h.eligibility(&Arc::new(tenant()), &assign("+13125550100"));
     assert_eq!(r.runs[0].plugin, "northwind-ranges@2.0.0");
 }
 
@@ -683,7 +683,7 @@ fn resolution_and_bridge_hooks_are_scoped_and_fail_open() {
         let cfg: core::EmergencyConfig = serde_json::from_value(cfg).unwrap();
         let s = ocpolicy_rules::emergency::EmergencySnapshot::new(cfg.clone()).unwrap();
         let res = s.resolve(&ctx).unwrap();
-        let r = h.resolution(&cfg.tenant, &ctx, &res);
+        let r = h.resolution(&Arc::new(cfg.tenant.clone()), &ctx, &res);
         assert_eq!(
             !r.runs.is_empty(),
             called,
@@ -709,4 +709,41 @@ fn resolution_and_bridge_hooks_are_scoped_and_fail_open() {
     };
     assert_eq!(h.bridge(&bridge("OPX")).runs.len(), 1);
     assert!(h.bridge(&bridge("OP1")).runs.is_empty());
+}
+
+/// A watched directory: a new version on disk is picked up without a restart.
+#[test]
+fn a_watched_directory_reloads_on_change() {
+    let root = tempfile::tempdir().unwrap();
+    let d = root.path().join("nw");
+    write_plugin(
+        &d,
+        "northwind-ranges",
+        "OPX",
+        &["check-eligibility"],
+        EXAMPLE_PLUGIN_OWN_RANGES,
+        None,
+        "",
+    );
+    let h = Arc::new(host(Trust::default(), true));
+    h.load_dir(root.path());
+    let (tx, rx) = std::sync::mpsc::channel();
+    let _watcher = h
+        .watch(
+            root.path().to_path_buf(),
+            std::time::Duration::from_millis(50),
+            move |r| {
+                let _ = tx.send(r);
+            },
+        )
+        .unwrap();
+    let m = std::fs::read_to_string(d.join("plugin.toml"))
+        .unwrap()
+        .replace("1.0.0", "1.1.0");
+    std::fs::write(d.join("plugin.toml"), m).unwrap();
+    let report = rx
+        .recv_timeout(std::time::Duration::from_secs(30))
+        .expect("the watcher reloads");
+    assert_eq!(report.loaded, vec!["northwind-ranges@1.1.0"]);
+    assert_eq!(h.current().plugins()[0].label(), "northwind-ranges@1.1.0");
 }

@@ -64,6 +64,7 @@ fn the_javascript_plugin_loads_is_scoped_and_adds_its_violation() {
         "numbers": [number("+18005550100", "OPJ"), number("+14255550100", "OPJ"), number("+18885550100", "OP1")],
         "operators": [], "civic_addresses": [], "locations": [], "voice_routes": [], "voice_routing_policies": []}))
     .unwrap();
+    let tenant = std::sync::Arc::new(tenant);
     let assign = |n: &str| -> core::EligibilityRequest {
         serde_json::from_value(
             json!({"AssignNumber": {"target": "alice@contoso.com", "target_kind": "User",
