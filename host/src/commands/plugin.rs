@@ -102,6 +102,8 @@ impl PluginCommand {
 pub enum Lang {
     /// Rust with wit-bindgen.
     Rust,
+    /// JavaScript with componentize-js (npm).
+    Js,
 }
 
 /// `ocpolicy plugin new`.
@@ -196,6 +198,11 @@ impl Conferencing for Plugin {
 export!(Plugin);
 "#;
 
+const TEMPLATE_JS: &str = include_str!("../../../guest/plugins/fourth-coffee-js/src/plugin.js");
+const TEMPLATE_JS_BUILD: &str = include_str!("../../../guest/plugins/fourth-coffee-js/build.mjs");
+const TEMPLATE_JS_PACKAGE: &str =
+    include_str!("../../../guest/plugins/fourth-coffee-js/package.json");
+
 impl NewCommand {
     /// Run it.
     pub fn execute(self) -> Result<Outcome> {
@@ -208,6 +215,9 @@ impl NewCommand {
         std::fs::create_dir_all(dir.join("wit"))?;
         for (name, text) in WIT_FILES {
             std::fs::write(dir.join("wit").join(name), text)?;
+        }
+        if let Lang::Js = self.lang {
+            return self.js(&dir);
         }
         std::fs::write(
             dir.join("Cargo.toml"),
@@ -250,6 +260,52 @@ impl NewCommand {
     }
 }
 
+impl NewCommand {
+    /// The JavaScript template: the Fourth Coffee example, renamed.
+    fn js(&self, dir: &Path) -> Result<Outcome> {
+        std::fs::write(dir.join("src/plugin.js"), TEMPLATE_JS)?;
+        std::fs::write(
+            dir.join("build.mjs"),
+            TEMPLATE_JS_BUILD.replace("'../../../wit'", "'wit'"),
+        )?;
+        std::fs::write(
+            dir.join("package.json"),
+            TEMPLATE_JS_PACKAGE.replace("ocpolicy-plugin-fourth-coffee-js", &self.name),
+        )?;
+        std::fs::write(
+            dir.join("plugin.toml"),
+            format!(
+                "id = \"{}\"\nversion = \"0.1.0\"\noperator = \"{}\"\ncomponent = \"plugin.wasm\"\nsha256 = \"{}\"\nhooks = [\"check-eligibility\"]\ncountries = []\n\n# A JavaScript engine needs more than a Rust plugin.\n[limits]\nfuel = 200000000\nmemory-mib = 64\nmax-violations = 100\nmax-message-len = 1024\n",
+                self.name,
+                self.operator,
+                "0".repeat(64)
+            ),
+        )?;
+        let number = |n: &str| {
+            serde_json::json!({"telephone_number": n, "number_type": "OperatorConnect", "activation_state": "Activated",
+                "capabilities": ["UserAssignment"], "assignment_status": "Unassigned", "iso_country_code": "US",
+                "location_update_supported": true, "operator_id": self.operator})
+        };
+        let tenant = serde_json::json!({"tenant_id": "t1", "accounts": [], "numbers": [number("+18005550100"), number("+14255550100")],
+            "operators": [], "civic_addresses": [], "locations": [], "voice_routes": [], "voice_routing_policies": []});
+        let assign = |n: &str| serde_json::json!({"AssignNumber": {"target": "alice@contoso.com", "target_kind": "User", "telephone_number": n, "number_type": "OperatorConnect"}});
+        let cases = serde_json::json!([
+            {"name": "geographic", "tenant": tenant, "request": assign("+14255550100"), "expect": {"codes": [], "outcome": "Ok"}},
+            {"name": "toll-free", "tenant": tenant, "request": assign("+18005550100"), "expect": {"codes": [format!("{}/OPJ-TOLLFREE", self.name)], "outcome": "Ok"}}
+        ]);
+        std::fs::write(
+            dir.join("cases.json"),
+            serde_json::to_string_pretty(&cases)?,
+        )?;
+        println!(
+            "created {0}/ (JavaScript, componentize-js, world rule-plugin, operator {1})\n\nnext:\n  ocpolicy plugin build {0}      (runs npm install, then node build.mjs)\n  ocpolicy plugin test {0} --dev",
+            dir.display(),
+            self.operator
+        );
+        Ok(Outcome::Allowed)
+    }
+}
+
 /// `ocpolicy plugin build`.
 #[derive(Args)]
 pub struct BuildCommand {
@@ -260,6 +316,9 @@ pub struct BuildCommand {
 impl BuildCommand {
     /// Run it.
     pub fn execute(self) -> Result<Outcome> {
+        if self.dir.join("package.json").is_file() {
+            return self.js();
+        }
         let status = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
             .current_dir(&self.dir)
             .args(["build", "--release", "--target", "wasm32-unknown-unknown"])
@@ -295,6 +354,38 @@ impl BuildCommand {
         let sha = set_manifest(&self.dir, &component, None)?;
         println!(
             "built {}/plugin.wasm: {} bytes, sha256 {sha} (recorded in plugin.toml; sign it again if it was signed)",
+            self.dir.display(),
+            component.len()
+        );
+        Ok(Outcome::Allowed)
+    }
+}
+
+impl BuildCommand {
+    /// A JavaScript project: `npm install` (if needed), then `node build.mjs`.
+    fn js(&self) -> Result<Outcome> {
+        if !self.dir.join("node_modules").exists() {
+            let status = Command::new("npm")
+                .current_dir(&self.dir)
+                .args(["install", "--no-audit", "--no-fund"])
+                .status()
+                .context("running npm (is Node.js installed?)")?;
+            if !status.success() {
+                bail!("npm install failed ({status})");
+            }
+        }
+        let status = Command::new("node")
+            .current_dir(&self.dir)
+            .args(["build.mjs", "wit", "plugin.wasm"])
+            .status()
+            .context("running node (is Node.js installed?)")?;
+        if !status.success() {
+            bail!("node build.mjs failed ({status}); see the messages above");
+        }
+        let component = std::fs::read(self.dir.join("plugin.wasm"))?;
+        let sha = set_manifest(&self.dir, &component, None)?;
+        println!(
+            "built {}/plugin.wasm: {} bytes, sha256 {sha} (recorded in plugin.toml)",
             self.dir.display(),
             component.len()
         );

@@ -142,3 +142,41 @@ fn from_zero_to_a_signed_tested_plugin() {
     assert_eq!(with.status.code(), Some(1));
     assert_eq!(with_v["plugins"][0]["plugin"], "acme-ranges@0.1.0");
 }
+
+/// `plugin new --lang js`: the JavaScript template builds with componentize-js
+/// (the repository's pinned copy, installed by the test command's `npm ci`)
+/// and passes its own cases.
+#[test]
+fn a_javascript_template_builds_and_passes_its_cases() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let new = run(
+        d,
+        &[
+            "plugin",
+            "new",
+            "cafe-js",
+            "--lang",
+            "js",
+            "--operator",
+            "OPJ",
+        ],
+    );
+    assert_eq!(new.status.code(), Some(0), "{}", text(&new));
+    let modules = crate::root().join("guest/plugins/fourth-coffee-js/node_modules");
+    assert!(
+        modules.is_dir(),
+        "run `npm ci --prefix guest/plugins/fourth-coffee-js` (the README's test command does)"
+    );
+    #[cfg(unix)]
+    std::os::unix::fs::symlink(&modules, d.join("cafe-js/node_modules")).unwrap();
+    let build = run(d, &["plugin", "build", "cafe-js"]);
+    assert_eq!(build.status.code(), Some(0), "{}", text(&build));
+    let test = run(d, &["plugin", "test", "cafe-js"]);
+    assert_eq!(test.status.code(), Some(0), "{}", text(&test));
+    assert!(
+        text(&test).contains("2 of 2 cases passed"),
+        "{}",
+        text(&test)
+    );
+}
