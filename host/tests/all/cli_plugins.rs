@@ -144,7 +144,7 @@ fn from_zero_to_a_signed_tested_plugin() {
 }
 
 /// `plugin new --lang js`: the JavaScript template builds with componentize-js
-/// (the repository's pinned copy, installed by the test command's `npm ci`)
+/// (the repository's pinned copy, installed by the test command's `npm install`)
 /// and passes its own cases.
 #[test]
 fn a_javascript_template_builds_and_passes_its_cases() {
@@ -166,7 +166,7 @@ fn a_javascript_template_builds_and_passes_its_cases() {
     let modules = crate::root().join("guest/plugins/fourth-coffee-js/node_modules");
     assert!(
         modules.is_dir(),
-        "run `npm ci --prefix guest/plugins/fourth-coffee-js` (the README's test command does)"
+        "run `npm install --prefix guest/plugins/fourth-coffee-js` (the README's test command does)"
     );
     #[cfg(unix)]
     std::os::unix::fs::symlink(&modules, d.join("cafe-js/node_modules")).unwrap();

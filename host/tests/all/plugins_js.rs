@@ -3,7 +3,7 @@
 //! and toolchain than the Rust plugins. It must load (importing only the
 //! plugin world's interfaces), be scoped to its operator, and add its
 //! violation. The load and call costs are printed (`--nocapture`).
-//! The README's test command runs `npm ci` for it.
+//! The README's test command runs `npm install` for it.
 
 use std::process::Command;
 use std::time::Instant;
@@ -25,10 +25,10 @@ fn the_javascript_plugin_loads_is_scoped_and_adds_its_violation() {
         .arg(crate::root().join("wit"))
         .arg(&wasm)
         .output()
-        .unwrap_or_else(|e| panic!("running node: {e}; Node.js is needed (the README's test command runs `npm ci` for this plugin)"));
+        .unwrap_or_else(|e| panic!("running node: {e}; Node.js is needed (the README's test command runs `npm install` for it)"));
     assert!(
         build.status.success(),
-        "componentize-js failed (run `npm ci --prefix guest/plugins/fourth-coffee-js`): {}",
+        "componentize-js failed (run `npm install --prefix guest/plugins/fourth-coffee-js`): {}",
         String::from_utf8_lossy(&build.stderr)
     );
     let built = started.elapsed();
