@@ -15,7 +15,7 @@
 use std::hint::black_box;
 
 use criterion::{Criterion, Throughput};
-use ocpolicy_benches::criterion_dir;
+use ocpolicy_benches::mean_ns;
 use ocpolicy_host::{Rules, types as wt};
 use ocpolicy_rules::{conferencing::ConferencingSnapshot, json, types as core};
 use serde_json::{Value, json};
@@ -125,15 +125,6 @@ fn benches(c: &mut Criterion) {
     g.finish();
 }
 
-fn mean_ns(id: &str) -> Option<f64> {
-    let path = criterion_dir()
-        .join("route")
-        .join(id)
-        .join("new/estimates.json");
-    let v: Value = serde_json::from_slice(&std::fs::read(path).ok()?).ok()?;
-    v["mean"]["point_estimate"].as_f64()
-}
-
 fn main() {
     let mut c = Criterion::default().configure_from_args();
     benches(&mut c);
@@ -142,8 +133,8 @@ fn main() {
     for (what, _, _) in dials() {
         let id = what.replace(' ', "-");
         if let (Some(n), Some(c)) = (
-            mean_ns(&format!("native/{id}")),
-            mean_ns(&format!("component/{id}")),
+            mean_ns("route", &format!("native_{id}")),
+            mean_ns("route", &format!("component_{id}")),
         ) {
             println!(
                 "  {what:<22} native {:>7.2}  component {:>7.2}  component/native = {:.2}x",

@@ -12,7 +12,7 @@
 use std::hint::black_box;
 
 use criterion::{Criterion, Throughput};
-use ocpolicy_benches::{corpus, criterion_dir, demo};
+use ocpolicy_benches::{corpus, demo, mean_ns};
 use ocpolicy_host::{Options, Rules};
 use ocpolicy_rules::TenantSnapshot;
 
@@ -173,16 +173,6 @@ fn benches(c: &mut Criterion) {
         })
     });
     g.finish();
-}
-
-/// Read criterion's mean estimate (ns) for a benchmark id.
-fn mean_ns(group: &str, id: &str) -> Option<f64> {
-    let path = criterion_dir()
-        .join(group)
-        .join(id)
-        .join("new/estimates.json");
-    let v: serde_json::Value = serde_json::from_slice(&std::fs::read(path).ok()?).ok()?;
-    v["mean"]["point_estimate"].as_f64()
 }
 
 fn main() {

@@ -15,7 +15,7 @@
 use std::hint::black_box;
 
 use criterion::{BenchmarkId, Criterion, Throughput};
-use ocpolicy_benches::{criterion_dir, root};
+use ocpolicy_benches::{mean_ns, root};
 use ocpolicy_host::{Rules, types as wt};
 use ocpolicy_rules::{emergency::EmergencySnapshot, json, types as core};
 use serde_json::{Value, json};
@@ -164,17 +164,6 @@ fn benches(c: &mut Criterion) {
     g.finish();
 }
 
-/// Read criterion's mean estimate (ns) for a benchmark id.
-fn mean_ns(id: &str, n: usize) -> Option<f64> {
-    let path = criterion_dir()
-        .join("resolve")
-        .join(id)
-        .join(n.to_string())
-        .join("new/estimates.json");
-    let v: Value = serde_json::from_slice(&std::fs::read(path).ok()?).ok()?;
-    v["mean"]["point_estimate"].as_f64()
-}
-
 fn main() {
     let mut c = Criterion::default().configure_from_args();
     benches(&mut c);
@@ -182,7 +171,10 @@ fn main() {
     let per_call = contexts(10).len() as f64;
     println!("\nsummary (means of this run, µs per resolution):");
     for id in ["native", "component"] {
-        let m: Vec<Option<f64>> = SIZES.iter().map(|&n| mean_ns(id, n)).collect();
+        let m: Vec<Option<f64>> = SIZES
+            .iter()
+            .map(|&n| mean_ns("resolve", &format!("{id}/{n}")))
+            .collect();
         if let [Some(a), Some(b), Some(z)] = m[..] {
             println!(
                 "  {id:<9}  10: {:.2}  1k: {:.2}  100k: {:.2}   100k/1k = {:.2}x (flat means < 2x)",

@@ -11,11 +11,11 @@
 use std::hint::black_box;
 
 use criterion::Criterion;
-use ocpolicy_benches::criterion_dir;
+use ocpolicy_benches::mean_ns;
 use ocpolicy_host::plugins::{PluginHost, RunOutcome, Trust};
 use ocpolicy_host::{CacheMode, EXAMPLE_PLUGIN_OWN_RANGES};
 use ocpolicy_rules::types as core;
-use serde_json::{Value, json};
+use serde_json::json;
 use sha2::{Digest, Sha256};
 
 fn setup(pooling: bool, dir: &std::path::Path) -> PluginHost {
@@ -59,25 +59,14 @@ fn benches(c: &mut Criterion) {
     g.finish();
 }
 
-fn mean_ns(id: &str) -> Option<f64> {
-    let v: Value = serde_json::from_slice(
-        &std::fs::read(
-            criterion_dir()
-                .join("plugin-call")
-                .join(id)
-                .join("new/estimates.json"),
-        )
-        .ok()?,
-    )
-    .ok()?;
-    v["mean"]["point_estimate"].as_f64()
-}
-
 fn main() {
     let mut c = Criterion::default().configure_from_args();
     benches(&mut c);
     c.final_summary();
-    if let (Some(p), Some(o)) = (mean_ns("pooling"), mean_ns("on-demand")) {
+    if let (Some(p), Some(o)) = (
+        mean_ns("plugin-call", "pooling"),
+        mean_ns("plugin-call", "on-demand"),
+    ) {
         println!(
             "\nsummary: one plugin call with a fresh instance: pooling {:.1} µs, on-demand {:.1} µs, on-demand/pooling = {:.2}x",
             p / 1000.0,

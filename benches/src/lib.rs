@@ -60,3 +60,13 @@ pub fn criterion_dir() -> PathBuf {
         .unwrap_or_else(|| root().join("target"))
         .join("criterion")
 }
+
+/// Criterion's mean estimate (ns) for `group/id`, from the last run.
+pub fn mean_ns(group: &str, id: &str) -> Option<f64> {
+    let path = criterion_dir()
+        .join(group)
+        .join(id)
+        .join("new/estimates.json");
+    let v: serde_json::Value = serde_json::from_slice(&std::fs::read(path).ok()?).ok()?;
+    v["mean"]["point_estimate"].as_f64()
+}

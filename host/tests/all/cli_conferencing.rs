@@ -4,18 +4,9 @@
 //! (Fabrikam, Chicago), not generated with the conformance corpus: same
 //! outcome, same operator and caller ID, same codes.
 
-use std::path::Path;
-use std::process::{Command, Output};
-
 use serde_json::{Value, json};
 
-fn run(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_ocpolicy"))
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .unwrap_or_else(|e| panic!("spawning ocpolicy: {e}"))
-}
+use crate::ocpolicy_in as run;
 
 fn codes(v: &Value) -> Vec<String> {
     let mut c: Vec<String> = v["violations"]

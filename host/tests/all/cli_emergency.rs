@@ -5,17 +5,10 @@
 //! the rules independently. Each case names the reference text it follows.
 
 use std::path::Path;
-use std::process::{Command, Output};
 
 use serde_json::{Value, json};
 
-fn run(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_ocpolicy"))
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .unwrap_or_else(|e| panic!("spawning ocpolicy: {e}"))
-}
+use crate::ocpolicy_in as run;
 
 fn put(dir: &Path, name: &str, v: &Value) -> String {
     std::fs::write(dir.join(name), serde_json::to_vec_pretty(v).unwrap()).unwrap();

@@ -3,16 +3,9 @@
 //! `sign` and `verify` with a trust file, and `check eligibility --plugins`
 //! adds the plugin's violations to a decision.
 
-use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Output;
 
-fn run(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_ocpolicy"))
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .unwrap_or_else(|e| panic!("spawning ocpolicy: {e}"))
-}
+use crate::ocpolicy_in as run;
 
 fn text(o: &Output) -> String {
     format!(

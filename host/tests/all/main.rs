@@ -47,3 +47,12 @@ pub fn rules() -> &'static ocpolicy_host::Rules {
 pub fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..")
 }
+
+/// Run the `ocpolicy` binary in `dir` and wait for it.
+pub fn ocpolicy_in(dir: &std::path::Path, args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_ocpolicy"))
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .unwrap_or_else(|e| panic!("spawning ocpolicy: {e}"))
+}

@@ -26,6 +26,7 @@ pub use dialout::{DIAL_OUT_POLICIES, zone_a};
 pub use snapshot::ConferencingSnapshot;
 
 use crate::Findings;
+use crate::emergency::under;
 use crate::types::{
     BridgeCheck, ConferencingCheck, ConferencingConfig, Decision, InputError, Normalization,
     NormalizeCheck, RouteCheck, RouteDecision,
@@ -69,18 +70,6 @@ pub fn lint(config: ConferencingConfig) -> Result<Decision, InputError> {
 pub fn evaluate(check: ConferencingCheck) -> Result<Decision, InputError> {
     let s = ConferencingSnapshot::new(check.config).map_err(|e| under("config", e))?;
     s.check(&check.request).map_err(|e| under("request", e))
-}
-
-/// Prefix an input error's path with the document it came from.
-fn under(prefix: &str, e: InputError) -> InputError {
-    InputError {
-        path: if e.path.is_empty() {
-            prefix.to_string()
-        } else {
-            format!("{prefix}.{}", e.path)
-        },
-        message: e.message,
-    }
 }
 
 /// Case-insensitive key for identities, usages and policy names; a `tag:`
