@@ -11,10 +11,15 @@ const here = dirname(fileURLToPath(import.meta.url));
 const witPath = process.argv[2] ?? join(here, '../../../wit');
 const out = process.argv[3] ?? join(here, 'plugin.wasm');
 const source = await readFile(join(here, 'src/plugin.js'), 'utf8');
+// OCPOLICY_JS_WASI=1 keeps componentize-js's clocks, random and stdio
+// features: the component then imports WASI, and its manifest must say
+// `wasi = true` (the host links a locked-down WASI for it). HTTP stays off:
+// the host offers no network, so a component importing wasi:http is refused.
+const wasi = process.env.OCPOLICY_JS_WASI === '1';
 const { component } = await componentize(source, {
   witPath,
   worldName: 'rule-plugin',
-  disableFeatures: ['http', 'fetch-event', 'random', 'clocks', 'stdio'],
+  disableFeatures: wasi ? ['http', 'fetch-event'] : ['http', 'fetch-event', 'random', 'clocks', 'stdio'],
 });
 await writeFile(out, component);
 console.log(`${out}: ${component.length} bytes`);

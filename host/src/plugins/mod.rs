@@ -7,7 +7,8 @@
 //!   SHA-256 differs from the manifest's, its ed25519 signature does not verify
 //!   or its key is not trusted for its operator (unsigned plugins load only in
 //!   development mode), it imports anything but `ocpolicy:rules/plugin-host`
-//!   and `ocpolicy:rules/types`, or it lacks a hook its manifest declares.
+//!   and `ocpolicy:rules/types` (and `wasi:*`, locked down, when its manifest
+//!   asks for WASI), or it lacks a hook its manifest declares.
 //!   Components are compiled once, through the same verified on-disk cache as
 //!   the rules component (keyed on the component's bytes and the engine's
 //!   compatibility hash; only files the host wrote and checked are loaded).
@@ -126,6 +127,8 @@ pub struct PluginRun {
     pub violations: usize,
     /// Its log lines (capped).
     pub logs: Vec<String>,
+    /// It ran with the locked-down WASI its manifest asked for.
+    pub wasi: bool,
 }
 
 /// The plugins' part of a decision.
@@ -148,11 +151,66 @@ impl PluginReport {
     }
 }
 
-/// Per-call store data: the memory limiter, the log, the request's tenant.
+/// Per-call store data: the memory limiter, the log, the request's tenant, and
+/// (used only by plugins whose manifest asks for it) a locked-down WASI context.
 struct PluginState {
     limiter: Limiter,
     logs: Vec<String>,
     tenant: Option<Arc<core::Tenant>>,
+    wasi: wasmtime_wasi::WasiCtx,
+    table: wasmtime_wasi::ResourceTable,
+}
+
+impl wasmtime_wasi::WasiView for PluginState {
+    fn ctx(&mut self) -> wasmtime_wasi::WasiCtxView<'_> {
+        wasmtime_wasi::WasiCtxView {
+            ctx: &mut self.wasi,
+            table: &mut self.table,
+        }
+    }
+}
+
+/// A clock stopped at 2000-01-01T00:00:00Z: plugins get no time of day.
+struct FixedClock;
+
+impl wasmtime_wasi::HostWallClock for FixedClock {
+    fn resolution(&self) -> std::time::Duration {
+        std::time::Duration::from_secs(1)
+    }
+    fn now(&self) -> std::time::Duration {
+        std::time::Duration::from_secs(946_684_800)
+    }
+}
+
+impl wasmtime_wasi::HostMonotonicClock for FixedClock {
+    fn resolution(&self) -> u64 {
+        1_000_000_000
+    }
+    fn now(&self) -> u64 {
+        0
+    }
+}
+
+/// The WASI a plugin gets when its manifest asks for it: no preopened
+/// directories, no environment or arguments, no network (TCP, UDP and name
+/// lookups refused), empty stdin and discarded output, a clock stopped at
+/// 2000-01-01, and random bytes from a fixed seed, so the same input always
+/// gives the same answer.
+fn locked_down_wasi() -> wasmtime_wasi::WasiCtx {
+    let mut b = wasmtime_wasi::WasiCtxBuilder::new();
+    b.allow_tcp(false)
+        .allow_udp(false)
+        .allow_ip_name_lookup(false)
+        .wall_clock(FixedClock)
+        .monotonic_clock(FixedClock)
+        .secure_random(wasmtime_wasi::random::Deterministic::new(
+            b"ocpolicy plugin: a fixed seed".to_vec(),
+        ))
+        .insecure_random(wasmtime_wasi::random::Deterministic::new(
+            b"ocpolicy plugin: another fixed seed".to_vec(),
+        ))
+        .insecure_random_seed(0x0c90_11c7);
+    b.build()
 }
 
 struct Limiter {
@@ -343,6 +401,8 @@ pub struct LoadReport {
 pub struct PluginHost {
     engine: Engine,
     linker: Linker<PluginState>,
+    /// The same, plus the locked-down WASI, for plugins that ask for it.
+    wasi_linker: Linker<PluginState>,
     trust: Trust,
     dev_mode: bool,
     cache: CacheMode,
@@ -392,9 +452,15 @@ impl PluginHost {
             ptypes::add_to_linker::<PluginState, HasSelf<PluginState>>(&mut linker, |s| s),
             "linking the plugin types",
         )?;
+        let mut wasi_linker = linker.clone();
+        wt(
+            wasmtime_wasi::p2::add_to_linker_sync(&mut wasi_linker),
+            "linking the locked-down WASI",
+        )?;
         Ok(PluginHost {
             engine,
             linker,
+            wasi_linker,
             trust,
             dev_mode,
             cache,
@@ -525,15 +591,16 @@ impl PluginHost {
         let extra: Vec<&String> = imports
             .iter()
             .filter(|i| !ALLOWED_IMPORTS.contains(&i.as_str()))
+            .filter(|i| !(manifest.wasi && i.starts_with("wasi:")))
             .collect();
         if !extra.is_empty() {
-            let wasi = if manifest.wasi {
-                " (the manifest asks for WASI, which this host does not offer)"
+            let hint = if extra.iter().any(|i| i.starts_with("wasi:")) {
+                " (WASI imports are linked, locked down, only when plugin.toml says `wasi = true`)"
             } else {
                 ""
             };
             return Err(fail(format!(
-                "imports outside the plugin world: {}{wasi}; a plugin may import only {}",
+                "imports outside the plugin world: {}; a plugin may import only {}{hint}",
                 extra
                     .iter()
                     .map(|s| s.as_str())
@@ -542,8 +609,12 @@ impl PluginHost {
                 ALLOWED_IMPORTS.join(" and ")
             )));
         }
-        let pre = self
-            .linker
+        let linker = if manifest.wasi {
+            &self.wasi_linker
+        } else {
+            &self.linker
+        };
+        let pre = linker
             .instantiate_pre(&component)
             .map_err(|e| fail(format!("cannot be linked: {e:#}")))?;
         let eligibility = eligibility_hooks::GuestIndices::new(&pre).ok();
@@ -604,6 +675,8 @@ impl PluginHost {
                 },
                 logs: Vec::new(),
                 tenant,
+                wasi: locked_down_wasi(),
+                table: wasmtime_wasi::ResourceTable::new(),
             },
         );
         store.limiter(|s| &mut s.limiter);
@@ -645,6 +718,7 @@ impl PluginHost {
             micros,
             violations: violations.len(),
             logs: state.logs.clone(),
+            wasi: p.manifest.wasi,
         };
         (run, violations)
     }

@@ -348,9 +348,28 @@ fn plugins_that_fail_their_checks_are_refused_with_the_reason() {
             "imports outside the plugin world: wasi:filesystem/preopens@0.2.0",
         ),
         (
-            "imports sockets and the environment, asking for WASI",
+            "imports sockets and the environment without asking for WASI",
             Box::new(|d: &Path| {
                 let bytes = wat::parse_str(r#"(component (import "wasi:sockets/tcp@0.2.0" (instance)) (import "wasi:cli/environment@0.2.0" (instance)))"#).unwrap();
+                write_plugin(
+                    d,
+                    "p",
+                    "OPX",
+                    &["check-eligibility"],
+                    &bytes,
+                    Some(&secret),
+                    "",
+                );
+            }),
+            "only when plugin.toml says `wasi = true`",
+        ),
+        (
+            "imports neither the plugin world nor WASI, asking for WASI",
+            Box::new(|d: &Path| {
+                let bytes = wat::parse_str(
+                    r#"(component (import "acme:backdoor/shell@1.0.0" (instance)))"#,
+                )
+                .unwrap();
                 write_plugin(
                     d,
                     "p",
@@ -361,7 +380,7 @@ fn plugins_that_fail_their_checks_are_refused_with_the_reason() {
                     "wasi = true",
                 );
             }),
-            "which this host does not offer",
+            "imports outside the plugin world: acme:backdoor/shell@1.0.0",
         ),
         (
             "not a component",
