@@ -157,14 +157,15 @@ struct PluginState {
     limiter: Limiter,
     logs: Vec<String>,
     tenant: Option<Arc<core::Tenant>>,
-    wasi: wasmtime_wasi::WasiCtx,
+    /// Built on first use: only WASI plugins pay for it.
+    wasi: Option<wasmtime_wasi::WasiCtx>,
     table: wasmtime_wasi::ResourceTable,
 }
 
 impl wasmtime_wasi::WasiView for PluginState {
     fn ctx(&mut self) -> wasmtime_wasi::WasiCtxView<'_> {
         wasmtime_wasi::WasiCtxView {
-            ctx: &mut self.wasi,
+            ctx: self.wasi.get_or_insert_with(locked_down_wasi),
             table: &mut self.table,
         }
     }
@@ -675,7 +676,7 @@ impl PluginHost {
                 },
                 logs: Vec::new(),
                 tenant,
-                wasi: locked_down_wasi(),
+                wasi: None,
                 table: wasmtime_wasi::ResourceTable::new(),
             },
         );
