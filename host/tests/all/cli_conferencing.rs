@@ -6,19 +6,7 @@
 
 use serde_json::{Value, json};
 
-use crate::ocpolicy_in as run;
-
-fn codes(v: &Value) -> Vec<String> {
-    let mut c: Vec<String> = v["violations"]
-        .as_array()
-        .unwrap_or_else(|| panic!("no violations in {v}"))
-        .iter()
-        .map(|x| x["code"].as_str().unwrap().to_string())
-        .collect();
-    c.sort();
-    c.dedup();
-    c
-}
+use crate::{codes_of as codes, ocpolicy_in as run};
 
 fn organizer(id: &str, licences: &[&str]) -> Value {
     json!({"identity": id, "licenses": licences, "usage_location": "US"})

@@ -8,7 +8,7 @@ use std::path::Path;
 
 use serde_json::{Value, json};
 
-use crate::ocpolicy_in as run;
+use crate::{codes_of as codes, ocpolicy_in as run};
 
 fn put(dir: &Path, name: &str, v: &Value) -> String {
     std::fs::write(dir.join(name), serde_json::to_vec_pretty(v).unwrap()).unwrap();
@@ -26,18 +26,6 @@ fn json_out(dir: &Path, args: &[&str], exit: i32, case: &str) -> Value {
         "{case}: exit code\nstdout: {stdout}\nstderr: {stderr}"
     );
     serde_json::from_str(&stdout).unwrap_or_else(|e| panic!("{case}: {e}: {stdout}"))
-}
-
-fn codes(v: &Value) -> Vec<String> {
-    let mut c: Vec<String> = v["violations"]
-        .as_array()
-        .unwrap_or_else(|| panic!("no violations in {v}"))
-        .iter()
-        .map(|x| x["code"].as_str().unwrap().to_string())
-        .collect();
-    c.sort();
-    c.dedup();
-    c
 }
 
 fn address(id: &str, country: &str) -> Value {

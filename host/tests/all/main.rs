@@ -56,3 +56,17 @@ pub fn ocpolicy_in(dir: &std::path::Path, args: &[&str]) -> std::process::Output
         .output()
         .unwrap_or_else(|e| panic!("spawning ocpolicy: {e}"))
 }
+
+/// The distinct violation codes of a decision (or resolution, or route
+/// decision) printed as JSON, sorted.
+pub fn codes_of(v: &serde_json::Value) -> Vec<String> {
+    let mut c: Vec<String> = v["violations"]
+        .as_array()
+        .unwrap_or_else(|| panic!("no violations in {v}"))
+        .iter()
+        .map(|x| x["code"].as_str().unwrap().to_string())
+        .collect();
+    c.sort();
+    c.dedup();
+    c
+}
