@@ -80,6 +80,12 @@ fn run() -> Result<(), String> {
             .args(["--target", TARGET, "--profile", &profile])
             .arg("--target-dir")
             .arg(&target_dir);
+        if package == "ocpolicy-plugin-own-ranges" {
+            // A plugin runs in a fresh instance per call: a 64 KiB shadow stack
+            // instead of rustc's 1 MiB keeps its memory (and the pages each
+            // instance touches) small. The plugin author's guide says so too.
+            cmd.args(["--", "-C", "link-arg=-zstack-size=65536"]);
+        }
         // Settings meant for the outer (native) build must not leak into the guest's.
         for var in [
             "CARGO_ENCODED_RUSTFLAGS",

@@ -45,6 +45,30 @@ fn benches(c: &mut Criterion) {
     let request: core::EligibilityRequest = serde_json::from_value(json!({"AssignNumber": {"target": "alice@contoso.com",
         "target_kind": "User", "telephone_number": "+14255550100", "number_type": "OperatorConnect"}}))
     .unwrap();
+    // Where the time goes: the request's conversion into the plugin's types,
+    // and a request no plugin is in scope for (no instance at all).
+    let mut parts = c.benchmark_group("plugin-parts");
+    parts.bench_function("convert-request", |b| {
+        b.iter(|| {
+            let v = serde_json::to_value(black_box(&request)).unwrap();
+            black_box(
+                serde_json::from_value::<ocpolicy_host::plugins::ptypes::EligibilityRequest>(v)
+                    .unwrap(),
+            )
+        })
+    });
+    {
+        let dir = tempfile::tempdir().unwrap();
+        let host = setup(true, dir.path());
+        let other: core::EligibilityRequest =
+            serde_json::from_value(json!({"ReviewAccount": {"identity": "alice@contoso.com"}}))
+                .unwrap();
+        assert!(host.eligibility(&tenant, &other).runs.is_empty());
+        parts.bench_function("out-of-scope", |b| {
+            b.iter(|| black_box(host.eligibility(black_box(&tenant), black_box(&other))))
+        });
+    }
+    parts.finish();
     let mut g = c.benchmark_group("plugin-call");
     for (name, pooling) in [("pooling", true), ("on-demand", false)] {
         let dir = tempfile::tempdir().unwrap();
