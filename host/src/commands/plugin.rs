@@ -226,6 +226,12 @@ impl NewCommand {
             ),
         )?;
         std::fs::write(dir.join("src/lib.rs"), TEMPLATE_LIB)?;
+        // Every call gets a fresh instance: a small shadow stack keeps it cheap.
+        std::fs::create_dir_all(dir.join(".cargo"))?;
+        std::fs::write(
+            dir.join(".cargo/config.toml"),
+            "[target.wasm32-unknown-unknown]\nrustflags = [\"-C\", \"link-arg=-zstack-size=65536\"]\n",
+        )?;
         std::fs::write(
             dir.join("plugin.toml"),
             format!(
