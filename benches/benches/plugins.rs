@@ -67,6 +67,10 @@ fn benches(c: &mut Criterion) {
         parts.bench_function("out-of-scope", |b| {
             b.iter(|| black_box(host.eligibility(black_box(&tenant), black_box(&other))))
         });
+        assert!(host.instantiate_first());
+        parts.bench_function("store-and-instance", |b| {
+            b.iter(|| black_box(host.instantiate_first()))
+        });
     }
     parts.finish();
     let mut g = c.benchmark_group("plugin-call");

@@ -759,6 +759,18 @@ impl PluginHost {
         report
     }
 
+    /// For the benchmark: a fresh store and instance of the first plugin,
+    /// with its limits, and no call (what every call pays before the hook).
+    #[doc(hidden)]
+    pub fn instantiate_first(&self) -> bool {
+        let set = self.current();
+        let Some(p) = set.plugins.first() else {
+            return false;
+        };
+        let (run, _) = self.run(p, Hook::CheckEligibility, None, |_, _, _| Ok(Vec::new()));
+        run.outcome == RunOutcome::Ok
+    }
+
     /// The plugins' part of an eligibility decision: `check-upload` for
     /// uploads by a plugin's operator, `check-eligibility` for requests about
     /// its numbers (assign, release, block, re-locate), its removal, and
