@@ -9,7 +9,7 @@ use clap::{Args, Subcommand};
 use super::Outcome;
 use super::check::{CommonArgs, read_document, report_failure, report_single};
 use super::emergency::{
-    Engine, decode, input_err, input_err_w, name, prefixed, prefixed_w, verdict,
+    Engine, decide, decode, input_err, input_err_w, name, prefixed, prefixed_w,
 };
 use super::evaluator::Failure;
 use ocpolicy_rules::{conferencing, json, types as core};
@@ -252,21 +252,21 @@ impl LintCommand {
     /// Run it.
     pub fn execute(self) -> Result<Outcome> {
         let result = read_document(&self.config).and_then(|doc| {
-            Ok(match Engine::new(self.common.engine)? {
-                Engine::Native => {
-                    let s = conferencing::ConferencingSnapshot::new(decode(&doc, "")?)
+            decide(
+                &doc,
+                self.common.engine,
+                |doc| {
+                    let s = conferencing::ConferencingSnapshot::new(decode(doc, "")?)
                         .map_err(input_err)?;
-                    let d = s.lint();
-                    verdict(d.allowed, &d)
-                }
-                Engine::Component(mut i) => {
+                    Ok(s.lint())
+                },
+                |i, doc| {
                     let s = i
-                        .conferencing_snapshot(&decode(&doc, "")?)?
+                        .conferencing_snapshot(&decode(doc, "")?)?
                         .map_err(input_err_w)?;
-                    let d = i.conferencing_snapshot_lint(&s)?;
-                    verdict(d.allowed, &d)
-                }
-            })
+                    Ok(i.conferencing_snapshot_lint(&s)?)
+                },
+            )
         });
         report_single(result, self.common.json)
     }
@@ -372,18 +372,15 @@ impl ChangeCommand {
     /// Run it.
     pub fn execute(self) -> Result<Outcome> {
         let result = read_document(&self.input).and_then(|doc| {
-            Ok(match Engine::new(self.common.engine)? {
-                Engine::Native => {
-                    let d = conferencing::evaluate(decode(&doc, "")?).map_err(input_err)?;
-                    verdict(d.allowed, &d)
-                }
-                Engine::Component(mut i) => {
-                    let d = i
-                        .conferencing_evaluate(&decode(&doc, "")?)?
-                        .map_err(input_err_w)?;
-                    verdict(d.allowed, &d)
-                }
-            })
+            decide(
+                &doc,
+                self.common.engine,
+                |doc| conferencing::evaluate(decode(doc, "")?).map_err(input_err),
+                |i, doc| {
+                    i.conferencing_evaluate(&decode(doc, "")?)?
+                        .map_err(input_err_w)
+                },
+            )
         });
         report_single(result, self.common.json)
     }
@@ -406,16 +403,12 @@ impl BridgeCommand {
     pub fn execute(self) -> Result<Outcome> {
         let plugins = self.plugin.host()?;
         let result = read_document(&self.input).and_then(|doc| {
-            let v = match Engine::new(self.common.engine)? {
-                Engine::Native => {
-                    let d = conferencing::check_bridge(&decode(&doc, "")?);
-                    verdict(d.allowed, &d)
-                }
-                Engine::Component(mut i) => {
-                    let d = i.check_bridge(&decode(&doc, "")?)?;
-                    verdict(d.allowed, &d)
-                }
-            };
+            let v = decide(
+                &doc,
+                self.common.engine,
+                |doc| Ok(conferencing::check_bridge(&decode(doc, "")?)),
+                |i, doc| Ok(i.check_bridge(&decode(doc, "")?)?),
+            )?;
             let Some(host) = &plugins else { return Ok(v) };
             let report = host.bridge(&decode(&doc, "")?);
             let (allowed, json) = super::plugin::with_report(&v.json, &report)?;

@@ -110,6 +110,27 @@ pub(super) fn decode<T: DeserializeOwned>(doc: &[u8], prefix: &str) -> Result<T,
     })
 }
 
+/// Decide one document with the chosen engine: `native` on the core, or
+/// `component` on a fresh rules instance. Every single-document command that
+/// prints a decision goes through here.
+pub(super) fn decide(
+    doc: &[u8],
+    engine: EngineKind,
+    native: impl FnOnce(&[u8]) -> Result<core::Decision, Failure>,
+    component: impl FnOnce(&mut RulesInstance, &[u8]) -> Result<wt::Decision, Failure>,
+) -> Result<Verdict, Failure> {
+    Ok(match Engine::new(engine)? {
+        Engine::Native => {
+            let d = native(doc)?;
+            verdict(d.allowed, &d)
+        }
+        Engine::Component(mut i) => {
+            let d = component(&mut i, doc)?;
+            verdict(d.allowed, &d)
+        }
+    })
+}
+
 pub(super) fn verdict<D: Serialize>(allowed: bool, d: &D) -> Verdict {
     Verdict {
         allowed,
@@ -134,16 +155,16 @@ impl AddressCommand {
     pub fn execute(self) -> Result<Outcome> {
         let plugins = self.plugin.host()?;
         let result = read_document(&self.input).and_then(|doc| {
-            let v = match Engine::new(self.common.engine)? {
-                Engine::Native => {
-                    let d = emergency::check_address(&decode::<core::AddressCheck>(&doc, "")?);
-                    verdict(d.allowed, &d)
-                }
-                Engine::Component(mut i) => {
-                    let d = i.check_address(&decode::<wt::AddressCheck>(&doc, "")?)?;
-                    verdict(d.allowed, &d)
-                }
-            };
+            let v = decide(
+                &doc,
+                self.common.engine,
+                |doc| {
+                    Ok(emergency::check_address(&decode::<core::AddressCheck>(
+                        doc, "",
+                    )?))
+                },
+                |i, doc| Ok(i.check_address(&decode::<wt::AddressCheck>(doc, "")?)?),
+            )?;
             let Some(host) = &plugins else { return Ok(v) };
             let report = host.address(&decode(&doc, "")?);
             let (allowed, json) = super::plugin::with_report(&v.json, &report)?;
@@ -166,18 +187,15 @@ impl EmergencyCheckCommand {
     /// Run it.
     pub fn execute(self) -> Result<Outcome> {
         let result = read_document(&self.input).and_then(|doc| {
-            Ok(match Engine::new(self.common.engine)? {
-                Engine::Native => {
-                    let d = emergency::evaluate(decode(&doc, "")?).map_err(input_err)?;
-                    verdict(d.allowed, &d)
-                }
-                Engine::Component(mut i) => {
-                    let d = i
-                        .emergency_evaluate(&decode(&doc, "")?)?
-                        .map_err(input_err_w)?;
-                    verdict(d.allowed, &d)
-                }
-            })
+            decide(
+                &doc,
+                self.common.engine,
+                |doc| emergency::evaluate(decode(doc, "")?).map_err(input_err),
+                |i, doc| {
+                    i.emergency_evaluate(&decode(doc, "")?)?
+                        .map_err(input_err_w)
+                },
+            )
         });
         report_single(result, self.common.json)
     }
@@ -196,21 +214,21 @@ impl AuditCommand {
     /// Run it.
     pub fn execute(self) -> Result<Outcome> {
         let result = read_document(&self.config).and_then(|doc| {
-            Ok(match Engine::new(self.common.engine)? {
-                Engine::Native => {
+            decide(
+                &doc,
+                self.common.engine,
+                |doc| {
                     let s =
-                        emergency::EmergencySnapshot::new(decode(&doc, "")?).map_err(input_err)?;
-                    let d = s.audit();
-                    verdict(d.allowed, &d)
-                }
-                Engine::Component(mut i) => {
+                        emergency::EmergencySnapshot::new(decode(doc, "")?).map_err(input_err)?;
+                    Ok(s.audit())
+                },
+                |i, doc| {
                     let s = i
-                        .emergency_snapshot(&decode(&doc, "")?)?
+                        .emergency_snapshot(&decode(doc, "")?)?
                         .map_err(input_err_w)?;
-                    let d = i.emergency_audit(&s)?;
-                    verdict(d.allowed, &d)
-                }
-            })
+                    Ok(i.emergency_audit(&s)?)
+                },
+            )
         });
         report_single(result, self.common.json)
     }
@@ -443,16 +461,12 @@ impl ValidateCommand {
                     e.utf8_error().valid_up_to()
                 ),
             })?;
-            Ok(match Engine::new(self.common.engine)? {
-                Engine::Native => {
-                    let d = emergency::validate_pidf_lo(&xml);
-                    verdict(d.allowed, &d)
-                }
-                Engine::Component(mut i) => {
-                    let d = i.validate_pidf_lo(&xml)?;
-                    verdict(d.allowed, &d)
-                }
-            })
+            decide(
+                xml.as_bytes(),
+                self.common.engine,
+                |_| Ok(emergency::validate_pidf_lo(&xml)),
+                |i, _| Ok(i.validate_pidf_lo(&xml)?),
+            )
         });
         report_single(result, self.common.json)
     }
