@@ -58,6 +58,10 @@ fn main() -> ExitCode {
         Ok(code) => code.into(),
         // The reader went away (`ocpolicy ... | head`): stop quietly, as ripgrep does.
         Err(e) if broken_pipe(&e) => ExitCode::SUCCESS,
+        Err(e) if e.downcast_ref::<commands::BadInput>().is_some() => {
+            eprintln!("error: {e:#}");
+            commands::Outcome::BadInput.into()
+        }
         Err(e) => {
             eprintln!("error: {e:#}");
             commands::Outcome::Internal.into()

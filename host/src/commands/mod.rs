@@ -29,6 +29,19 @@ pub mod schema;
 
 use std::process::ExitCode;
 
+/// An error the user's input caused (a file they named is missing or
+/// malformed): the command exits 2, like any bad input, not 3.
+#[derive(Debug)]
+pub struct BadInput(pub String);
+
+impl std::fmt::Display for BadInput {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for BadInput {}
+
 /// How a run ended, as an exit code.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Outcome {

@@ -8,7 +8,7 @@ use anyhow::{Context, Result, bail};
 use clap::{Args, Subcommand, ValueEnum};
 use sha2::{Digest, Sha256};
 
-use super::Outcome;
+use super::{BadInput, Outcome};
 use ocpolicy_host::CacheMode;
 use ocpolicy_host::plugins::{PluginHost, PluginReport, RunOutcome, Trust, sign};
 use ocpolicy_rules::types as core;
@@ -34,13 +34,7 @@ impl PluginArgs {
         let Some(dir) = &self.plugins else {
             return Ok(None);
         };
-        let trust = match &self.trust {
-            Some(p) => Trust::parse(
-                &std::fs::read_to_string(p).with_context(|| format!("reading {}", p.display()))?,
-            )
-            .map_err(|e| anyhow::anyhow!("{}: {e}", p.display()))?,
-            None => Trust::default(),
-        };
+        let trust = load_trust(self.trust.as_deref())?;
         let host = PluginHost::new(trust, self.dev, CacheMode::from_env())?;
         let report = host.load_dir(dir);
         for e in &report.errors {
@@ -52,6 +46,21 @@ impl PluginArgs {
         }
         Ok(Some(host))
     }
+}
+
+/// Read a file the user named; a failure is bad input (exit 2) naming it.
+fn read_named(path: &Path) -> Result<Vec<u8>> {
+    std::fs::read(path).map_err(|e| BadInput(format!("cannot read {}: {e}", path.display())).into())
+}
+
+/// The trusted keys from a trust file, or none.
+fn load_trust(path: Option<&Path>) -> Result<Trust> {
+    let Some(p) = path else {
+        return Ok(Trust::default());
+    };
+    let text = String::from_utf8(read_named(p)?)
+        .map_err(|_| BadInput(format!("{}: not UTF-8 text", p.display())))?;
+    Ok(Trust::parse(&text).map_err(|e| BadInput(format!("{}: {e}", p.display())))?)
 }
 
 /// A decision with the plugins' part applied, as JSON with a `plugins` key.
@@ -208,7 +217,11 @@ impl NewCommand {
     pub fn execute(self) -> Result<Outcome> {
         let dir = PathBuf::from(&self.name);
         if dir.exists() {
-            bail!("{} already exists; choose another name", dir.display());
+            return Err(BadInput(format!(
+                "{} already exists; choose another name",
+                dir.display()
+            ))
+            .into());
         }
         let crate_name = self.name.replace(['.', '-'], "_");
         std::fs::create_dir_all(dir.join("src"))?;
@@ -437,8 +450,7 @@ fn set_manifest(
 }
 
 fn component_of(dir: &Path) -> Result<(PathBuf, Vec<u8>)> {
-    let text = std::fs::read_to_string(dir.join("plugin.toml"))
-        .with_context(|| format!("reading {}/plugin.toml", dir.display()))?;
+    let text = String::from_utf8_lossy(&read_named(&dir.join("plugin.toml"))?).into_owned();
     let name = text
         .lines()
         .find_map(|l| {
@@ -449,7 +461,7 @@ fn component_of(dir: &Path) -> Result<(PathBuf, Vec<u8>)> {
         })
         .unwrap_or_else(|| "plugin.wasm".into());
     let path = dir.join(name);
-    let bytes = std::fs::read(&path).with_context(|| format!("reading {}", path.display()))?;
+    let bytes = read_named(&path)?;
     Ok((path, bytes))
 }
 
@@ -507,10 +519,10 @@ pub struct SignCommand {
 impl SignCommand {
     /// Run it.
     pub fn execute(self) -> Result<Outcome> {
-        let secret = std::fs::read_to_string(&self.key)
-            .with_context(|| format!("reading {}", self.key.display()))?;
+        let secret = String::from_utf8_lossy(&read_named(&self.key)?).into_owned();
         let (_, bytes) = component_of(&self.dir)?;
-        let (key, value) = sign::sign(secret.trim(), &bytes).map_err(anyhow::Error::msg)?;
+        let (key, value) = sign::sign(secret.trim(), &bytes)
+            .map_err(|e| BadInput(format!("{}: {e}", self.key.display())))?;
         let sha = set_manifest(&self.dir, &bytes, Some((key.clone(), value)))?;
         println!(
             "signed {} (sha256 {sha}) with key {key}",
@@ -536,10 +548,7 @@ pub struct VerifyCommand {
 impl VerifyCommand {
     /// Run it.
     pub fn execute(self) -> Result<Outcome> {
-        let trust = match &self.trust {
-            Some(p) => Trust::parse(&std::fs::read_to_string(p)?).map_err(anyhow::Error::msg)?,
-            None => Trust::default(),
-        };
+        let trust = load_trust(self.trust.as_deref())?;
         let host = PluginHost::new(trust, self.dev, CacheMode::from_env())?;
         match host.load_one(&self.dir) {
             Ok(p) => {
@@ -669,10 +678,7 @@ struct Expect {
 impl TestCommand {
     /// Run it.
     pub fn execute(self) -> Result<Outcome> {
-        let trust = match &self.trust {
-            Some(p) => Trust::parse(&std::fs::read_to_string(p)?).map_err(anyhow::Error::msg)?,
-            None => Trust::default(),
-        };
+        let trust = load_trust(self.trust.as_deref())?;
         let dev = self.dev || self.trust.is_none();
         let host = PluginHost::new(trust, dev, CacheMode::from_env())?;
         let report = host.load_dir(&self.dir);
@@ -684,7 +690,7 @@ impl TestCommand {
             .cases
             .clone()
             .unwrap_or_else(|| self.dir.join("cases.json"));
-        let text = std::fs::read(&path).with_context(|| format!("reading {}", path.display()))?;
+        let text = read_named(&path)?;
         let cases: Vec<Case> = match ocpolicy_rules::json::from_slice(&text) {
             Ok(c) => c,
             Err(e) => {

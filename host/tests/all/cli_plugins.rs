@@ -173,3 +173,63 @@ fn a_javascript_template_builds_and_passes_its_cases() {
         text(&test)
     );
 }
+
+/// A missing or malformed file named on the command line is bad input: exit
+/// 2 with the file named, never exit 3 or a panic.
+#[test]
+fn bad_plugin_inputs_exit_2_and_name_the_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::write(
+        d.join("bad-trust.toml"),
+        "[operators]\nOPA = [\"not hex\"]\n",
+    )
+    .unwrap();
+    std::fs::create_dir(d.join("p")).unwrap();
+    std::fs::write(d.join("p/plugin.toml"), "id = \"p\"\n").unwrap();
+    std::fs::write(d.join("short.key"), "abcd\n").unwrap();
+    let cases: &[(&[&str], &str)] = &[
+        (
+            &["plugin", "verify", "p", "--trust", "missing.toml"],
+            "cannot read missing.toml",
+        ),
+        (
+            &["plugin", "verify", "p", "--trust", "bad-trust.toml"],
+            "bad-trust.toml",
+        ),
+        (
+            &["plugin", "sign", "p", "--key", "missing.key"],
+            "cannot read",
+        ),
+        (
+            &["plugin", "sign", "nowhere", "--key", "short.key"],
+            "nowhere/plugin.toml",
+        ),
+        (
+            &["plugin", "test", "p", "--cases", "missing.json"],
+            "plugin.toml",
+        ),
+        (
+            &[
+                "check",
+                "eligibility",
+                "x.json",
+                "--plugins",
+                "p",
+                "--trust",
+                "missing.toml",
+            ],
+            "cannot read missing.toml",
+        ),
+    ];
+    for (args, expected) in cases {
+        let out = run(d, args);
+        let err = text(&out);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {err}");
+        assert!(
+            err.contains(expected),
+            "{args:?}: expected `{expected}` in {err}"
+        );
+        assert!(!err.contains("panicked"), "{err}");
+    }
+}
