@@ -725,11 +725,15 @@ impl PluginHost {
     }
 
     /// Run a hook on every plugin in scope and collect the report.
-    fn each<S, F>(
+    /// Run a hook on every plugin in scope. The hook's argument is built only
+    /// when some plugin is in scope (most requests involve none), and a
+    /// failure to build it fails those plugins by their failure modes.
+    fn each<A, S, F>(
         &self,
         hook: Hook,
         tenant: Option<Arc<core::Tenant>>,
         in_scope: S,
+        arg: impl FnOnce() -> Option<A>,
         call: F,
     ) -> PluginReport
     where
@@ -738,16 +742,32 @@ impl PluginHost {
             &LoadedPlugin,
             &mut Store<PluginState>,
             &Instance,
+            &A,
         ) -> wasmtime::Result<Vec<ptypes::Violation>>,
     {
         let set = self.current();
         let mut report = PluginReport::default();
-        for p in set
+        let targets: Vec<&Arc<LoadedPlugin>> = set
             .plugins
             .iter()
             .filter(|p| p.implements(hook) && in_scope(p))
-        {
-            let (run, violations) = self.run(p, hook, tenant.clone(), &call);
+            .collect();
+        if targets.is_empty() {
+            return report;
+        }
+        let Some(arg) = arg() else {
+            let why = RunOutcome::Trap(
+                "the host could not convert the request into the plugin's types".into(),
+            );
+            for p in targets {
+                report.violations.push(failed(p, hook, &why));
+            }
+            return report;
+        };
+        for p in targets {
+            let (run, violations) = self.run(p, hook, tenant.clone(), |p, store, inst| {
+                call(p, store, inst, &arg)
+            });
             for v in violations {
                 report.violations.push(label(p, v));
             }
@@ -782,9 +802,6 @@ impl PluginHost {
     ) -> PluginReport {
         let tenant_arc = tenant.clone();
         if let core::EligibilityRequest::UploadNumbers(u) = request {
-            let Some(arg) = conv::<_, ptypes::UploadNumbers>(u) else {
-                return PluginReport::default();
-            };
             let countries: Vec<Option<String>> = u
                 .numbers
                 .iter()
@@ -797,10 +814,11 @@ impl PluginHost {
                     p.is_operator(Some(&u.operator_id))
                         && countries.iter().any(|c| p.covers_country(c.as_deref()))
                 },
-                |p, store, inst| match &p.eligibility {
+                || conv::<_, ptypes::UploadNumbers>(u),
+                |p, store, inst, arg| match &p.eligibility {
                     Some(ix) => ix
                         .load(&mut *store, inst)?
-                        .call_check_upload(&mut *store, &arg),
+                        .call_check_upload(&mut *store, arg),
                     None => Ok(Vec::new()),
                 },
             );
@@ -833,17 +851,15 @@ impl PluginHost {
             ),
             _ => (None, None),
         };
-        let Some(arg) = conv::<_, ptypes::EligibilityRequest>(request) else {
-            return PluginReport::default();
-        };
         self.each(
             Hook::CheckEligibility,
             Some(tenant_arc),
             |p| p.is_operator(operator.as_deref()) && p.covers_country(country.as_deref()),
-            |p, store, inst| match &p.eligibility {
+            || conv::<_, ptypes::EligibilityRequest>(request),
+            |p, store, inst, arg| match &p.eligibility {
                 Some(ix) => ix
                     .load(&mut *store, inst)?
-                    .call_check_eligibility(&mut *store, &arg),
+                    .call_check_eligibility(&mut *store, arg),
                 None => Ok(Vec::new()),
             },
         )
@@ -852,18 +868,16 @@ impl PluginHost {
     /// The plugins' part of an address validation: plugins whose manifest
     /// lists the address's country.
     pub fn address(&self, check: &core::AddressCheck) -> PluginReport {
-        let Some(arg) = conv::<_, ptypes::AddressCheck>(check) else {
-            return PluginReport::default();
-        };
         let country = check.address.country_or_region.clone();
         self.each(
             Hook::CheckAddress,
             None,
             |p| !p.manifest.countries.is_empty() && p.covers_country(Some(&country)),
-            |p, store, inst| match &p.emergency {
+            || conv::<_, ptypes::AddressCheck>(check),
+            |p, store, inst, arg| match &p.emergency {
                 Some(ix) => ix
                     .load(&mut *store, inst)?
-                    .call_check_address(&mut *store, &arg),
+                    .call_check_address(&mut *store, arg),
                 None => Ok(Vec::new()),
             },
         )
@@ -872,9 +886,6 @@ impl PluginHost {
     /// The plugins' part of a bridge validation: plugins whose operator has
     /// numbers on the bridge.
     pub fn bridge(&self, check: &core::BridgeCheck) -> PluginReport {
-        let Some(arg) = conv::<_, ptypes::BridgeCheck>(check) else {
-            return PluginReport::default();
-        };
         let operators: Vec<String> = check
             .bridge
             .numbers
@@ -885,10 +896,11 @@ impl PluginHost {
             Hook::CheckBridge,
             None,
             |p| operators.iter().any(|o| p.is_operator(Some(o))),
-            |p, store, inst| match &p.conferencing {
+            || conv::<_, ptypes::BridgeCheck>(check),
+            |p, store, inst, arg| match &p.conferencing {
                 Some(ix) => ix
                     .load(&mut *store, inst)?
-                    .call_check_bridge(&mut *store, &arg),
+                    .call_check_bridge(&mut *store, arg),
                 None => Ok(Vec::new()),
             },
         )
@@ -903,12 +915,6 @@ impl PluginHost {
         context: &core::NetworkContext,
         resolution: &core::Resolution,
     ) -> PluginReport {
-        let (Some(c), Some(r)) = (
-            conv::<_, ptypes::NetworkContext>(context),
-            conv::<_, ptypes::Resolution>(resolution),
-        ) else {
-            return PluginReport::default();
-        };
         let country = resolution
             .address
             .as_ref()
@@ -939,10 +945,16 @@ impl PluginHost {
                         .iter()
                         .any(|n| p.is_operator(n.operator_id.as_deref()))
             },
-            |p, store, inst| match &p.emergency {
+            || {
+                Some((
+                    conv::<_, ptypes::NetworkContext>(context)?,
+                    conv::<_, ptypes::Resolution>(resolution)?,
+                ))
+            },
+            |p, store, inst, (c, r)| match &p.emergency {
                 Some(ix) => ix
                     .load(&mut *store, inst)?
-                    .call_check_resolution(&mut *store, &c, &r),
+                    .call_check_resolution(&mut *store, c, r),
                 None => Ok(Vec::new()),
             },
         )
@@ -955,12 +967,6 @@ impl PluginHost {
             core::RouteOutcome::Operator(o) => o.operator_id.clone(),
             _ => None,
         };
-        let (Some(d), Some(r)) = (
-            conv::<_, ptypes::DialOut>(dial),
-            conv::<_, ptypes::RouteDecision>(decision),
-        ) else {
-            return PluginReport::default();
-        };
         self.each(
             Hook::CheckRoute,
             None,
@@ -968,10 +974,16 @@ impl PluginHost {
                 p.is_operator(operator.as_deref())
                     && p.covers_country(decision.destination_country.as_deref())
             },
-            |p, store, inst| match &p.conferencing {
+            || {
+                Some((
+                    conv::<_, ptypes::DialOut>(dial)?,
+                    conv::<_, ptypes::RouteDecision>(decision)?,
+                ))
+            },
+            |p, store, inst, (d, r)| match &p.conferencing {
                 Some(ix) => ix
                     .load(&mut *store, inst)?
-                    .call_check_route(&mut *store, &d, &r),
+                    .call_check_route(&mut *store, d, r),
                 None => Ok(Vec::new()),
             },
         )
