@@ -212,7 +212,6 @@ impl ConferencingSnapshot {
         // 4. The organizer's audio-conferencing routing policy; every route's
         //    pattern is tested in one pass, usages then pick from the hits.
         let policy = self.policy_of(o);
-        let hits = self.matching_routes(&normalized);
         let mut chosen: Option<(usize, String)> = None;
         let mut backups = Vec::new();
         match &policy {
@@ -223,6 +222,7 @@ impl ConferencingSnapshot {
                 "no audio-conferencing routing policy applies (no user or group grant, no Global policy): no route can match",
             )),
             Some((pi, how)) => {
+                let hits = self.matching_routes(&normalized);
                 let p = self.cfg.audio_conferencing_routing_policies.get(*pi);
                 let name = p.map(|p| p.identity.as_str()).unwrap_or("");
                 decision.routing_policy = Some(name.to_string());
