@@ -38,6 +38,8 @@ enum Command {
     /// Inspect the embedded rules component: its WIT, its imports, its bytes.
     #[command(subcommand)]
     Component(commands::component::ComponentCommand),
+    /// Run a conformance corpus (tests/corpus) and check every case's expected verdict.
+    Corpus(commands::corpus::CorpusCommand),
     /// Run the bundled example requests and show their decisions.
     Demo(commands::demo::DemoCommand),
 }
@@ -52,6 +54,7 @@ fn main() -> ExitCode {
         Command::Schema(c) => c.execute(),
         Command::Rules(c) => c.execute(),
         Command::Component(c) => c.execute(),
+        Command::Corpus(c) => c.execute(),
         Command::Demo(c) => c.execute(),
     };
     match result {

@@ -75,6 +75,10 @@ rules! {
         "a number that is not in the tenant's inventory is a valid number in its country's numbering plan",
         "check the digits against the number your carrier issued; the country's numbering plan does not contain this number",
         "Teams does not document plan validation. The rule applies only to numbers absent from the inventory (Direct Routing), whose country must come from the numbering plan for the country rules; inventory numbers carry an authoritative IsoCountryCode. A warning, because plan metadata can lag behind new ranges.");
+    PLAN_PENDING = ("PLAN-PENDING", Warning, Derived, "[LIBPN]",
+        "a check that needs the numbering plan was made by a build that carries it",
+        "wait for the full numbering plan to load (the page says when), or ask the server; nothing to fix in the input",
+        "Not in the domain reference: ocpolicy's own marker. The browser's first module leaves out libphonenumber's data (about 520 KB gzip) so that typing is validated at once; where a rule needs the plan it raises this instead of guessing, and the page replaces the decision with the full module's when that has loaded. The server and the CLI always carry the plan and never raise it.");
     EXT_DR_ONLY = ("ELIG-EXT-DR-ONLY", Error, Sourced, "[SETPNA][DREN]",
         "extensions (`;ext=`) are only supported for Direct Routing numbers",
         "remove the `;ext=` part, or assign the number as DirectRouting");

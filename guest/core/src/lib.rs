@@ -76,6 +76,7 @@ pub mod conferencing;
 mod decision;
 pub mod eligibility;
 pub mod emergency;
+pub mod ffi;
 pub mod json;
 mod licences;
 mod netregex;

@@ -93,6 +93,7 @@ pub(crate) fn shape(input: &str) -> Result<Shaped, ShapeError> {
 
 /// What the numbering plan says about a number.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(not(feature = "numbering-plan"), allow(dead_code))]
 pub(crate) enum Plan {
     /// A valid number of this region (ISO 3166-1 alpha-2; `001` for non-geographic).
     /// `toll_free` is only computed for +1 (NANP) numbers.
@@ -102,12 +103,17 @@ pub(crate) enum Plan {
         reason: String,
         country_code_ok: bool,
     },
+    /// This build carries no numbering plan (feature `numbering-plan` off: the
+    /// browser's first module). The caller raises `PLAN-PENDING`.
+    #[cfg_attr(feature = "numbering-plan", allow(dead_code))]
+    Pending,
 }
 
 /// Look a number (digits, no '+') up in the numbering plan.
 ///
 /// The first call loads libphonenumber's metadata (about 200 ms in a fresh
 /// WebAssembly instance); later calls take microseconds.
+#[cfg(feature = "numbering-plan")]
 pub(crate) fn plan(digits: &str) -> Plan {
     let parsed = match phonenumber::parse(None, format!("+{digits}")) {
         Ok(n) => n,
@@ -141,26 +147,70 @@ pub(crate) fn plan(digits: &str) -> Plan {
     Plan::Valid { region, toll_free }
 }
 
+/// Without the numbering plan every lookup is pending.
+#[cfg(not(feature = "numbering-plan"))]
+pub(crate) fn plan(_digits: &str) -> Plan {
+    Plan::Pending
+}
+
+/// Region → calling code, from libphonenumber's metadata (`data/calling-codes.tsv`,
+/// proven equal to the `phonenumber` crate's by a test). A table rather than the
+/// crate, so that builds without the numbering plan normalise dial strings the
+/// same way.
+const CALLING_CODES: &str = include_str!("../data/calling-codes.tsv");
+
 /// The country calling code of a region (ISO 3166-1 alpha-2), from the
 /// numbering plan's metadata: `US` → 1, `GB` → 44.
 pub(crate) fn calling_code(region: &str) -> Option<u16> {
-    phonenumber::metadata::DATABASE
-        .by_id(region.trim().to_ascii_uppercase().as_str())
-        .map(|m| m.country_code())
+    let region = region.trim();
+    CALLING_CODES
+        .lines()
+        .filter(|l| !l.starts_with('#'))
+        .filter_map(|l| l.split_once('\t'))
+        .find(|(id, _)| id.eq_ignore_ascii_case(region))
+        .and_then(|(_, cc)| cc.parse().ok())
+}
+
+/// A number's region, from the numbering plan.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Region {
+    /// ISO 3166-1 alpha-2 (`001` for non-geographic numbers).
+    In(String),
+    /// Not a valid number in any plan.
+    Unknown,
+    /// This build carries no numbering plan (see [`Plan::Pending`]).
+    Pending,
+}
+
+impl Region {
+    /// The region, if known.
+    pub fn known(self) -> Option<String> {
+        match self {
+            Region::In(r) => Some(r),
+            Region::Unknown | Region::Pending => None,
+        }
+    }
 }
 
 /// The region (ISO 3166-1 alpha-2) of a valid E.164 number (`+` optional),
-/// from the numbering plan: +1 416… is CA, +1 787… is PR. `None` for a number
-/// that is not valid in its plan.
-pub(crate) fn region_of(number: &str) -> Option<String> {
+/// from the numbering plan: +1 416… is CA, +1 787… is PR.
+pub(crate) fn region_of(number: &str) -> Region {
     let digits = number.trim().trim_start_matches('+');
     if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
-        return None;
+        return Region::Unknown;
     }
     match plan(digits) {
-        Plan::Valid { region, .. } => Some(region),
-        Plan::Invalid { .. } => None,
+        Plan::Valid { region, .. } => Region::In(region),
+        Plan::Invalid { .. } => Region::Unknown,
+        Plan::Pending => Region::Pending,
     }
+}
+
+/// The message of a `PLAN-PENDING` finding about `number`.
+pub(crate) fn pending_message(number: &str, what: &str) -> String {
+    format!(
+        "`{number}`: {what} needs the numbering plan, which this build does not carry yet; the full check runs when it has loaded, and the server always runs it"
+    )
 }
 
 /// Normalise a number found in data (inventory, LineURI) to its index key, if it has a valid shape.
@@ -177,6 +227,28 @@ pub(crate) fn key_of(input: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[cfg(feature = "numbering-plan")]
+    #[test]
+    fn calling_code_table_is_libphonenumbers() {
+        let mut seen = 0;
+        for m in phonenumber::metadata::DATABASE.iter() {
+            if m.id() == "001" {
+                continue; // non-geographic entities, not a region
+            }
+            assert_eq!(
+                calling_code(m.id()),
+                Some(m.country_code()),
+                "data/calling-codes.tsv disagrees with phonenumber for {}",
+                m.id()
+            );
+            seen += 1;
+        }
+        let rows = CALLING_CODES.lines().filter(|l| !l.starts_with('#')).count();
+        assert_eq!(rows, seen, "data/calling-codes.tsv has regions phonenumber lacks");
+        assert_eq!(calling_code("001"), None);
+        assert_eq!(calling_code(" gb "), Some(44));
+    }
 
     #[test]
     fn shape_accepts_e164_with_and_without_plus() {

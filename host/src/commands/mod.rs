@@ -19,6 +19,7 @@ macro_rules! out {
 pub mod check;
 pub mod component;
 pub mod conferencing;
+pub mod corpus;
 pub mod demo;
 pub mod emergency;
 mod evaluator;

@@ -32,10 +32,6 @@ impl BridgeView<'_> {
     }
 }
 
-/// A number's country: from the numbering plan.
-fn country_of(n: &str) -> Option<String> {
-    phone::region_of(n)
-}
 
 /// The default-number rules for `default` (the bridge's, or a proposed one).
 pub(crate) fn check_default(f: &mut Findings, v: &BridgeView<'_>, default: &str, path: &str) {
@@ -68,14 +64,19 @@ pub(crate) fn check_default(f: &mut Findings, v: &BridgeView<'_>, default: &str,
     }
     if n.sharing == Some(BridgeNumberSharing::Shared) {
         let org = v.org_country.trim().to_ascii_uppercase();
-        match country_of(&n.number) {
-            Some(cc) if cc == org => {}
-            Some(cc) => f.raise(
+        match phone::region_of(&n.number) {
+            phone::Region::In(cc) if cc == org => {}
+            phone::Region::Pending => f.raise(
+                &c::PLAN_PENDING,
+                path,
+                phone::pending_message(default, "the shared default number's country"),
+            ),
+            phone::Region::In(cc) => f.raise(
                 &c::CONF_SHARED_DEFAULT_COUNTRY,
                 path,
                 format!("Shared default number must be from the org country {org}: {default} is a {cc} number"),
             ),
-            None => f.raise(
+            phone::Region::Unknown => f.raise(
                 &c::CONF_SHARED_DEFAULT_COUNTRY,
                 path,
                 format!("Shared default number must be from the org country {org}: {default} is not a valid number in any plan"),

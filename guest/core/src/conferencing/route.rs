@@ -86,12 +86,27 @@ impl ConferencingSnapshot {
         ));
 
         // 2. The destination's country, from the numbering plan.
-        let country = if normalize::is_e164(&normalized) {
+        let region = if normalize::is_e164(&normalized) {
             phone::region_of(&normalized)
         } else {
-            None
+            phone::Region::Unknown
         };
+        if region == phone::Region::Pending {
+            f.raise(
+                &c::PLAN_PENDING,
+                "dialed",
+                phone::pending_message(&normalized, "the destination's country"),
+            );
+        }
+        let pending = region == phone::Region::Pending;
+        let country = region.known();
         trace.push(match &country {
+            None if pending => step(
+                RouteStep::Destination,
+                RouteStepResult::NoMatch,
+                None,
+                format!("{normalized}: the numbering plan has not loaded in this build, so its country is not known yet"),
+            ),
             Some(cc) => step(
                 RouteStep::Destination,
                 RouteStepResult::Matched,

@@ -62,6 +62,11 @@ pub(super) fn check(
                         "`{n}` has the right shape but is not a valid number in its country's numbering plan: {reason}"
                     ),
                 ),
+                Plan::Pending => f.raise(
+                    &rule::PLAN_PENDING,
+                    "request.telephone_number",
+                    phone::pending_message(&n.to_string(), "the number's validity and country"),
+                ),
             },
         }
     }

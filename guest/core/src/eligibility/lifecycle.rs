@@ -146,10 +146,16 @@ pub(super) fn migrate(s: &TenantSnapshot, r: &MigrateToOperatorConnect, f: &mut 
             );
         }
     }
-    if country.is_none()
-        && let Plan::Valid { region, .. } = phone::plan(&n.digits)
-    {
-        country = Some(region);
+    if country.is_none() {
+        match phone::plan(&n.digits) {
+            Plan::Valid { region, .. } => country = Some(region),
+            Plan::Pending => f.raise(
+                &rule::PLAN_PENDING,
+                "request.telephone_number",
+                phone::pending_message(&n.to_string(), "the number's country"),
+            ),
+            Plan::Invalid { .. } => {}
+        }
     }
     operator_checks(
         s,

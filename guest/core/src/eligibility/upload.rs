@@ -70,6 +70,14 @@ pub(super) fn check(s: &TenantSnapshot, r: &UploadNumbers, f: &mut Findings) {
                 );
                 continue;
             }
+            (Plan::Pending, stated) => {
+                f.raise(
+                    &rule::PLAN_PENDING,
+                    at("telephone_number"),
+                    phone::pending_message(raw, "the country code check"),
+                );
+                stated.as_ref().map(|cc| cc.trim().to_ascii_uppercase())
+            }
             (_, Some(cc)) => Some(cc.trim().to_ascii_uppercase()),
             (Plan::Valid { region, .. }, None) => Some(region),
             (Plan::Invalid { reason, .. }, None) => {
