@@ -9,10 +9,13 @@
 //!
 //! ```
 //! use ocpolicy_rules::ffi;
-//! let out = ffi::run("address", br#"{"address": {"country": "US", "house_number": "1",
-//!     "street_name": "Main", "city": "Redmond", "state_or_province": "WA",
-//!     "postal_code": "98052"}}"#);
-//! assert!(out.starts_with(r#"{"ok":"#) || out.starts_with(r#"{"error":"#));
+//! let out = ffi::run("address", br#"{"address": {"id": "A1", "company_name": "Contoso",
+//!     "country_or_region": "GB", "city": "London", "postal_code": "SW1A 1AA",
+//!     "house_number": "1", "street_name": "Whitehall", "latitude": 51.5,
+//!     "longitude": -0.12, "validation_status": "Validated"}}"#);
+//! assert!(out.starts_with(r#"{"ok":{"allowed":"#), "{out}");
+//! let bad = ffi::run("address", br#"{"address": {"id": 7}}"#);
+//! assert!(bad.contains(r#""path":"address.id""#), "{bad}");
 //! ```
 
 use serde::Serialize;
