@@ -275,6 +275,16 @@ mod tests {
         assert_eq!(shape("+"), Err(ShapeError::Empty));
     }
 
+    #[cfg(not(feature = "numbering-plan"))]
+    #[test]
+    fn without_the_plan_every_lookup_is_pending() {
+        assert_eq!(plan("14255550101"), Plan::Pending);
+        assert_eq!(region_of("+14255550101"), Region::Pending);
+        assert_eq!(region_of("+1 425"), Region::Unknown);
+        assert_eq!(calling_code("US"), Some(1));
+    }
+
+    #[cfg(feature = "numbering-plan")]
     #[test]
     fn plan_tells_shape_apart_from_validity() {
         // Right shape, valid US number.
