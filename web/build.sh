@@ -44,3 +44,15 @@ for variant in lite full; do
     gz=$(gzip -9c "$out/ocpolicy_bg.wasm" | wc -c)
     echo "web/pkg/$variant: ocpolicy_bg.wasm $raw bytes ($gz gzip)"
 done
+
+# The page's bundled demo tenant: the repository's example documents, so the
+# console opened on its own (no server) has something real to check.
+node -e '
+const fs = require("fs");
+const ex = (f) => JSON.parse(fs.readFileSync("tests/examples/" + f, "utf8"));
+fs.writeFileSync("web/pkg/demo-snapshot.json", JSON.stringify({
+  tenant: ex("tenant.json"),
+  emergency: ex("emergency-config.json"),
+  conferencing: ex("conferencing-config.json"),
+}));'
+echo "web/pkg/demo-snapshot.json written"

@@ -89,3 +89,35 @@ export function planPending(output) {
   const v = output && output.ok && output.ok.violations;
   return Array.isArray(v) && v.some((x) => x.code === 'PLAN-PENDING');
 }
+
+/** Open every snapshot of a tenant document {tenant, emergency, conferencing}
+ * once: the engine `exec` runs calls against. */
+export function openAll(rules, snapshot) {
+  const engine = { rules, errors: {} };
+  for (const [name, open] of [
+    ['tenant', (d) => rules.tenant(d)],
+    ['emergency', (d) => rules.emergency(d)],
+    ['conferencing', (d) => rules.conferencing(d)],
+  ]) {
+    if (!snapshot[name]) continue;
+    const r = open(snapshot[name]);
+    if (r.ok) engine[name] = r.ok;
+    else engine.errors[name] = r.error;
+  }
+  return engine;
+}
+
+/** Run one call: `{on: 'tenant'|'emergency'|'conferencing', method, input}`
+ * against an opened snapshot, or `{kind, input}` through `run`. Calls are plain
+ * data, so the page's Web Worker runs the very same call on the full build. */
+export function exec(engine, call) {
+  if (call.on) {
+    const snapshot = engine[call.on];
+    if (!snapshot) {
+      const why = engine.errors[call.on];
+      return { error: why || { path: call.on, message: `the tenant snapshot has no ${call.on} configuration` } };
+    }
+    return snapshot[call.method](call.input);
+  }
+  return engine.rules.run(call.kind, call.input);
+}

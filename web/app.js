@@ -1,0 +1,427 @@
+// The ocpolicy console: three panels whose every field is checked, on every
+// keystroke, by the rules the server enforces (web/pkg/lite, in this thread),
+// with checks that need the numbering plan finished by the full build in a
+// Web Worker. Nothing here waits on the network after the page has loaded.
+
+import { loadRules, openAll, exec, planPending } from './rules.js';
+
+const metrics = { rulesReadyMs: null, firstValidationMs: null, planReadyMs: null };
+window.ocpolicy = { metrics };
+const $ = (id) => document.getElementById(id);
+const el = (tag, attrs = {}, ...children) => {
+  const e = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) {
+    if (k === 'class') e.className = v;
+    else e.setAttribute(k, v);
+  }
+  for (const c of children) e.append(c);
+  return e;
+};
+
+// ------------------------------------------------------------------ snapshot
+
+/** The tenant to validate against: the server's when the page is served by
+ * `ocpolicy serve` (it names the URL in <meta name="ocpolicy-snapshot">, or
+ * ?snapshot=URL), otherwise the bundled demo. */
+async function loadSnapshot() {
+  const meta = document.querySelector('meta[name="ocpolicy-snapshot"]');
+  const url = new URLSearchParams(location.search).get('snapshot') || meta?.content || 'pkg/demo-snapshot.json';
+  const r = await fetch(url, { headers: { accept: 'application/json' } });
+  if (!r.ok) throw new Error(`the tenant snapshot at ${url} answered ${r.status}`);
+  return { snapshot: await r.json(), demo: !meta && !location.search.includes('snapshot=') };
+}
+
+// ------------------------------------------------------------------ full build in a worker
+
+class FullRules {
+  constructor(snapshot, onReady) {
+    this.ready = false;
+    this.pending = new Map();
+    this.next = 0;
+    this.waiting = new Set();
+    this.worker = new Worker(new URL('worker.js', import.meta.url), { type: 'module' });
+    this.worker.onmessage = ({ data }) => {
+      if (data.op === 'ready') {
+        this.ready = true;
+        onReady();
+        for (const panel of this.waiting) panel.validate();
+        this.waiting.clear();
+      } else if (data.op === 'result' || data.op === 'failed') {
+        const resolve = this.pending.get(data.id);
+        this.pending.delete(data.id);
+        resolve?.(data.op === 'result' ? data.output : { error: { path: '', message: data.message } });
+      }
+    };
+    this.worker.postMessage({ op: 'open', snapshot });
+  }
+
+  exec(call) {
+    const id = this.next++;
+    return new Promise((resolve) => {
+      this.pending.set(id, resolve);
+      this.worker.postMessage({ op: 'exec', id, call });
+    });
+  }
+}
+
+// ------------------------------------------------------------------ rendering violations
+
+const SEVERITY = { Error: 'error', Warning: 'warning', Info: 'info' };
+
+function message(v) {
+  const cls = v.code === 'PLAN-PENDING' ? 'pending' : SEVERITY[v.severity] || 'info';
+  const label = v.code === 'PLAN-PENDING' ? 'Checking' : v.severity;
+  return el(
+    'p',
+    { class: `msg ${cls}`, 'data-code': v.code },
+    el('span', { class: 'sev' }, `${label}:`),
+    ' ',
+    el('code', {}, v.code),
+    ' ',
+    v.message,
+    ...(v.remediation && v.code !== 'PLAN-PENDING' ? [' ', el('span', { class: 'fix' }, `Fix: ${v.remediation}`)] : []),
+  );
+}
+
+/** Does a violation's path belong to the field with `data-path`? */
+function owns(fieldPath, path) {
+  if (!fieldPath || !path) return false;
+  return path === fieldPath || path.startsWith(fieldPath + '.') || path.startsWith(fieldPath + '[') || path.endsWith('.' + fieldPath);
+}
+
+/** A panel: a form whose fields carry `data-path`, a verdict line and a box for
+ * violations that belong to no field. */
+class Panel {
+  constructor({ form, verdict, other, describe, show, engine, full }) {
+    Object.assign(this, { form, verdict, other, describe, show, engine, full });
+    this.seq = 0;
+    this.form.addEventListener('input', () => this.validate());
+    this.form.addEventListener('change', () => this.validate());
+  }
+
+  validate() {
+    const seq = ++this.seq;
+    const call = this.describe();
+    const quick = exec(this.engine, call);
+    const pending = planPending(quick);
+    if (pending && this.full?.ready) {
+      // The first module withheld a verdict: the full build gives it (microseconds, off-thread).
+      this.render(quick, true);
+      this.full.exec(call).then((out) => seq === this.seq && this.render(out, false));
+    } else {
+      this.render(quick, pending);
+      if (pending) this.full?.waiting.add(this);
+    }
+    if (metrics.firstValidationMs === null) metrics.firstValidationMs = performance.now();
+    return quick;
+  }
+
+  render(out, pending) {
+    const fields = [...this.form.querySelectorAll('[data-path]')];
+    for (const f of fields) {
+      f.removeAttribute('aria-invalid');
+      const box = f.getAttribute('aria-describedby') && $(f.getAttribute('aria-describedby'));
+      if (box) box.replaceChildren();
+    }
+    this.other.replaceChildren();
+    this.form.dataset.pending = pending ? 'true' : 'false';
+    if (out.error) {
+      const f = fields.find((x) => owns(x.dataset.path, out.error.path));
+      const p = el('p', { class: 'msg error', 'data-code': 'INPUT' }, el('span', { class: 'sev' }, 'Input:'), ' ', out.error.path ? `${out.error.path}: ` : '', out.error.message);
+      if (f) {
+        f.setAttribute('aria-invalid', 'true');
+        $(f.getAttribute('aria-describedby')).append(p);
+      } else this.other.append(p);
+      this.verdict.className = 'verdict denied';
+      this.verdict.textContent = 'Cannot decide: fix the input';
+      this.show?.(null);
+      return;
+    }
+    const result = out.ok;
+    const violations = typeof result === 'object' && result && Array.isArray(result.violations) ? result.violations : [];
+    for (const v of violations) {
+      // The most specific field that owns the path.
+      const f = fields.filter((x) => owns(x.dataset.path, v.path)).sort((a, b) => b.dataset.path.length - a.dataset.path.length)[0];
+      if (f) {
+        if (v.severity === 'Error' && v.code !== 'PLAN-PENDING') f.setAttribute('aria-invalid', 'true');
+        $(f.getAttribute('aria-describedby')).append(message(v));
+      } else this.other.append(message(v));
+    }
+    const errors = violations.filter((v) => v.severity === 'Error').length;
+    const warnings = violations.filter((v) => v.severity === 'Warning' && v.code !== 'PLAN-PENDING').length;
+    const allowed = typeof result.allowed === 'boolean' ? result.allowed : errors === 0;
+    this.verdict.className = `verdict ${allowed ? 'allowed' : 'denied'}${pending ? ' provisional' : ''}`;
+    this.verdict.textContent =
+      (allowed ? (warnings ? `Allowed, with ${warnings} warning${warnings > 1 ? 's' : ''}` : 'Allowed') : `Denied: ${errors} error${errors > 1 ? 's' : ''}`) +
+      (pending ? ' so far (the numbering-plan check is still loading)' : '');
+    this.show?.(result);
+  }
+}
+
+// ------------------------------------------------------------------ panels
+
+function option(value, text = value) {
+  return el('option', { value }, text);
+}
+
+function assignPanel(engine, full, snapshot) {
+  const tenant = snapshot.tenant;
+  const target = $('assign-target');
+  for (const a of tenant.accounts) target.append(option(a.identity, `${a.identity} (${a.kind})`));
+  for (const n of tenant.numbers) $('assign-numbers').append(option(n.telephone_number, `${n.number_type} · ${n.assignment_status}`));
+  const free = tenant.numbers.find((n) => n.assignment_status === 'Unassigned') || tenant.numbers[0];
+  if (free) {
+    $('assign-number').value = free.telephone_number;
+    $('assign-type').value = free.number_type;
+  }
+  const request = () => {
+    const account = tenant.accounts.find((a) => a.identity === target.value);
+    return {
+      AssignNumber: {
+        target: target.value,
+        target_kind: account?.kind === 'ResourceAccount' ? 'ResourceAccount' : 'User',
+        telephone_number: $('assign-number').value,
+        number_type: $('assign-type').value,
+      },
+    };
+  };
+  const panel = new Panel({
+    form: $('assign-form'),
+    verdict: $('assign-verdict'),
+    other: $('assign-other'),
+    engine,
+    full,
+    describe: () => ({ on: 'tenant', method: 'check', input: request() }),
+  });
+  $('assign-form').addEventListener('submit', (e) => {
+    e.preventDefault();
+    const out = panel.validate();
+    const api = document.querySelector('meta[name="ocpolicy-api"]')?.content;
+    const result = $('assign-submit-result');
+    if (!api) {
+      result.textContent = out.ok?.allowed
+        ? 'No server here: the server would accept this assignment.'
+        : 'No server here: the server would refuse this assignment, for the reasons above.';
+      return;
+    }
+    fetch(`${api}/assignments`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(request()) })
+      .then(async (r) => {
+        result.textContent = r.ok ? 'Assigned.' : `The server refused it (${r.status}).`;
+        if (!r.ok) panel.render({ ok: await r.json() }, false);
+      })
+      .catch((err) => {
+        result.textContent = `The server could not be reached: ${err.message}`;
+      });
+  });
+  return panel;
+}
+
+const ADDRESS_FIELDS = [
+  ['company_name', 'Company name'],
+  ['house_number', 'House number'],
+  ['street_name', 'Street'],
+  ['street_suffix', 'Street suffix'],
+  ['city', 'City'],
+  ['state_or_province', 'State or province'],
+  ['postal_code', 'Postal code'],
+  ['country_or_region', 'Country (ISO 3166-1 alpha-2)'],
+  ['latitude', 'Latitude'],
+  ['longitude', 'Longitude'],
+  ['elin', 'ELIN'],
+];
+
+function fieldInput(prefix, path, name, label, value = '') {
+  const id = `${prefix}-${name}`;
+  const input = el('input', { id, name, autocomplete: 'off', spellcheck: 'false', 'data-path': path, 'aria-describedby': `${id}-msg` });
+  input.value = value ?? '';
+  return [el('div', { class: 'field' }, el('label', { for: id }, label), input, el('div', { class: 'msgs', id: `${id}-msg` })), input];
+}
+
+function addressPanel(engine, full, snapshot) {
+  const base = snapshot.emergency?.tenant?.civic_addresses?.[0] || snapshot.tenant.civic_addresses?.[0] || { id: 'A1', company_name: 'Contoso', country_or_region: 'US', validation_status: 'NotValidated' };
+  const grid = $('address-form').querySelector('.grid');
+  for (const [name, label] of ADDRESS_FIELDS) grid.append(fieldInput('address', `address.${name}`, name, label, base[name])[0]);
+  const conn = el('select', { id: 'address-connectivity', name: 'connectivity', 'data-path': 'connectivity', 'aria-describedby': 'address-connectivity-msg' },
+    option('CallingPlan', 'Calling Plan'), option('OperatorConnect', 'Operator Connect'), option('DirectRouting', 'Direct Routing'));
+  grid.append(el('div', { class: 'field' }, el('label', { for: 'address-connectivity' }, 'Connectivity'), conn, el('div', { class: 'msgs', id: 'address-connectivity-msg' })));
+  const address = () => {
+    const a = { ...base };
+    for (const [name] of ADDRESS_FIELDS) {
+      const v = $(`address-${name}`).value.trim();
+      if (name === 'latitude' || name === 'longitude') a[name] = v === '' ? null : Number.isFinite(Number(v)) ? Number(v) : v;
+      else if (name === 'company_name' || name === 'country_or_region') a[name] = v;
+      else a[name] = v === '' ? null : v;
+    }
+    return a;
+  };
+  return new Panel({
+    form: $('address-form'),
+    verdict: $('address-verdict'),
+    other: $('address-other'),
+    engine,
+    full,
+    describe: () => ({ kind: 'address', input: { address: address(), connectivity: conn.value } }),
+  });
+}
+
+const NETWORK_FIELDS = [
+  ['bssid', 'Wi-Fi BSSID', 'F0-6E-0B-C2-04-1A'],
+  ['chassis_id', 'Switch chassis ID', ''],
+  ['port_id', 'Switch port', ''],
+  ['internal_ip', 'Internal IP', ''],
+  ['prefix_length', 'Subnet prefix length', ''],
+  ['external_ip', 'External (public) IP', '203.0.113.9'],
+];
+
+function networkPanel(engine, full, snapshot) {
+  const grid = $('network-form').querySelector('.grid');
+  const users = snapshot.emergency?.tenant?.accounts || snapshot.tenant.accounts;
+  const user = el('select', { id: 'network-user', name: 'user', 'data-path': 'user', 'aria-describedby': 'network-user-msg' }, ...users.map((a) => option(a.identity)));
+  grid.append(el('div', { class: 'field' }, el('label', { for: 'network-user' }, 'Caller'), user, el('div', { class: 'msgs', id: 'network-user-msg' })));
+  for (const [name, label, value] of NETWORK_FIELDS) grid.append(fieldInput('network', name, name, label, value)[0]);
+  const context = () => {
+    const c = { user: user.value, client_type: 'Windows' };
+    for (const [name] of NETWORK_FIELDS) {
+      const v = $(`network-${name}`).value.trim();
+      if (v === '') continue;
+      c[name] = name === 'prefix_length' && /^\d+$/.test(v) ? Number(v) : v;
+    }
+    return c;
+  };
+  const show = (resolution) => {
+    const trace = $('network-trace');
+    trace.replaceChildren();
+    $('network-pidf').textContent = '';
+    if (!resolution) return;
+    for (const s of resolution.trace) {
+      trace.append(el('li', { class: `step ${s.outcome}` }, el('strong', {}, s.step), ` ${s.outcome}${s.key ? ` (${s.key})` : ''}: ${s.reason}`));
+    }
+    const where = resolution.location ? `${resolution.location.location_id}${resolution.location.place ? ` · ${resolution.location.place}` : ''}` : 'no location';
+    $('network-verdict').textContent = `${$('network-verdict').textContent} · ${where} (source ${resolution.source}, ${resolution.routing})`;
+    if (resolution.address) {
+      const pidf = engine.rules.run('render-pidf-lo', {
+        entity: `pres:${user.value}`,
+        address: resolution.address,
+        location: resolution.location,
+        method: 'LIS',
+        timestamp: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
+      });
+      $('network-pidf').textContent = pidf.ok ?? `Cannot render: ${pidf.error.message}`;
+    }
+  };
+  return new Panel({
+    form: $('network-form'),
+    verdict: $('network-verdict'),
+    other: $('network-other'),
+    engine,
+    full,
+    show,
+    describe: () => ({ on: 'emergency', method: 'resolve', input: context() }),
+  });
+}
+
+function bridgePanel(engine, full, snapshot) {
+  const conf = snapshot.conferencing;
+  const rows = $('bridge-rows');
+  conf.bridge.numbers.forEach((n, i) => {
+    const id = `bridge-number-${i}`;
+    const input = el('input', { id, 'aria-label': `Bridge number ${i + 1}`, 'data-path': `bridge.numbers[${i}]`, 'aria-describedby': `${id}-msg`, autocomplete: 'off', spellcheck: 'false' });
+    input.value = n.number;
+    const sharing = el('select', { 'aria-label': `Sharing of bridge number ${i + 1}`, 'data-row': i }, option('', '—'), option('Shared'), option('Dedicated'));
+    sharing.value = n.sharing || '';
+    rows.append(el('tr', {}, el('td', {}, input), el('td', {}, n.toll_type), el('td', {}, n.source), el('td', {}, n.operator_id || '—'), el('td', {}, sharing), el('td', { class: 'msgs', id: `${id}-msg` })));
+    $('bridge-numbers').append(option(n.number));
+  });
+  $('bridge-default').value = conf.bridge.default_service_number || '';
+  const bridge = () => ({
+    numbers: conf.bridge.numbers.map((n, i) => {
+      const sharing = rows.querySelector(`select[data-row="${i}"]`).value;
+      return { ...n, number: $(`bridge-number-${i}`).value.trim(), sharing: sharing || null };
+    }),
+    default_service_number: $('bridge-default').value.trim() || null,
+  });
+  return new Panel({
+    form: $('bridge-form'),
+    verdict: $('bridge-verdict'),
+    other: $('bridge-other'),
+    engine,
+    full,
+    describe: () => ({
+      kind: 'bridge',
+      input: { bridge: bridge(), org_country: conf.org_country, communications_credits: conf.communications_credits ?? null, operators: conf.operators ?? null, organizers: conf.organizers ?? null },
+    }),
+  });
+}
+
+function describeOutcome(o) {
+  if (typeof o === 'string') return o === 'NotRoutable' ? 'not routable' : o;
+  const [kind, f] = Object.entries(o)[0];
+  switch (kind) {
+    case 'Operator':
+      return `through operator ${f.operator_id ?? '(unknown)'} on route ${f.route}, caller ID ${f.caller_id}`;
+    case 'Gateways':
+      return `through route ${f.route} to ${f.gateways.join(', ')}${f.backups.length ? ` (backups ${f.backups.join(', ')})` : ''}`;
+    case 'Microsoft':
+      return `through Microsoft${f.caller_id ? `, caller ID ${f.caller_id}` : ''}`;
+    case 'Blocked':
+      return `blocked by ${f.policy}${f.country ? ` (${f.country})` : ''}`;
+    default:
+      return kind;
+  }
+}
+
+function dialoutPanel(engine, full, snapshot) {
+  const organizer = $('dialout-organizer');
+  for (const o of snapshot.conferencing.organizers) organizer.append(option(o.identity, `${o.identity} (${o.usage_location})`));
+  $('dialout-dialed').value = '+442071234567';
+  const show = (d) => {
+    const trace = $('dialout-trace');
+    trace.replaceChildren();
+    if (!d) return;
+    for (const s of d.trace) trace.append(el('li', { class: `step ${s.outcome}` }, el('strong', {}, s.step), ` ${s.outcome}${s.subject ? ` (${s.subject})` : ''}: ${s.reason}`));
+    $('dialout-verdict').textContent = `${$('dialout-verdict').textContent} · ${d.normalized}: ${describeOutcome(d.outcome)}`;
+  };
+  return new Panel({
+    form: $('dialout-form'),
+    verdict: $('dialout-verdict'),
+    other: $('dialout-other'),
+    engine,
+    full,
+    show,
+    describe: () => ({ on: 'conferencing', method: 'route', input: { organizer: organizer.value, dialed: $('dialout-dialed').value } }),
+  });
+}
+
+// ------------------------------------------------------------------ start
+
+async function main() {
+  const [rules, { snapshot, demo }] = await Promise.all([loadRules('lite'), loadSnapshot()]);
+  metrics.rulesReadyMs = performance.now();
+  const engine = openAll(rules, snapshot);
+  $('snapshot-status').textContent = `Tenant ${snapshot.tenant.tenant_id} (${demo ? 'bundled demo' : 'from the server'})`;
+  $('build-info').textContent = `Rules ${rules.witPackage}, running in this page.`;
+  for (const [name, e] of Object.entries(engine.errors)) {
+    $('snapshot-status').textContent += ` · the ${name} configuration is invalid at ${e.path}: ${e.message}`;
+  }
+  const planStatus = $('plan-status');
+  planStatus.textContent = 'Full numbering-plan validation is loading; other checks are live.';
+  const panels = [];
+  const full = typeof Worker === 'function'
+    ? new FullRules(snapshot, () => {
+        metrics.planReadyMs = performance.now();
+        planStatus.textContent = 'Full validation ready, numbering plan included.';
+        document.body.dataset.plan = 'ready';
+      })
+    : null;
+  panels.push(assignPanel(engine, full, snapshot), addressPanel(engine, full, snapshot), networkPanel(engine, full, snapshot));
+  if (snapshot.conferencing) panels.push(bridgePanel(engine, full, snapshot), dialoutPanel(engine, full, snapshot));
+  for (const p of panels) p.validate();
+  document.body.dataset.ready = 'true';
+  Object.assign(window.ocpolicy, { panels, engine });
+}
+
+main().catch((e) => {
+  $('snapshot-status').textContent = `The console could not start: ${e.message}`;
+  document.body.dataset.ready = 'failed';
+  throw e;
+});
