@@ -61,7 +61,7 @@ pub const KINDS: &[Kind] = &[
 ];
 
 /// The input of the `pidf-lo` kind.
-#[derive(Debug, serde::Deserialize)]
+#[derive(Debug, serde::Deserialize, serde::Serialize)]
 #[serde(deny_unknown_fields)]
 struct PidfLoDocument {
     xml: String,
@@ -199,7 +199,7 @@ pub fn error_envelope(e: InputError) -> String {
     envelope(Err(e))
 }
 
-fn doc<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, InputError> {
+fn doc<T: DeserializeOwned + Serialize>(bytes: &[u8]) -> Result<T, InputError> {
     json::from_slice(bytes).map_err(InputError::from)
 }
 

@@ -657,7 +657,7 @@ pub struct TestCommand {
     pub json: bool,
 }
 
-#[derive(serde::Deserialize)]
+#[derive(serde::Deserialize, serde::Serialize)]
 #[serde(deny_unknown_fields)]
 struct Case {
     name: String,
@@ -667,7 +667,7 @@ struct Case {
     expect: Expect,
 }
 
-#[derive(serde::Deserialize)]
+#[derive(serde::Deserialize, serde::Serialize)]
 #[serde(deny_unknown_fields)]
 struct Expect {
     codes: Vec<String>,

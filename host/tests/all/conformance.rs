@@ -580,7 +580,10 @@ fn every_rule_code_has_a_triggering_case_and_a_near_miss() {
     all.extend(load("emergency"));
     all.extend(load("conferencing"));
     let mut missing = Vec::new();
-    for rule in catalogue::ALL {
+    // PLAN-PENDING is raised only by builds without the numbering plan (the
+    // browser's first module); web/tests/corpus.test.mjs shows where it is
+    // raised and that it never replaces a verdict the full rules would give.
+    for rule in catalogue::ALL.iter().filter(|r| r.code != "PLAN-PENDING") {
         let triggers = all.iter().any(|(_, c)| c.expect.codes.contains(rule.code));
         let near_miss = all.iter().any(|(_, c)| {
             !c.expect.codes.contains(rule.code)
