@@ -199,6 +199,17 @@ mod tests {
     }
 
     #[test]
+    fn list_indices_read_the_same_in_type_errors_and_unknown_fields() {
+        use crate::types::UploadNumbers;
+        let wrong = br#"{"operator_id":"OP1","numbers":[{"telephone_number":"+1","usage":"CallingUserAssignment","location_update_supported":true},{"telephone_number":7}]}"#;
+        let e = from_slice::<UploadNumbers>(wrong).unwrap_err();
+        assert_eq!(e.path, "numbers[1].telephone_number", "{e}");
+        let unknown = br#"{"operator_id":"OP1","numbers":[{"telephone_number":"+1","usage":"CallingUserAssignment","location_update_supported":true,"colour":1}]}"#;
+        let e = from_slice::<UploadNumbers>(unknown).unwrap_err();
+        assert_eq!(e.path, "numbers[0].colour", "{e}");
+    }
+
+    #[test]
     fn missing_field_and_bad_variant_are_explained() {
         let e = from_slice::<EligibilityRequest>(br#"{"ReleaseNumber":{}}"#).unwrap_err();
         assert!(
