@@ -35,17 +35,12 @@ async function loadSnapshot() {
 
 class FullRules {
   constructor(snapshot, onReady) {
-    this.ready = false;
     this.pending = new Map();
     this.next = 0;
-    this.waiting = new Set();
     this.worker = new Worker(new URL('worker.js', import.meta.url), { type: 'module' });
     this.worker.onmessage = ({ data }) => {
       if (data.op === 'ready') {
-        this.ready = true;
         onReady();
-        for (const panel of this.waiting) panel.validate();
-        this.waiting.clear();
       } else if (data.op === 'result' || data.op === 'failed') {
         const resolve = this.pending.get(data.id);
         this.pending.delete(data.id);
@@ -406,17 +401,26 @@ async function main() {
   const planStatus = $('plan-status');
   planStatus.textContent = 'Full numbering-plan validation is loading; other checks are live.';
   const panels = [];
-  const full = typeof Worker === 'function'
-    ? new FullRules(snapshot, () => {
-        metrics.planReadyMs = performance.now();
-        planStatus.textContent = 'Full validation ready, numbering plan included.';
-        document.body.dataset.plan = 'ready';
-      })
-    : null;
+  // The full build is asked for only what the first module withholds; it
+  // starts after the first validations, so it never competes with them.
+  const full = { ready: false, waiting: new Set(), exec: null };
   panels.push(assignPanel(engine, full, snapshot), addressPanel(engine, full, snapshot), networkPanel(engine, full, snapshot));
   if (snapshot.conferencing) panels.push(bridgePanel(engine, full, snapshot), dialoutPanel(engine, full, snapshot));
   for (const p of panels) p.validate();
   document.body.dataset.ready = 'true';
+  if (typeof Worker === 'function') {
+    setTimeout(() => {
+      const worker = new FullRules(snapshot, () => {
+        metrics.planReadyMs = performance.now();
+        planStatus.textContent = 'Full validation ready, numbering plan included.';
+        document.body.dataset.plan = 'ready';
+        full.ready = true;
+        for (const panel of full.waiting) panel.validate();
+        full.waiting.clear();
+      });
+      full.exec = (call) => worker.exec(call);
+    }, 0);
+  }
   Object.assign(window.ocpolicy, { panels, engine });
 }
 

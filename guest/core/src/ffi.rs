@@ -23,10 +23,10 @@ use serde::de::DeserializeOwned;
 use serde_json::Value;
 
 use crate::types::{
-    AddressCheck, BridgeCheck, ConferencingCheck, ConferencingConfig, ConferencingRequest,
-    DialOut, EligibilityCheck, EligibilityRequest, EmergencyCheck, EmergencyConfig,
-    EmergencyRequest, InputError, NetworkContext, NormalizeCheck, OperatorProgramme, PidfLoInput,
-    ResolveCheck, RouteCheck, Tenant,
+    AddressCheck, BridgeCheck, ConferencingCheck, ConferencingConfig, ConferencingRequest, DialOut,
+    EligibilityCheck, EligibilityRequest, EmergencyCheck, EmergencyConfig, EmergencyRequest,
+    InputError, NetworkContext, NormalizeCheck, OperatorProgramme, PidfLoInput, ResolveCheck,
+    RouteCheck, Tenant,
 };
 use crate::{conferencing, eligibility, emergency, json};
 
@@ -45,19 +45,84 @@ pub struct Kind {
 
 /// Every kind [`run`] accepts.
 pub const KINDS: &[Kind] = &[
-    Kind { name: "eligibility", input: "EligibilityCheck", output: "Decision", summary: "may this number be assigned, uploaded, released, or this operator or country removed" },
-    Kind { name: "operator-programme", input: "OperatorProgramme", output: "Decision", summary: "does an operator's offer meet the Operator Connect programme" },
-    Kind { name: "address", input: "AddressCheck", output: "Decision", summary: "is this civic address valid for its country and connectivity" },
-    Kind { name: "emergency", input: "EmergencyCheck", output: "Decision", summary: "an emergency change (address, location, LIS entry, policy) against the configuration" },
-    Kind { name: "emergency-audit", input: "EmergencyConfig", output: "Decision", summary: "do the emergency configuration and policies meet the law" },
-    Kind { name: "emergency-resolve", input: "ResolveCheck", output: "Resolution", summary: "which location an emergency call from this network context carries, and why" },
-    Kind { name: "render-pidf-lo", input: "PidfLoInput", output: "string", summary: "the PIDF-LO document an emergency call carries" },
-    Kind { name: "pidf-lo", input: "PidfLoDocument", output: "Decision", summary: "is this PIDF-LO document what Teams would send" },
-    Kind { name: "bridge", input: "BridgeCheck", output: "Decision", summary: "is the conferencing bridge set up validly" },
-    Kind { name: "conferencing", input: "ConferencingCheck", output: "Decision", summary: "a conferencing change (bridge number, default, policy grant) against the configuration" },
-    Kind { name: "conferencing-lint", input: "ConferencingConfig", output: "Decision", summary: "routes, usages and dial plans that can never work as meant" },
-    Kind { name: "conferencing-route", input: "RouteCheck", output: "RouteDecision", summary: "which way a meeting dial-out goes, and why" },
-    Kind { name: "normalize", input: "NormalizeCheck", output: "Normalization", summary: "what a dial string becomes under the organizer's dial plan" },
+    Kind {
+        name: "eligibility",
+        input: "EligibilityCheck",
+        output: "Decision",
+        summary: "may this number be assigned, uploaded, released, or this operator or country removed",
+    },
+    Kind {
+        name: "operator-programme",
+        input: "OperatorProgramme",
+        output: "Decision",
+        summary: "does an operator's offer meet the Operator Connect programme",
+    },
+    Kind {
+        name: "address",
+        input: "AddressCheck",
+        output: "Decision",
+        summary: "is this civic address valid for its country and connectivity",
+    },
+    Kind {
+        name: "emergency",
+        input: "EmergencyCheck",
+        output: "Decision",
+        summary: "an emergency change (address, location, LIS entry, policy) against the configuration",
+    },
+    Kind {
+        name: "emergency-audit",
+        input: "EmergencyConfig",
+        output: "Decision",
+        summary: "do the emergency configuration and policies meet the law",
+    },
+    Kind {
+        name: "emergency-resolve",
+        input: "ResolveCheck",
+        output: "Resolution",
+        summary: "which location an emergency call from this network context carries, and why",
+    },
+    Kind {
+        name: "render-pidf-lo",
+        input: "PidfLoInput",
+        output: "string",
+        summary: "the PIDF-LO document an emergency call carries",
+    },
+    Kind {
+        name: "pidf-lo",
+        input: "PidfLoDocument",
+        output: "Decision",
+        summary: "is this PIDF-LO document what Teams would send",
+    },
+    Kind {
+        name: "bridge",
+        input: "BridgeCheck",
+        output: "Decision",
+        summary: "is the conferencing bridge set up validly",
+    },
+    Kind {
+        name: "conferencing",
+        input: "ConferencingCheck",
+        output: "Decision",
+        summary: "a conferencing change (bridge number, default, policy grant) against the configuration",
+    },
+    Kind {
+        name: "conferencing-lint",
+        input: "ConferencingConfig",
+        output: "Decision",
+        summary: "routes, usages and dial plans that can never work as meant",
+    },
+    Kind {
+        name: "conferencing-route",
+        input: "RouteCheck",
+        output: "RouteDecision",
+        summary: "which way a meeting dial-out goes, and why",
+    },
+    Kind {
+        name: "normalize",
+        input: "NormalizeCheck",
+        output: "Normalization",
+        summary: "what a dial string becomes under the organizer's dial plan",
+    },
 ];
 
 /// The input of the `pidf-lo` kind.
@@ -112,7 +177,9 @@ pub struct TenantJson(crate::TenantSnapshot);
 impl TenantJson {
     /// Index a tenant (a `Tenant` document).
     pub fn new(tenant: &[u8]) -> Result<Self, InputError> {
-        Ok(TenantJson(crate::TenantSnapshot::new(doc::<Tenant>(tenant)?)?))
+        Ok(TenantJson(crate::TenantSnapshot::new(doc::<Tenant>(
+            tenant,
+        )?)?))
     }
 
     /// Decide an `EligibilityRequest`; the envelope as JSON.
@@ -129,7 +196,9 @@ impl EmergencyJson {
     pub fn new(config: &[u8]) -> Result<Self, InputError> {
         Ok(EmergencyJson(emergency::EmergencySnapshot::new(doc::<
             EmergencyConfig,
-        >(config)?)?))
+        >(
+            config
+        )?)?))
     }
 
     /// Resolve a `NetworkContext`; the envelope as JSON.
@@ -216,8 +285,14 @@ mod tests {
 
     #[test]
     fn unknown_kinds_and_bad_documents_are_errors_naming_the_fix() {
-        let e = decide("nope", b"{}").err().map(|e| e.message).unwrap_or_default();
-        assert!(e.contains("unknown kind `nope`") && e.contains("emergency-resolve"), "{e}");
+        let e = decide("nope", b"{}")
+            .err()
+            .map(|e| e.message)
+            .unwrap_or_default();
+        assert!(
+            e.contains("unknown kind `nope`") && e.contains("emergency-resolve"),
+            "{e}"
+        );
         let e = decide("address", b"{\"address\": 3}").err().map(|e| e.path);
         assert_eq!(e.as_deref(), Some("address"));
         let out = run("pidf-lo", b"{\"xml\": \"<x/>\", \"extra\": 1}");
@@ -227,8 +302,15 @@ mod tests {
     #[test]
     fn every_kind_is_dispatched() {
         for k in KINDS {
-            let e = decide(k.name, b"[]").err().map(|e| e.message).unwrap_or_default();
-            assert!(!e.contains("unknown kind"), "{} is listed but not dispatched", k.name);
+            let e = decide(k.name, b"[]")
+                .err()
+                .map(|e| e.message)
+                .unwrap_or_default();
+            assert!(
+                !e.contains("unknown kind"),
+                "{} is listed but not dispatched",
+                k.name
+            );
         }
     }
 }

@@ -87,11 +87,7 @@ pub fn from_slice<T: DeserializeOwned + serde::Serialize>(bytes: &[u8]) -> Resul
     let input: serde_json::Value = serde_json::from_slice(bytes).map_err(internal)?;
     let back = serde_json::to_value(&value).map_err(internal)?;
     if let Some(path) = first_unknown(&input, &back, "") {
-        let field = path
-            .rsplit(['.', '['])
-            .next()
-            .unwrap_or(&path)
-            .to_string();
+        let field = path.rsplit(['.', '[']).next().unwrap_or(&path).to_string();
         return Err(DecodeError {
             path,
             message: format!(
@@ -104,7 +100,11 @@ pub fn from_slice<T: DeserializeOwned + serde::Serialize>(bytes: &[u8]) -> Resul
 
 /// The path of the first key of `input` (in key order) that the round trip
 /// `back` lost, as `a.b[2].c`.
-fn first_unknown(input: &serde_json::Value, back: &serde_json::Value, path: &str) -> Option<String> {
+fn first_unknown(
+    input: &serde_json::Value,
+    back: &serde_json::Value,
+    path: &str,
+) -> Option<String> {
     use serde_json::Value;
     match (input, back) {
         (Value::Object(a), Value::Object(b)) => a.iter().find_map(|(k, v)| {

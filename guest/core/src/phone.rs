@@ -244,8 +244,14 @@ mod tests {
             );
             seen += 1;
         }
-        let rows = CALLING_CODES.lines().filter(|l| !l.starts_with('#')).count();
-        assert_eq!(rows, seen, "data/calling-codes.tsv has regions phonenumber lacks");
+        let rows = CALLING_CODES
+            .lines()
+            .filter(|l| !l.starts_with('#'))
+            .count();
+        assert_eq!(
+            rows, seen,
+            "data/calling-codes.tsv has regions phonenumber lacks"
+        );
         assert_eq!(calling_code("001"), None);
         assert_eq!(calling_code(" gb "), Some(44));
     }

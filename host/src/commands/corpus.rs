@@ -56,7 +56,13 @@ impl CorpusCommand {
     pub fn execute(self) -> Result<Outcome> {
         if self.kinds {
             for k in ffi::KINDS {
-                outln!("{:<20} {:<18} -> {:<14} {}", k.name, k.input, k.output, k.summary);
+                outln!(
+                    "{:<20} {:<18} -> {:<14} {}",
+                    k.name,
+                    k.input,
+                    k.output,
+                    k.summary
+                );
             }
             return Ok(Outcome::Allowed);
         }
@@ -73,10 +79,10 @@ impl CorpusCommand {
         }
         let (mut passed, mut failed) = (0usize, 0usize);
         for file in &files {
-            let text = std::fs::read(file).with_context(|| format!("reading {}", file.display()))?;
-            let case: Case = serde_json::from_slice(&text).map_err(|e| {
-                BadInput(format!("`{}` is not a case file: {e}", file.display()))
-            })?;
+            let text =
+                std::fs::read(file).with_context(|| format!("reading {}", file.display()))?;
+            let case: Case = serde_json::from_slice(&text)
+                .map_err(|e| BadInput(format!("`{}` is not a case file: {e}", file.display())))?;
             let input = serde_json::to_vec(&case.input)?;
             let output = ffi::decide(&case.kind, &input);
             let problem = judge(&output, &case.expect);

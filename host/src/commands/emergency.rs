@@ -99,7 +99,10 @@ pub(super) fn input_err_w(e: wt::InputError) -> Failure {
     }
 }
 
-pub(super) fn decode<T: DeserializeOwned + serde::Serialize>(doc: &[u8], prefix: &str) -> Result<T, Failure> {
+pub(super) fn decode<T: DeserializeOwned + serde::Serialize>(
+    doc: &[u8],
+    prefix: &str,
+) -> Result<T, Failure> {
     json::from_slice(doc).map_err(|e| Failure::Input {
         path: if prefix.is_empty() || e.path.is_empty() {
             format!("{prefix}{}", e.path)

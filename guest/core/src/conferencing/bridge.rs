@@ -32,7 +32,6 @@ impl BridgeView<'_> {
     }
 }
 
-
 /// The default-number rules for `default` (the bridge's, or a proposed one).
 pub(crate) fn check_default(f: &mut Findings, v: &BridgeView<'_>, default: &str, path: &str) {
     let Some((_, n)) = v.number(default) else {
