@@ -387,6 +387,47 @@ function dialoutPanel(engine, full, snapshot) {
   });
 }
 
+/** Northwind's plugin (jco), loaded after the first validations. Its verdict is
+ * the plugin's part alone: what it adds to the built-in decision. */
+async function pluginPanel() {
+  const [{ loadPlugin }, module, manifest, schemas] = await Promise.all([
+    import('./plugin.js'),
+    import('./pkg/plugin/own-ranges.js'),
+    fetch('pkg/plugin/manifest.json').then((r) => r.json()),
+    fetch('pkg/plugin/schemas.json').then((r) => r.json()),
+  ]);
+  const plugin = await loadPlugin({
+    module,
+    manifest,
+    schemas,
+    getCoreModule: (path) => WebAssembly.compileStreaming(fetch(new URL(`pkg/plugin/${path}`, location.href))),
+  });
+  const tenant = { tenant_id: 'plugin-demo', accounts: [], numbers: [], operators: [], civic_addresses: [], locations: [], voice_routes: [], voice_routing_policies: [] };
+  const engine = {
+    rules: {
+      run: (_kind, input) => {
+        const r = plugin.eligibility(tenant, input);
+        return { ok: { allowed: !r.violations.some((v) => v.severity === 'Error'), violations: r.violations } };
+      },
+    },
+    errors: {},
+  };
+  $('plugin-status').textContent = `Loaded: ${manifest.id}@${manifest.version}.`;
+  const panel = new Panel({
+    form: $('plugin-form'),
+    verdict: $('plugin-verdict'),
+    other: $('plugin-other'),
+    engine,
+    full: null,
+    describe: () => ({
+      kind: 'plugin',
+      input: { UploadNumbers: { operator_id: 'OPX', numbers: [{ telephone_number: $('plugin-number').value, usage: 'CallingUserAssignment', iso_country_code: 'US', location_update_supported: true }] } },
+    }),
+  });
+  panel.validate();
+  document.body.dataset.plugin = 'ready';
+}
+
 // ------------------------------------------------------------------ start
 
 async function main() {
@@ -419,6 +460,9 @@ async function main() {
         full.waiting.clear();
       });
       full.exec = (call) => worker.exec(call);
+      pluginPanel().catch((e) => {
+        $('plugin-status').textContent = `The plugin could not be loaded: ${e.message}`;
+      });
     }, 0);
   }
   Object.assign(window.ocpolicy, { panels, engine });

@@ -56,3 +56,33 @@ fs.writeFileSync("web/pkg/demo-snapshot.json", JSON.stringify({
   conferencing: ex("conferencing-config.json"),
 }));'
 echo "web/pkg/demo-snapshot.json written"
+
+# The example operator plugin (guest/plugins/own-ranges), the very component
+# wasmtime runs, transpiled by jco for the page and Node, with the JSON Schemas
+# its JS host converts requests with.
+plugin="web/pkg/plugin"
+mkdir -p "$plugin"
+ocpolicy="${OCPOLICY_BIN:-}"
+if [ -z "$ocpolicy" ]; then
+    cargo build -q -p ocpolicy-host
+    ocpolicy="$target/debug/ocpolicy"
+fi
+"$ocpolicy" component save --example-plugin "$plugin/plugin.wasm"
+"$root/web/node_modules/.bin/jco" transpile "$plugin/plugin.wasm" -o "$plugin" --name own-ranges \
+    --instantiation async --no-nodejs-compat --quiet
+node -e '
+const { execFileSync } = require("child_process");
+const fs = require("fs");
+const schema = (d) => JSON.parse(execFileSync(process.argv[1], ["schema", d]));
+fs.writeFileSync(process.argv[2] + "/schemas.json", JSON.stringify({
+  eligibilityRequest: schema("eligibility-request"),
+  address: schema("address"),
+  tenant: schema("tenant"),
+}));' "$ocpolicy" "$plugin"
+# Its manifest as the page and the tests use it (the tests write it as the
+# plugin.toml wasmtime loads, with the component's SHA-256).
+cat > "$plugin/manifest.json" <<'JSON'
+{"id": "northwind-ranges", "version": "1.0.0", "operator": "OPX", "countries": ["US", "CA"],
+ "hooks": ["check-eligibility", "check-upload", "check-address", "check-route"]}
+JSON
+echo "$plugin: own-ranges.js ($(wc -c < "$plugin/own-ranges.js") bytes) + core modules, schemas.json"

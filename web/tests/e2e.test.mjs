@@ -122,6 +122,18 @@ test('conferencing: the dial-out tester shows the route decision and its trace',
   await page.locator('#conferencing').screenshot({ path: join(artifacts, 'conferencing.png') });
 });
 
+test('an operator plugin, transpiled by jco, runs in the page', async () => {
+  await page.waitForSelector('body[data-plugin="ready"]', { timeout: 30000 });
+  assert.match(await page.textContent('#plugin-status'), /northwind-ranges@1\.0\.0/);
+  await type('#plugin-number', '+16175550100');
+  assert.deepEqual(await codes('plugin-number'), ['northwind-ranges/OPX-RANGE']);
+  assert.match(await page.textContent('#plugin-verdict'), /Denied/);
+  await type('#plugin-number', '+14255550199');
+  assert.deepEqual(await codes('plugin-number'), []);
+  assert.match(await page.textContent('#plugin-verdict'), /^Allowed/);
+  await page.locator('#plugin-form').screenshot({ path: join(artifacts, 'plugin.png') });
+});
+
 test('the keyboard reaches every field, and every field has a label', async () => {
   const unlabelled = await page.evaluate(() =>
     [...document.querySelectorAll('input, select')]

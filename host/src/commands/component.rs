@@ -5,7 +5,7 @@ use clap::Subcommand;
 use std::path::PathBuf;
 
 use super::Outcome;
-use ocpolicy_host::{RULES_COMPONENT, Rules};
+use ocpolicy_host::{EXAMPLE_PLUGIN_OWN_RANGES, RULES_COMPONENT, Rules};
 
 /// What to show.
 #[derive(Subcommand)]
@@ -18,6 +18,10 @@ pub enum ComponentCommand {
     Save {
         /// Where to write it.
         path: PathBuf,
+        /// Write the example operator plugin (`guest/plugins/own-ranges`, world
+        /// `rule-plugin`) instead of the rules component.
+        #[arg(long)]
+        example_plugin: bool,
     },
 }
 
@@ -53,10 +57,18 @@ impl ComponentCommand {
                 }
                 outln!("size: {} bytes", RULES_COMPONENT.len());
             }
-            ComponentCommand::Save { path } => {
-                std::fs::write(&path, RULES_COMPONENT)
+            ComponentCommand::Save {
+                path,
+                example_plugin,
+            } => {
+                let bytes = if example_plugin {
+                    EXAMPLE_PLUGIN_OWN_RANGES
+                } else {
+                    RULES_COMPONENT
+                };
+                std::fs::write(&path, bytes)
                     .with_context(|| format!("writing {}", path.display()))?;
-                eprintln!("wrote {} ({} bytes)", path.display(), RULES_COMPONENT.len());
+                eprintln!("wrote {} ({} bytes)", path.display(), bytes.len());
             }
         }
         Ok(Outcome::Allowed)

@@ -726,7 +726,7 @@ impl TestCommand {
             if self.json {
                 println!(
                     "{}",
-                    serde_json::json!({"case": c.name, "pass": ok, "codes": codes, "outcome": outcome,
+                    serde_json::json!({"case": c.name, "pass": ok, "codes": codes, "violations": r.violations, "outcome": outcome,
                     "fuel": run.map(|x| x.fuel), "peak_memory": run.map(|x| x.peak_memory), "micros": run.map(|x| x.micros)})
                 );
             } else {
