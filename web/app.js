@@ -20,13 +20,19 @@ const el = (tag, attrs = {}, ...children) => {
 
 // ------------------------------------------------------------------ snapshot
 
+/** The bearer token `ocpolicy serve --demo` gives its console, if any. */
+function authHeaders(headers = {}) {
+  const token = document.querySelector('meta[name="ocpolicy-token"]')?.content;
+  return token ? { ...headers, authorization: `Bearer ${token}` } : headers;
+}
+
 /** The tenant to validate against: the server's when the page is served by
  * `ocpolicy serve` (it names the URL in <meta name="ocpolicy-snapshot">, or
  * ?snapshot=URL), otherwise the bundled demo. */
 async function loadSnapshot() {
   const meta = document.querySelector('meta[name="ocpolicy-snapshot"]');
   const url = new URLSearchParams(location.search).get('snapshot') || meta?.content || 'pkg/demo-snapshot.json';
-  const r = await fetch(url, { headers: { accept: 'application/json' } });
+  const r = await fetch(url, { headers: authHeaders({ accept: 'application/json' }) });
   if (!r.ok) throw new Error(`the tenant snapshot at ${url} answered ${r.status}`);
   return { snapshot: await r.json(), demo: !meta && !location.search.includes('snapshot=') };
 }
@@ -199,10 +205,25 @@ function assignPanel(engine, full, snapshot) {
         : 'No server here: the server would refuse this assignment, for the reasons above.';
       return;
     }
-    fetch(`${api}/assignments`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(request()) })
+    fetch(`${api}/assignments`, { method: 'POST', headers: authHeaders({ 'content-type': 'application/json' }), body: JSON.stringify(request()) })
       .then(async (r) => {
-        result.textContent = r.ok ? 'Assigned.' : `The server refused it (${r.status}).`;
-        if (!r.ok) panel.render({ ok: await r.json() }, false);
+        const body = await r.json();
+        if (r.ok) {
+          result.textContent = 'Assigned: the server checked it against the stored tenant and committed it.';
+          // The stored tenant changed: validate against the server's copy from now on.
+          const fresh = await loadSnapshot();
+          const t = engine.rules.tenant(fresh.snapshot.tenant);
+          if (t.ok) {
+            engine.tenant?.free();
+            engine.tenant = t.ok;
+          }
+          panel.validate();
+        } else if (r.status === 422) {
+          result.textContent = 'The server refused it, for the reasons shown above.';
+          panel.render({ ok: body }, false);
+        } else {
+          result.textContent = `The server could not take it (${r.status}): ${body.error?.message ?? ''}`;
+        }
       })
       .catch((err) => {
         result.textContent = `The server could not be reached: ${err.message}`;

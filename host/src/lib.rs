@@ -21,7 +21,9 @@
 #![deny(missing_docs)]
 
 mod cache;
+mod decide;
 pub mod plugins;
+pub mod server;
 
 use anyhow::{Context, Result};
 use wasmtime::component::{Linker, ResourceAny};

@@ -38,6 +38,11 @@ enum Command {
     /// Inspect the embedded rules component: its WIT, its imports, its bytes.
     #[command(subcommand)]
     Component(commands::component::ComponentCommand),
+    /// Serve the decision API, the tenant API and the web console over HTTP.
+    Serve(commands::serve::ServeCommand),
+    /// Bearer tokens for the tenant API.
+    #[command(subcommand)]
+    Token(commands::serve::TokenCommand),
     /// Run a conformance corpus (tests/corpus) and check every case's expected verdict.
     Corpus(commands::corpus::CorpusCommand),
     /// Run the bundled example requests and show their decisions.
@@ -55,6 +60,8 @@ fn main() -> ExitCode {
         Command::Rules(c) => c.execute(),
         Command::Component(c) => c.execute(),
         Command::Corpus(c) => c.execute(),
+        Command::Serve(c) => c.execute(),
+        Command::Token(c) => c.execute(),
         Command::Demo(c) => c.execute(),
     };
     match result {

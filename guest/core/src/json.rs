@@ -61,21 +61,13 @@ pub fn from_slice<T: DeserializeOwned + serde::Serialize>(bytes: &[u8]) -> Resul
         });
     }
     let mut de = serde_json::Deserializer::from_slice(bytes);
-    let value: T = match serde_path_to_error::deserialize(&mut de) {
-        Ok(v) => v,
-        Err(e) => {
-            let path = e.path().to_string();
-            let inner = e.into_inner();
-            return Err(DecodeError {
-                path: if path == "." {
-                    String::new()
-                } else {
-                    bracket_indices(&path)
-                },
-                message: explain(&inner),
-            });
-        }
-    };
+    let value = T::deserialize(&mut de).map_err(|e| DecodeError {
+        path: match e.classify() {
+            serde_json::error::Category::Data => crate::error_path::at(bytes, e.line(), e.column()),
+            _ => String::new(),
+        },
+        message: explain(&e),
+    })?;
     de.end().map_err(|e| DecodeError {
         path: String::new(),
         message: explain(&e),
@@ -127,9 +119,9 @@ fn first_unknown(
     }
 }
 
-/// serde_path_to_error writes list indices as segments (`numbers.2.id`);
-/// paths here write them as `numbers[2].id`.
-fn bracket_indices(path: &str) -> String {
+/// `numbers.2.id` (serde_path_to_error's form) as `numbers[2].id`.
+#[cfg(test)]
+pub(crate) fn bracket_indices(path: &str) -> String {
     let mut out = String::new();
     for seg in path.split('.') {
         if !out.is_empty() && seg.parse::<usize>().is_ok() {
@@ -253,5 +245,149 @@ mod tests {
     fn deep_nesting_is_refused_not_overflowed() {
         let deep = "[".repeat(100_000);
         assert!(from_slice::<EligibilityRequest>(deep.as_bytes()).is_err());
+    }
+
+    /// `error_path::at` against serde_path_to_error (the path-tracking
+    /// deserializer it replaces), on documents made wrong one field at a time
+    /// from every corpus case: a wrong type, a missing field, an unknown
+    /// variant or enum value.
+    #[test]
+    fn error_path_matches_serde_path_to_error() {
+        use crate::types::*;
+        use serde_json::Value;
+
+        fn expected<T: serde::de::DeserializeOwned>(doc: &[u8]) -> Option<(String, String)> {
+            let mut de = serde_json::Deserializer::from_slice(doc);
+            match serde_path_to_error::deserialize::<_, T>(&mut de) {
+                Ok(_) => None,
+                Err(e) => {
+                    let path = e.path().to_string();
+                    let inner = e.into_inner();
+                    (inner.classify() == serde_json::error::Category::Data).then(|| {
+                        (
+                            if path == "." {
+                                String::new()
+                            } else {
+                                bracket_indices(&path)
+                            },
+                            inner.to_string(),
+                        )
+                    })
+                }
+            }
+        }
+        fn check<T: serde::de::DeserializeOwned + serde::Serialize>(doc: &[u8], seen: &mut usize) {
+            if let Some((want, why)) = expected::<T>(doc) {
+                let got = from_slice::<T>(doc)
+                    .err()
+                    .map(|e| e.path)
+                    .unwrap_or_default();
+                assert_eq!(got, want, "{why}\n  in {}", String::from_utf8_lossy(doc));
+                *seen += 1;
+            }
+        }
+        /// Every way to make one field of `v` wrong, as whole documents.
+        fn mutants(root: &Value) -> Vec<Value> {
+            let mut out = Vec::new();
+            let mut stack = vec![Vec::<Value>::new()];
+            while let Some(at) = stack.pop() {
+                let mut node = root;
+                for k in &at {
+                    node = match k {
+                        Value::String(k) => &node[k.as_str()],
+                        Value::Number(i) => &node[i.as_u64().unwrap_or(0) as usize],
+                        _ => node,
+                    };
+                }
+                let set = |f: &dyn Fn(&mut Value)| {
+                    let mut doc = root.clone();
+                    let mut n = &mut doc;
+                    for k in &at {
+                        n = match k {
+                            Value::String(k) => &mut n[k.as_str()],
+                            Value::Number(i) => &mut n[i.as_u64().unwrap_or(0) as usize],
+                            _ => n,
+                        };
+                    }
+                    f(n);
+                    doc
+                };
+                match node {
+                    Value::Object(m) => {
+                        for k in m.keys() {
+                            let k2 = k.clone();
+                            out.push(set(&|n| {
+                                if let Some(o) = n.as_object_mut() {
+                                    o.remove(&k2);
+                                }
+                            }));
+                            let mut next = at.clone();
+                            next.push(Value::String(k.clone()));
+                            stack.push(next);
+                        }
+                        if m.len() == 1 {
+                            out.push(set(&|n| *n = serde_json::json!({"NoSuchCase": {}})));
+                        }
+                    }
+                    Value::Array(a) => {
+                        for i in 0..a.len().min(3) {
+                            let mut next = at.clone();
+                            next.push(Value::from(i));
+                            stack.push(next);
+                        }
+                        out.push(set(&|n| *n = Value::from("not a list")));
+                    }
+                    Value::String(_) => {
+                        out.push(set(&|n| *n = Value::from(7)));
+                        out.push(set(&|n| *n = Value::from("NoSuchValue")));
+                    }
+                    Value::Number(_) | Value::Bool(_) => out.push(set(&|n| *n = Value::from("x"))),
+                    Value::Null => out.push(set(&|n| *n = Value::from(true))),
+                }
+            }
+            out
+        }
+
+        let corpus = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/corpus");
+        let mut seen = 0usize;
+        for family in [
+            "eligibility",
+            "emergency",
+            "conferencing",
+            "operator-programme",
+        ] {
+            let Ok(dir) = std::fs::read_dir(corpus.join(family)) else {
+                continue;
+            };
+            for entry in dir.flatten().take(25) {
+                let Ok(text) = std::fs::read(entry.path()) else {
+                    continue;
+                };
+                let Ok(case) = serde_json::from_slice::<Value>(&text) else {
+                    continue;
+                };
+                let kind = case["kind"].as_str().unwrap_or_default().to_string();
+                for m in mutants(&case["input"]).into_iter().take(400) {
+                    let doc = m.to_string();
+                    let doc = doc.as_bytes();
+                    match kind.as_str() {
+                        "eligibility" => check::<EligibilityCheck>(doc, &mut seen),
+                        "operator-programme" => check::<OperatorProgramme>(doc, &mut seen),
+                        "address" => check::<AddressCheck>(doc, &mut seen),
+                        "emergency" => check::<EmergencyCheck>(doc, &mut seen),
+                        "emergency-audit" => check::<EmergencyConfig>(doc, &mut seen),
+                        "emergency-resolve" => check::<ResolveCheck>(doc, &mut seen),
+                        "bridge" => check::<BridgeCheck>(doc, &mut seen),
+                        "conferencing" => check::<ConferencingCheck>(doc, &mut seen),
+                        "conferencing-lint" => check::<ConferencingConfig>(doc, &mut seen),
+                        "conferencing-route" => check::<RouteCheck>(doc, &mut seen),
+                        "normalize" => check::<NormalizeCheck>(doc, &mut seen),
+                        _ => {}
+                    }
+                }
+            }
+        }
+        eprintln!("compared {seen} wrong documents");
+        assert!(seen > 2000, "only {seen} wrong documents compared");
     }
 }

@@ -76,6 +76,7 @@ pub mod conferencing;
 mod decision;
 pub mod eligibility;
 pub mod emergency;
+mod error_path;
 pub mod ffi;
 pub mod json;
 mod licences;

@@ -27,6 +27,7 @@ pub mod plugin;
 mod render;
 pub mod rules;
 pub mod schema;
+pub mod serve;
 
 use std::process::ExitCode;
 

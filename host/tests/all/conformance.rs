@@ -599,3 +599,34 @@ fn every_rule_code_has_a_triggering_case_and_a_near_miss() {
     }
     assert!(missing.is_empty(), "{}", missing.join("\n"));
 }
+
+/// The server's JSON entry point (the component) and the browser's and the
+/// CLI's (`ffi::decide`, native) give the same answer on every case.
+#[test]
+fn the_json_entry_points_agree_on_every_case() {
+    let mut instance = crate::rules().instance().unwrap();
+    let mut all = load("eligibility");
+    all.extend(load("operator-programme"));
+    all.extend(load("emergency"));
+    all.extend(load("conferencing"));
+    for (path, case) in &all {
+        let bytes = serde_json::to_vec(&case.input).unwrap();
+        let native =
+            ocpolicy_rules::ffi::decide(&case.kind, &bytes).map_err(|e| (e.path, e.message));
+        let component = instance
+            .decide_json(&case.kind, &bytes)
+            .unwrap_or_else(|e| panic!("{}: trapped: {e:#}", path.display()))
+            .map_err(|e| (e.path, e.message));
+        assert_eq!(native, component, "{}", path.display());
+        assert!(native.is_ok(), "{}: {native:?}", path.display());
+    }
+    for bad in [&b"{"[..], b"[]", b"{\"tenant\": 1}"] {
+        let n = ocpolicy_rules::ffi::decide("eligibility", bad).map_err(|e| (e.path, e.message));
+        let c = instance
+            .decide_json("eligibility", bad)
+            .unwrap()
+            .map_err(|e| (e.path, e.message));
+        assert_eq!(n, c);
+        assert!(n.is_err());
+    }
+}

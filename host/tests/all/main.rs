@@ -15,6 +15,7 @@
 //! - `pidf_schema`: rendered PIDF-LO passes `xmllint --schema` (RFC 4119/5139).
 //! - `plugins`: operator plugins: loading, refusals, scoping, reload, hostile corpus.
 //! - `plugins_js`: the JavaScript example plugin (componentize-js) loads and runs.
+//! - `server`: `ocpolicy serve`: router tests (oneshot) and a real-socket test.
 
 // A test binary: panicking is how a test fails.
 #![allow(clippy::panic, clippy::unwrap_used, clippy::expect_used)]
@@ -30,6 +31,7 @@ mod docs;
 mod pidf_schema;
 mod plugins;
 mod plugins_js;
+mod server;
 
 use std::path::PathBuf;
 use std::sync::OnceLock;

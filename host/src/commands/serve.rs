@@ -1,0 +1,208 @@
+//! `ocpolicy serve` and `ocpolicy token`: the HTTP decision and enforcement
+//! service, and the bearer tokens of its tenant API.
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result};
+use clap::{Args, Subcommand, ValueEnum};
+
+use super::Outcome;
+use ocpolicy_host::server::{self, AppState, Config, Store, auth};
+
+/// The demo tenant: the repository's example documents.
+const DEMO_ID: &str = "contoso-demo";
+const DEMO_TENANT: &str = include_str!("../../../tests/examples/tenant.json");
+const DEMO_EMERGENCY: &str = include_str!("../../../tests/examples/emergency-config.json");
+const DEMO_CONFERENCING: &str = include_str!("../../../tests/examples/conferencing-config.json");
+
+/// The store's default place: `$XDG_DATA_HOME/ocpolicy/ocpolicy.db`, else
+/// `~/.local/share/ocpolicy/ocpolicy.db`, else `./ocpolicy.db`.
+fn default_db() -> PathBuf {
+    std::env::var_os("XDG_DATA_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".local/share")))
+        .map(|d| d.join("ocpolicy").join("ocpolicy.db"))
+        .unwrap_or_else(|| PathBuf::from("ocpolicy.db"))
+}
+
+/// The console's files: `web/` here, else the source tree's.
+fn default_web_dir() -> Option<PathBuf> {
+    [
+        PathBuf::from("web"),
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../web"),
+    ]
+    .into_iter()
+    .find(|d| d.join("index.html").is_file())
+}
+
+/// `ocpolicy serve`.
+#[derive(Args)]
+#[command(after_help = "\
+Examples:
+  ocpolicy serve --demo                       # demo tenant + console at http://127.0.0.1:8080/
+  ocpolicy serve --listen 0.0.0.0:8080 --db /var/lib/ocpolicy/ocpolicy.db
+  curl -s localhost:8080/v1/decide/address -d @tests/examples/address.json
+  curl -s localhost:8080/openapi.json | jq '.paths | keys'
+
+The decision API (/v1/decide/<kind>, and /batch for NDJSON) needs no token: it
+holds no state. The tenant API (/v1/tenants/...) needs `Authorization: Bearer`
+with a token from `ocpolicy token create`. SIGTERM drains in-flight requests.
+Logs: RUST_LOG=info (default), debug, ...")]
+pub struct ServeCommand {
+    /// Where to listen.
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    pub listen: SocketAddr,
+    /// The SQLite store (created on first run).
+    #[arg(long)]
+    pub db: Option<PathBuf>,
+    /// Reset the demo tenant and give the console an admin token for it.
+    #[arg(long)]
+    pub demo: bool,
+    /// The web console's folder (built by web/build.sh); default `web/`.
+    #[arg(long)]
+    pub web_dir: Option<PathBuf>,
+    /// The most rule evaluations at once (default: the number of cores).
+    #[arg(long)]
+    pub concurrency: Option<usize>,
+    /// Keep identities and numbers in the audit log (redacted by default).
+    #[arg(long)]
+    pub audit_unredacted: bool,
+}
+
+fn demo_doc() -> Result<serde_json::Value> {
+    Ok(serde_json::json!({
+        "tenant": serde_json::from_str::<serde_json::Value>(DEMO_TENANT)?,
+        "emergency": serde_json::from_str::<serde_json::Value>(DEMO_EMERGENCY)?,
+        "conferencing": serde_json::from_str::<serde_json::Value>(DEMO_CONFERENCING)?,
+    }))
+}
+
+impl ServeCommand {
+    /// Run it.
+    pub fn execute(self) -> Result<Outcome> {
+        let _ = tracing_subscriber::fmt()
+            .with_env_filter(
+                tracing_subscriber::EnvFilter::try_from_default_env()
+                    .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
+            )
+            .with_writer(std::io::stderr)
+            .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
+            .try_init();
+        let db = self.db.clone().unwrap_or_else(default_db);
+        let store = Store::open(&db)?;
+        let first_run = store.tenant(DEMO_ID)?.is_none();
+        let mut console_token = None;
+        if self.demo || first_run {
+            store.reset(DEMO_ID, &demo_doc()?)?;
+            eprintln!(
+                "ocpolicy: demo tenant `{DEMO_ID}` seeded in {}",
+                db.display()
+            );
+        }
+        if self.demo {
+            let (token, hash) = auth::new_token()?;
+            store.add_token(&hash, "admin", Some(DEMO_ID), None)?;
+            eprintln!(
+                "ocpolicy: demo admin token for `{DEMO_ID}` (also given to the console): {token}"
+            );
+            console_token = Some(token);
+        }
+        let web_dir = self.web_dir.clone().or_else(default_web_dir);
+        if let Some(dir) = &web_dir
+            && !dir.join("pkg/lite/ocpolicy_bg.wasm").is_file()
+        {
+            eprintln!(
+                "ocpolicy: the console's modules are not built in {}: run web/build.sh",
+                dir.display()
+            );
+        }
+        let config = Config {
+            concurrency: self
+                .concurrency
+                .unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get())),
+            web_dir,
+            console_tenant: Some(DEMO_ID.to_string()),
+            console_token,
+            audit_unredacted: self.audit_unredacted,
+        };
+        let rules = ocpolicy_host::Rules::new().context("compiling the rules component")?;
+        let state = AppState::new(rules, store, config);
+        tokio::runtime::Builder::new_multi_thread()
+            .enable_all()
+            .build()
+            .context("starting the async runtime")?
+            .block_on(server::serve(state, self.listen))?;
+        Ok(Outcome::Allowed)
+    }
+}
+
+/// `ocpolicy token`.
+#[derive(Subcommand)]
+pub enum TokenCommand {
+    /// Create a bearer token for the tenant API; it is printed once, and only
+    /// its SHA-256 is stored.
+    #[command(after_help = "\
+Examples:
+  ocpolicy token create --role admin --tenant contoso-demo
+  ocpolicy token create --role operator --operator OP1
+  ocpolicy token create --role auditor               # every tenant, read-only")]
+    Create {
+        /// What the token may do.
+        #[arg(long, value_enum)]
+        role: Role,
+        /// The tenant (admins: required; auditors: optional, else all).
+        #[arg(long)]
+        tenant: Option<String>,
+        /// The operator (operators: required).
+        #[arg(long)]
+        operator: Option<String>,
+        /// The SQLite store.
+        #[arg(long)]
+        db: Option<PathBuf>,
+    },
+}
+
+/// A principal's role.
+#[derive(Clone, Copy, ValueEnum)]
+pub enum Role {
+    /// Acts on its own tenant.
+    Admin,
+    /// Uploads and releases its own numbers; reads consenting tenants.
+    Operator,
+    /// Reads; writes nothing.
+    Auditor,
+}
+
+impl TokenCommand {
+    /// Run it.
+    pub fn execute(self) -> Result<Outcome> {
+        let TokenCommand::Create {
+            role,
+            tenant,
+            operator,
+            db,
+        } = self;
+        let (name, ok) = match role {
+            Role::Admin => ("admin", tenant.is_some()),
+            Role::Operator => ("operator", operator.is_some()),
+            Role::Auditor => ("auditor", true),
+        };
+        if !ok {
+            return Err(super::BadInput(format!(
+                "a {name} token needs --{}",
+                if name == "admin" {
+                    "tenant"
+                } else {
+                    "operator"
+                }
+            ))
+            .into());
+        }
+        let store = Store::open(&db.unwrap_or_else(default_db))?;
+        let (token, hash) = auth::new_token()?;
+        store.add_token(&hash, name, tenant.as_deref(), operator.as_deref())?;
+        outln!("{token}");
+        Ok(Outcome::Allowed)
+    }
+}

@@ -1,0 +1,131 @@
+//! Principals and bearer tokens. A token is 32 random bytes shown once
+//! (`ocpolicy token create`); the store keeps only its SHA-256.
+//!
+//! - `admin`: acts on its own tenant (reads, writes, audit).
+//! - `operator`: reads the tenants that consented to it; never writes a
+//!   tenant's assignments or addresses (ELIG-OPERATOR-WRITES-ADDRESS).
+//! - `auditor`: reads one tenant (or every tenant, when created without one),
+//!   its audit log included; writes nothing.
+
+use axum::http::{HeaderMap, StatusCode, header};
+use sha2::{Digest, Sha256};
+
+use super::{ApiError, Store};
+
+/// Who is asking.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Principal {
+    /// A tenant admin.
+    Admin {
+        /// Its tenant.
+        tenant: String,
+    },
+    /// An operator.
+    Operator {
+        /// Its operator id.
+        operator: String,
+    },
+    /// A read-only auditor, of one tenant or of all.
+    Auditor {
+        /// Its tenant; `None` for every tenant.
+        tenant: Option<String>,
+    },
+}
+
+impl Principal {
+    /// How the audit log names it.
+    pub fn name(&self) -> String {
+        match self {
+            Principal::Admin { tenant } => format!("admin:{tenant}"),
+            Principal::Operator { operator } => format!("operator:{operator}"),
+            Principal::Auditor { tenant } => {
+                format!("auditor:{}", tenant.as_deref().unwrap_or("*"))
+            }
+        }
+    }
+}
+
+/// A new token: the text to hand out, and the hash to store.
+pub fn new_token() -> anyhow::Result<(String, String)> {
+    let mut bytes = [0u8; 32];
+    getrandom::fill(&mut bytes).map_err(|e| anyhow::anyhow!("no randomness: {e}"))?;
+    let token = format!("ocp_{}", hex::encode(bytes));
+    let hash = hash(&token);
+    Ok((token, hash))
+}
+
+/// The stored form of a token.
+pub fn hash(token: &str) -> String {
+    hex::encode(Sha256::digest(token.as_bytes()))
+}
+
+/// The principal of a request's bearer token.
+pub fn principal(store: &Store, headers: &HeaderMap) -> Result<Principal, ApiError> {
+    let unauthorized = |m: &str| ApiError::new(StatusCode::UNAUTHORIZED, "", m);
+    let value = headers.get(header::AUTHORIZATION).ok_or_else(|| {
+        unauthorized(
+            "send `Authorization: Bearer <token>`; create a token with `ocpolicy token create`",
+        )
+    })?;
+    let token = value
+        .to_str()
+        .ok()
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(str::trim)
+        .ok_or_else(|| unauthorized("the Authorization header must be `Bearer <token>`"))?;
+    let found = store
+        .token(&hash(token))
+        .map_err(|_| ApiError::internal("the token store could not be read"))?
+        .ok_or_else(|| unauthorized("unknown token"))?;
+    match found {
+        (role, Some(tenant), _) if role == "admin" => Ok(Principal::Admin { tenant }),
+        (role, _, Some(operator)) if role == "operator" => Ok(Principal::Operator { operator }),
+        (role, tenant, _) if role == "auditor" => Ok(Principal::Auditor { tenant }),
+        _ => Err(unauthorized(
+            "the token's record is incomplete; create a new one",
+        )),
+    }
+}
+
+/// May `p` read tenant `tenant` (whose consented operators are `operators`)?
+pub fn may_read(p: &Principal, tenant: &str, operators: &[String]) -> Result<(), ApiError> {
+    let ok = match p {
+        Principal::Admin { tenant: t } => t == tenant,
+        Principal::Auditor { tenant: t } => t.as_deref().is_none_or(|t| t == tenant),
+        Principal::Operator { operator } => {
+            operators.iter().any(|o| o.eq_ignore_ascii_case(operator))
+        }
+    };
+    if ok {
+        Ok(())
+    } else {
+        // The same answer whether or not the tenant exists: nothing leaks.
+        Err(ApiError::new(
+            StatusCode::FORBIDDEN,
+            "",
+            &format!("{} may not read tenant `{tenant}`", p.name()),
+        ))
+    }
+}
+
+/// May `p` change number assignments in `tenant`?
+pub fn may_assign(p: &Principal, tenant: &str) -> Result<(), ApiError> {
+    match p {
+        Principal::Admin { tenant: t } if t == tenant => Ok(()),
+        Principal::Admin { .. } => Err(ApiError::new(
+            StatusCode::FORBIDDEN,
+            "",
+            &format!("{} may not write tenant `{tenant}`", p.name()),
+        )),
+        Principal::Operator { .. } => Err(ApiError::new(
+            StatusCode::FORBIDDEN,
+            "",
+            "operators do not assign numbers to a tenant's users; the tenant's admin does (operators upload and release their own numbers)",
+        )),
+        Principal::Auditor { .. } => Err(ApiError::new(
+            StatusCode::FORBIDDEN,
+            "",
+            "auditors read; they do not write",
+        )),
+    }
+}

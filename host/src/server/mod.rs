@@ -1,0 +1,217 @@
+//! `ocpolicy serve`: the decision API (stateless: send the whole context, get
+//! the decision), the tenant API (stateful: every write passes the rules
+//! against the stored tenant before it is committed), and the web console.
+//!
+//! Rules run in the rules component on a bounded pool of warm instances, on
+//! tokio's blocking threads, so evaluation never stalls the async runtime.
+
+pub mod auth;
+mod decide;
+mod metrics;
+mod openapi;
+pub mod store;
+mod tenant;
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+
+use anyhow::{Context, Result};
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use serde_json::json;
+use tokio::sync::Semaphore;
+
+use crate::{Rules, RulesInstance};
+
+pub use store::Store;
+
+/// The most bytes a request body may have.
+pub const MAX_BODY: usize = 16 << 20;
+
+/// How the server runs.
+#[derive(Clone, Debug)]
+pub struct Config {
+    /// The most rule evaluations at once (each holds a warm instance).
+    pub concurrency: usize,
+    /// The web console's folder (`web/`, built by `web/build.sh`).
+    pub web_dir: Option<PathBuf>,
+    /// The tenant the console shows, and whose snapshot it embeds.
+    pub console_tenant: Option<String>,
+    /// A token the console may use (only with `--demo`).
+    pub console_token: Option<String>,
+    /// Keep personal data and emergency addresses in the audit log.
+    pub audit_unredacted: bool,
+}
+
+/// What every handler shares.
+#[derive(Clone)]
+pub struct AppState {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    rules: Rules,
+    pool: Mutex<Vec<RulesInstance>>,
+    permits: Semaphore,
+    store: Store,
+    config: Config,
+    metrics: metrics::Metrics,
+}
+
+impl AppState {
+    /// Compile the rules and open the store.
+    pub fn new(rules: Rules, store: Store, config: Config) -> Self {
+        AppState {
+            inner: Arc::new(Inner {
+                rules,
+                pool: Mutex::new(Vec::new()),
+                permits: Semaphore::new(config.concurrency.max(1)),
+                store,
+                config,
+                metrics: metrics::Metrics::default(),
+            }),
+        }
+    }
+
+    /// The store.
+    pub fn store(&self) -> &Store {
+        &self.inner.store
+    }
+
+    /// Run `f` on a warm rules instance, on a blocking thread, at most
+    /// `concurrency` at once.
+    async fn with_rules<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&mut RulesInstance, &Store) -> Result<T> + Send + 'static,
+    ) -> Result<T, ApiError> {
+        let _permit = self
+            .inner
+            .permits
+            .acquire()
+            .await
+            .map_err(|_| ApiError::internal("the evaluation pool is closed"))?;
+        let inner = self.inner.clone();
+        tokio::task::spawn_blocking(move || {
+            let taken = inner.pool.lock().ok().and_then(|mut p| p.pop());
+            let mut instance = match taken {
+                Some(i) => i,
+                None => inner.rules.instance()?,
+            };
+            let out = f(&mut instance, &inner.store);
+            // A trapped instance is not reused: its state is unknown.
+            if out.is_ok()
+                && let Ok(mut p) = inner.pool.lock()
+            {
+                p.push(instance);
+            }
+            out
+        })
+        .await
+        .map_err(|e| ApiError::internal(&format!("an evaluation task failed: {e}")))?
+        .map_err(|e| {
+            tracing::error!(error = %format!("{e:#}"), "evaluation failed");
+            ApiError::internal("the rules could not evaluate this request; the error is logged")
+        })
+    }
+}
+
+/// An error answer: a status and `{"error": {"path", "message"}}`. Internal
+/// errors never carry internals.
+#[derive(Debug)]
+pub struct ApiError {
+    status: StatusCode,
+    path: String,
+    message: String,
+}
+
+impl ApiError {
+    fn new(status: StatusCode, path: &str, message: &str) -> Self {
+        ApiError {
+            status,
+            path: path.to_string(),
+            message: message.to_string(),
+        }
+    }
+
+    fn internal(message: &str) -> Self {
+        ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "", message)
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        (
+            self.status,
+            axum::Json(json!({ "error": { "path": self.path, "message": self.message } })),
+        )
+            .into_response()
+    }
+}
+
+/// The whole service.
+pub fn app(state: AppState) -> Router {
+    let mut router = Router::new()
+        .route("/healthz", get(|| async { "ok\n" }))
+        .route("/readyz", get(readyz))
+        .route("/metrics", get(metrics::handler))
+        .route("/openapi.json", get(openapi::handler))
+        .merge(decide::routes())
+        .merge(tenant::routes());
+    if let Some(dir) = state.inner.config.web_dir.clone() {
+        router = router
+            .route("/", get(tenant::console))
+            .route("/index.html", get(tenant::console))
+            .fallback_service(tower_http::services::ServeDir::new(dir));
+    }
+    router
+        .layer(DefaultBodyLimit::max(MAX_BODY))
+        .layer(tower_http::timeout::TimeoutLayer::with_status_code(
+            StatusCode::REQUEST_TIMEOUT,
+            std::time::Duration::from_secs(30),
+        ))
+        .with_state(state)
+}
+
+async fn readyz(axum::extract::State(s): axum::extract::State<AppState>) -> Response {
+    match s.with_rules(|_, store| store.tenant("").map(|_| ())).await {
+        Ok(()) => (StatusCode::OK, "ready\n").into_response(),
+        Err(e) => e.into_response(),
+    }
+}
+
+/// Listen on `addr` until SIGTERM or Ctrl-C, then drain in-flight requests.
+pub async fn serve(state: AppState, addr: SocketAddr) -> Result<()> {
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .with_context(|| format!("listening on {addr}"))?;
+    let local = listener.local_addr()?;
+    eprintln!("ocpolicy: serving on http://{local}/");
+    tracing::info!(%local, "listening");
+    axum::serve(listener, app(state))
+        .with_graceful_shutdown(shutdown())
+        .await
+        .context("serving")
+}
+
+async fn shutdown() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    tokio::select! {
+        () = ctrl_c => {},
+        () = term => {},
+    }
+    tracing::info!("shutting down: draining in-flight requests");
+}

@@ -1,0 +1,139 @@
+//! `/openapi.json`: the OpenAPI 3.1 document, generated at start-up from the
+//! contract's types (their JSON Schemas, from the schemars derives the core's
+//! WIT-generated types carry) and from the decision kinds' table, never written
+//! by hand.
+
+use axum::Json;
+use axum::extract::State;
+use ocpolicy_rules::types as t;
+use schemars::generate::SchemaSettings;
+use serde_json::{Map, Value, json};
+
+use super::AppState;
+
+/// Every schema the API names, by the name the kinds' table uses.
+fn schemas() -> (Map<String, Value>, Map<String, Value>) {
+    let mut g = SchemaSettings::draft2020_12()
+        .with(|s| s.definitions_path = "/components/schemas".into())
+        .into_generator();
+    let mut refs = Map::new();
+    macro_rules! add {
+        ($($name:literal => $ty:ty),* $(,)?) => {
+            $( refs.insert($name.to_string(), g.subschema_for::<$ty>().to_value()); )*
+        };
+    }
+    add! {
+        "EligibilityCheck" => t::EligibilityCheck,
+        "OperatorProgramme" => t::OperatorProgramme,
+        "AddressCheck" => t::AddressCheck,
+        "EmergencyCheck" => t::EmergencyCheck,
+        "EmergencyConfig" => t::EmergencyConfig,
+        "ResolveCheck" => t::ResolveCheck,
+        "PidfLoInput" => t::PidfLoInput,
+        "BridgeCheck" => t::BridgeCheck,
+        "ConferencingCheck" => t::ConferencingCheck,
+        "ConferencingConfig" => t::ConferencingConfig,
+        "RouteCheck" => t::RouteCheck,
+        "NormalizeCheck" => t::NormalizeCheck,
+        "Decision" => t::Decision,
+        "Resolution" => t::Resolution,
+        "RouteDecision" => t::RouteDecision,
+        "Normalization" => t::Normalization,
+        "EligibilityRequest" => t::EligibilityRequest,
+        "Tenant" => t::Tenant,
+    }
+    refs.insert(
+        "PidfLoDocument".into(),
+        json!({"type": "object", "properties": {"xml": {"type": "string"}}, "required": ["xml"], "additionalProperties": false}),
+    );
+    refs.insert("string".into(), json!({"type": "string"}));
+    (refs, g.take_definitions(true))
+}
+
+/// The document.
+pub fn document() -> Value {
+    let (refs, mut components) = schemas();
+    let schema = |name: &str| refs.get(name).cloned().unwrap_or(json!({}));
+    components.insert(
+        "Error".into(),
+        json!({"type": "object", "required": ["error"], "properties": {"error": {"type": "object",
+          "required": ["path", "message"], "properties": {"path": {"type": "string", "description": "the field at fault, e.g. `request.AssignNumber.telephone_number`; empty for the document as a whole"},
+          "message": {"type": "string", "description": "what is wrong and how to fix it"}}}}}),
+    );
+    let error = |what: &str| json!({"description": what, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}});
+    let mut paths = Map::new();
+    for k in ocpolicy_rules::ffi::KINDS {
+        paths.insert(
+            format!("/v1/decide/{}", k.name),
+            json!({"post": {
+                "operationId": format!("decide-{}", k.name),
+                "tags": ["decisions"],
+                "summary": k.summary,
+                "requestBody": {"required": true, "content": {"application/json": {"schema": schema(k.input)}}},
+                "responses": {
+                    "200": {"description": "decided", "content": {"application/json": {"schema": {
+                        "type": "object", "required": ["ok"], "properties": {"ok": schema(k.output)}}}}},
+                    "400": error("the document cannot be decided: malformed JSON, a wrong type, an unknown or missing field"),
+                    "413": error("the body is larger than 16 MiB"),
+                }
+            }}),
+        );
+        paths.insert(
+            format!("/v1/decide/{}/batch", k.name),
+            json!({"post": {
+                "operationId": format!("decide-{}-batch", k.name),
+                "tags": ["decisions"],
+                "summary": format!("{} (NDJSON: one document per line in, one envelope per line out, in order)", k.summary),
+                "requestBody": {"required": true, "content": {"application/x-ndjson": {"schema": {"type": "string"}}}},
+                "responses": {
+                    "200": {"description": "one {\"ok\": ...} or {\"error\": ...} line per input line", "content": {"application/x-ndjson": {"schema": {"type": "string"}}}},
+                    "400": error("the body is not UTF-8"),
+                    "413": error("more than 100,000 lines, or a body larger than 16 MiB"),
+                }
+            }}),
+        );
+    }
+    let tenant =
+        json!({"name": "tenant", "in": "path", "required": true, "schema": {"type": "string"}});
+    let auth = json!([{"bearer": []}]);
+    paths.insert("/v1/tenants/{tenant}/snapshot".into(), json!({"get": {
+        "operationId": "tenant-snapshot", "tags": ["tenants"], "security": auth, "parameters": [tenant],
+        "summary": "the tenant as the web console validates against it: {tenant, emergency, conferencing}",
+        "responses": {"200": {"description": "the snapshot", "content": {"application/json": {"schema": {"type": "object",
+            "properties": {"tenant": schema("Tenant"), "emergency": schema("EmergencyConfig"), "conferencing": schema("ConferencingConfig")}}}}},
+            "401": error("no or unknown bearer token"), "403": error("the token may not read this tenant"), "404": error("no such tenant")}}}));
+    paths.insert("/v1/tenants/{tenant}/assignments".into(), json!({"post": {
+        "operationId": "assign-number", "tags": ["tenants"], "security": auth, "parameters": [tenant],
+        "summary": "assign a number: decided by the rules against the stored tenant, then committed with its audit record, or refused",
+        "requestBody": {"required": true, "content": {"application/json": {"schema": schema("EligibilityRequest")}}},
+        "responses": {"200": {"description": "committed; the decision", "content": {"application/json": {"schema": schema("Decision")}}},
+            "400": error("the request cannot be decided"), "401": error("no or unknown bearer token"),
+            "403": error("the token may not write this tenant"), "404": error("no such tenant"),
+            "422": {"description": "refused by the rules; the full decision", "content": {"application/json": {"schema": schema("Decision")}}}}}}));
+    paths.insert("/v1/tenants/{tenant}/audit".into(), json!({"get": {
+        "operationId": "tenant-audit", "tags": ["tenants"], "security": auth, "parameters": [tenant],
+        "summary": "the tenant's audit log, newest first (requests redacted unless the server runs with --audit-unredacted)",
+        "responses": {"200": {"description": "audit records", "content": {"application/json": {"schema": {"type": "array", "items": {"type": "object"}}}}},
+            "401": error("no or unknown bearer token"), "403": error("the token may not read this tenant")}}}));
+    for (path, summary) in [
+        ("/healthz", "alive"),
+        ("/readyz", "the rules and the store answer"),
+    ] {
+        paths.insert(path.into(), json!({"get": {"operationId": path.trim_start_matches('/'), "tags": ["operations"], "summary": summary,
+            "responses": {"200": {"description": summary, "content": {"text/plain": {"schema": {"type": "string"}}}}}}}));
+    }
+    paths.insert("/metrics".into(), json!({"get": {"operationId": "metrics", "tags": ["operations"], "summary": "Prometheus metrics",
+        "responses": {"200": {"description": "OpenMetrics text", "content": {"application/openmetrics-text": {"schema": {"type": "string"}}}}}}}));
+    json!({
+        "openapi": "3.1.0",
+        "info": {"title": "ocpolicy", "version": env!("CARGO_PKG_VERSION"),
+                 "description": format!("Operator Connect policy decisions, rules {}", ocpolicy_rules::WIT_PACKAGE)},
+        "paths": paths,
+        "components": {"schemas": components, "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer",
+            "description": "a token from `ocpolicy token create`"}}},
+    })
+}
+
+pub async fn handler(State(_): State<AppState>) -> Json<Value> {
+    Json(document())
+}

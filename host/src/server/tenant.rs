@@ -1,0 +1,264 @@
+//! The tenant API: reads of the stored tenant (the snapshot the console
+//! validates against) and writes that pass the rules first, and the console
+//! page itself, pointed at the server's snapshot.
+
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{Html, IntoResponse, Response};
+use axum::routing::{get, post};
+use serde_json::{Value, json};
+
+use super::auth::{self, Principal};
+use super::store::Outcome;
+use super::{ApiError, AppState};
+use crate::types as wt;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/v1/tenants/{tenant}/snapshot", get(snapshot))
+        .route("/v1/tenants/{tenant}/assignments", post(assign))
+        .route("/v1/tenants/{tenant}/audit", get(audit))
+}
+
+fn not_found(tenant: &str) -> ApiError {
+    ApiError::new(StatusCode::NOT_FOUND, "", &format!("no tenant `{tenant}`"))
+}
+
+/// The operators a stored tenant consented to.
+fn operators(doc: &Value) -> Vec<String> {
+    doc["tenant"]["operators"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|o| o["operator_id"].as_str().map(String::from))
+        .collect()
+}
+
+/// Read a stored tenant for `p`: 403 before 404, so a token for another tenant
+/// learns nothing about this one.
+fn readable(s: &AppState, p: &Principal, tenant: &str) -> Result<Value, ApiError> {
+    let doc = s
+        .store()
+        .tenant(tenant)
+        .map_err(|_| ApiError::internal("the store could not be read"))?;
+    auth::may_read(
+        p,
+        tenant,
+        doc.as_ref().map(operators).as_deref().unwrap_or(&[]),
+    )?;
+    doc.ok_or_else(|| not_found(tenant))
+}
+
+async fn snapshot(
+    State(s): State<AppState>,
+    Path(tenant): Path<String>,
+    headers: HeaderMap,
+) -> Response {
+    let p = match auth::principal(s.store(), &headers) {
+        Ok(p) => p,
+        Err(e) => return e.into_response(),
+    };
+    match readable(&s, &p, &tenant) {
+        Ok(doc) => axum::Json(doc).into_response(),
+        Err(e) => e.into_response(),
+    }
+}
+
+async fn audit(
+    State(s): State<AppState>,
+    Path(tenant): Path<String>,
+    headers: HeaderMap,
+) -> Response {
+    let p = match auth::principal(s.store(), &headers) {
+        Ok(p) => p,
+        Err(e) => return e.into_response(),
+    };
+    if matches!(p, Principal::Operator { .. }) {
+        return ApiError::new(
+            StatusCode::FORBIDDEN,
+            "",
+            "operators do not read a tenant's audit log",
+        )
+        .into_response();
+    }
+    if let Err(e) = readable(&s, &p, &tenant) {
+        return e.into_response();
+    }
+    match s.store().audit(&tenant, 1000) {
+        Ok(records) => axum::Json(records).into_response(),
+        Err(_) => ApiError::internal("the audit log could not be read").into_response(),
+    }
+}
+
+/// The assignment status a target kind takes.
+fn status_for(kind: wt::TargetKind) -> &'static str {
+    match kind {
+        wt::TargetKind::User => "UserAssigned",
+        wt::TargetKind::ResourceAccount => "VoiceApplicationAssigned",
+        wt::TargetKind::ConferenceBridge => "ConferenceAssigned",
+    }
+}
+
+/// The audit log's copy of a request: identities and numbers masked unless
+/// the server runs with `--audit-unredacted`.
+fn redact(request: &Value, keep: bool) -> Value {
+    if keep {
+        return request.clone();
+    }
+    fn walk(v: &Value, key: &str) -> Value {
+        match v {
+            Value::Object(m) => {
+                Value::Object(m.iter().map(|(k, v)| (k.clone(), walk(v, k))).collect())
+            }
+            Value::Array(a) => Value::Array(a.iter().map(|x| walk(x, key)).collect()),
+            Value::String(s)
+                if matches!(key, "target" | "telephone_number" | "identity" | "user") =>
+            {
+                let tail: String = s
+                    .chars()
+                    .rev()
+                    .take(2)
+                    .collect::<Vec<_>>()
+                    .into_iter()
+                    .rev()
+                    .collect();
+                Value::String(format!("…{tail}"))
+            }
+            other => other.clone(),
+        }
+    }
+    walk(request, "")
+}
+
+/// `POST /v1/tenants/{tenant}/assignments` with `{"AssignNumber": {...}}`.
+async fn assign(
+    State(s): State<AppState>,
+    Path(tenant): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let p = match auth::principal(s.store(), &headers) {
+        Ok(p) => p,
+        Err(e) => return e.into_response(),
+    };
+    if let Err(e) = auth::may_assign(&p, &tenant) {
+        return e.into_response();
+    }
+    let request: wt::EligibilityRequest = match ocpolicy_rules::json::from_slice(&body) {
+        Ok(r) => r,
+        Err(e) => {
+            return ApiError::new(StatusCode::BAD_REQUEST, &e.path, &e.message).into_response();
+        }
+    };
+    let wt::EligibilityRequest::AssignNumber(a) = &request else {
+        return ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "",
+            "this endpoint takes {\"AssignNumber\": {...}}",
+        )
+        .into_response();
+    };
+    let (number, target, status) = (
+        a.telephone_number.clone(),
+        a.target.clone(),
+        status_for(a.target_kind),
+    );
+    let audit_copy = redact(
+        &serde_json::to_value(&request).unwrap_or(Value::Null),
+        s.inner.config.audit_unredacted,
+    );
+    let principal = p.name();
+    let t = tenant.clone();
+    let answer = s
+        .with_rules(move |rules, store| {
+            store.write(&t, &principal, "assign", &audit_copy, |doc| {
+                let stored: wt::Tenant = serde_json::from_value(doc["tenant"].clone())?;
+                let check = wt::EligibilityCheck {
+                    tenant: stored,
+                    request: request.clone(),
+                };
+                let decision = match rules.evaluate(&check)? {
+                    Ok(d) => d,
+                    Err(e) => {
+                        let codes = vec!["INPUT".to_string()];
+                        return Ok((Outcome::Refuse(Err((e.path, e.message))), false, codes));
+                    }
+                };
+                let codes: Vec<String> =
+                    decision.violations.iter().map(|v| v.code.clone()).collect();
+                let allowed = decision.allowed;
+                if !allowed {
+                    return Ok((Outcome::Refuse(Ok(decision)), false, codes));
+                }
+                let mut new = doc.clone();
+                let want = number.trim().trim_start_matches('+').to_string();
+                if let Some(n) = new["tenant"]["numbers"].as_array_mut().and_then(|ns| {
+                    ns.iter_mut().find(|n| {
+                        n["telephone_number"]
+                            .as_str()
+                            .map(|x| x.trim().trim_start_matches('+'))
+                            == Some(want.as_str())
+                    })
+                }) {
+                    n["assignment_status"] = json!(status);
+                    n["assigned_target"] = json!(target);
+                }
+                Ok((Outcome::Commit(new, Ok(decision)), true, codes))
+            })
+        })
+        .await;
+    let kind = "assign";
+    match answer {
+        Ok(None) => not_found(&tenant).into_response(),
+        Ok(Some(Ok(d))) => {
+            let outcome = if d.allowed { "committed" } else { "refused" };
+            s.inner
+                .metrics
+                .writes
+                .get_or_create(&super::metrics::write_labels(kind, outcome))
+                .inc();
+            let status = if d.allowed {
+                StatusCode::OK
+            } else {
+                StatusCode::UNPROCESSABLE_ENTITY
+            };
+            (status, axum::Json(d)).into_response()
+        }
+        Ok(Some(Err((path, message)))) => {
+            ApiError::new(StatusCode::BAD_REQUEST, &path, &message).into_response()
+        }
+        Err(e) => e.into_response(),
+    }
+}
+
+/// `GET /`: the console, pointed at the server's tenant and API.
+pub async fn console(State(s): State<AppState>) -> Response {
+    let Some(dir) = &s.inner.config.web_dir else {
+        return (StatusCode::NOT_FOUND, "no web console configured").into_response();
+    };
+    let page = match std::fs::read_to_string(dir.join("index.html")) {
+        Ok(p) => p,
+        Err(_) => {
+            return (
+                StatusCode::SERVICE_UNAVAILABLE,
+                [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
+                "the web console is not built: run web/build.sh\n",
+            )
+                .into_response();
+        }
+    };
+    let mut meta = String::new();
+    if let Some(t) = &s.inner.config.console_tenant {
+        meta.push_str(&format!(
+            "\n  <meta name=\"ocpolicy-snapshot\" content=\"/v1/tenants/{t}/snapshot\">\n  <meta name=\"ocpolicy-api\" content=\"/v1/tenants/{t}\">"
+        ));
+    }
+    if let Some(token) = &s.inner.config.console_token {
+        meta.push_str(&format!(
+            "\n  <meta name=\"ocpolicy-token\" content=\"{token}\">"
+        ));
+    }
+    Html(page.replacen("<head>", &format!("<head>{meta}"), 1)).into_response()
+}

@@ -1,0 +1,431 @@
+//! `ocpolicy serve`: router tests without a socket (tower's `oneshot`), and a
+//! real-socket test of the binary (listen, console, SIGTERM drains and exits).
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode};
+use http_body_util::BodyExt;
+use ocpolicy_host::server::{AppState, Config, Store, app, auth};
+use serde_json::{Value, json};
+use tower::ServiceExt;
+
+const TENANT: &str = "contoso-demo";
+
+fn demo_doc() -> Value {
+    let ex = |f: &str| -> Value {
+        serde_json::from_str(
+            &std::fs::read_to_string(crate::root().join("tests/examples").join(f)).unwrap(),
+        )
+        .unwrap()
+    };
+    json!({"tenant": ex("tenant.json"), "emergency": ex("emergency-config.json"), "conferencing": ex("conferencing-config.json")})
+}
+
+struct Server {
+    state: AppState,
+    _dir: tempfile::TempDir,
+}
+
+impl Server {
+    fn new() -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("t.db")).unwrap();
+        store.reset(TENANT, &demo_doc()).unwrap();
+        let config = Config {
+            concurrency: 2,
+            web_dir: None,
+            console_tenant: Some(TENANT.into()),
+            console_token: None,
+            audit_unredacted: false,
+        };
+        Server {
+            state: AppState::new(crate::rules().clone(), store, config),
+            _dir: dir,
+        }
+    }
+
+    fn token(&self, role: &str, tenant: Option<&str>, operator: Option<&str>) -> String {
+        let (token, hash) = auth::new_token().unwrap();
+        self.state
+            .store()
+            .add_token(&hash, role, tenant, operator)
+            .unwrap();
+        token
+    }
+
+    async fn call(
+        &self,
+        method: &str,
+        uri: &str,
+        token: Option<&str>,
+        body: impl Into<Body>,
+    ) -> (StatusCode, Vec<u8>) {
+        let mut req = Request::builder().method(method).uri(uri);
+        if let Some(t) = token {
+            req = req.header("authorization", format!("Bearer {t}"));
+        }
+        let res = app(self.state.clone())
+            .oneshot(req.body(body.into()).unwrap())
+            .await
+            .unwrap();
+        let status = res.status();
+        let bytes = res.into_body().collect().await.unwrap().to_bytes().to_vec();
+        (status, bytes)
+    }
+
+    async fn json(
+        &self,
+        method: &str,
+        uri: &str,
+        token: Option<&str>,
+        body: impl Into<Body>,
+    ) -> (StatusCode, Value) {
+        let (s, b) = self.call(method, uri, token, body).await;
+        (
+            s,
+            serde_json::from_slice(&b).unwrap_or_else(|e| {
+                panic!("{uri}: not JSON ({e}): {}", String::from_utf8_lossy(&b))
+            }),
+        )
+    }
+}
+
+fn rt() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap()
+}
+
+#[test]
+fn the_decision_api_answers_every_corpus_case_as_the_core_does() {
+    rt().block_on(async {
+        let s = Server::new();
+        let mut n = 0;
+        for family in [
+            "eligibility",
+            "operator-programme",
+            "emergency",
+            "conferencing",
+        ] {
+            for entry in std::fs::read_dir(crate::root().join("tests/corpus").join(family))
+                .unwrap()
+                .flatten()
+            {
+                let case: Value =
+                    serde_json::from_slice(&std::fs::read(entry.path()).unwrap()).unwrap();
+                let kind = case["kind"].as_str().unwrap().to_string();
+                let input = serde_json::to_vec(&case["input"]).unwrap();
+                let (status, got) = s
+                    .json("POST", &format!("/v1/decide/{kind}"), None, input.clone())
+                    .await;
+                let want = ocpolicy_rules::ffi::decide(&kind, &input).unwrap();
+                assert_eq!(status, StatusCode::OK, "{}", entry.path().display());
+                assert_eq!(got["ok"], want, "{}", entry.path().display());
+                n += 1;
+            }
+        }
+        assert!(n > 300, "{n} cases");
+    });
+}
+
+#[test]
+fn bad_input_of_every_kind_is_a_4xx_naming_the_field_never_a_5xx() {
+    rt().block_on(async {
+        let s = Server::new();
+        let address = std::fs::read(crate::root().join("tests/examples/address.json")).unwrap();
+        let deep = "[".repeat(100_000);
+        let cases: Vec<(&str, Vec<u8>, StatusCode, &str)> = vec![
+            (
+                "/v1/decide/address",
+                b"{".to_vec(),
+                StatusCode::BAD_REQUEST,
+                "",
+            ),
+            (
+                "/v1/decide/address",
+                b"{\"address\": 1}".to_vec(),
+                StatusCode::BAD_REQUEST,
+                "address",
+            ),
+            (
+                "/v1/decide/address",
+                b"{\"address\": {\"id\": 7}}".to_vec(),
+                StatusCode::BAD_REQUEST,
+                "address.id",
+            ),
+            (
+                "/v1/decide/address",
+                b"\xff\xfe".to_vec(),
+                StatusCode::BAD_REQUEST,
+                "",
+            ),
+            // A list where an object belongs: serde reads a struct from a list, so the
+            // first element is at fault.
+            (
+                "/v1/decide/address",
+                deep.clone().into_bytes(),
+                StatusCode::BAD_REQUEST,
+                "[0]",
+            ),
+            (
+                "/v1/decide/nope",
+                address.clone(),
+                StatusCode::NOT_FOUND,
+                "",
+            ),
+            (
+                "/v1/decide/address/batch",
+                b"\xff".to_vec(),
+                StatusCode::BAD_REQUEST,
+                "",
+            ),
+        ];
+        for (uri, body, want, path) in cases {
+            let (status, v) = s.json("POST", uri, None, body).await;
+            assert_eq!(status, want, "{uri}: {v}");
+            assert!(
+                v["error"]["message"]
+                    .as_str()
+                    .is_some_and(|m| !m.is_empty()),
+                "{v}"
+            );
+            assert_eq!(v["error"]["path"], path, "{uri}: {v}");
+        }
+        let mut unknown: Value = serde_json::from_slice(&address).unwrap();
+        unknown["address"]["colour"] = json!("red");
+        let (status, v) = s
+            .json(
+                "POST",
+                "/v1/decide/address",
+                None,
+                serde_json::to_vec(&unknown).unwrap(),
+            )
+            .await;
+        assert_eq!(
+            (status, v["error"]["path"].as_str()),
+            (StatusCode::BAD_REQUEST, Some("address.colour"))
+        );
+        // Over the body limit: refused before it is read whole.
+        let (status, _) = s
+            .call(
+                "POST",
+                "/v1/decide/address",
+                None,
+                vec![b' '; (16 << 20) + 1],
+            )
+            .await;
+        assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE);
+        // A batch answers every line, good and bad, in order.
+        let line = String::from_utf8(address.clone())
+            .unwrap()
+            .replace('\n', "");
+        let (status, body) = s
+            .call(
+                "POST",
+                "/v1/decide/address/batch",
+                None,
+                format!("{line}\nnot json\n{line}\n"),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK);
+        let lines: Vec<Value> = String::from_utf8(body)
+            .unwrap()
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect();
+        assert_eq!(lines.len(), 3);
+        assert!(
+            lines[0]["ok"].is_object()
+                && lines[1]["error"].is_object()
+                && lines[2]["ok"].is_object(),
+            "{lines:?}"
+        );
+    });
+}
+
+#[test]
+fn openapi_health_readiness_and_metrics() {
+    rt().block_on(async {
+        let s = Server::new();
+        let (status, doc) = s.json("GET", "/openapi.json", None, Body::empty()).await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(doc["openapi"], "3.1.0");
+        for k in ocpolicy_rules::ffi::KINDS {
+            assert!(doc["paths"][format!("/v1/decide/{}", k.name)]["post"].is_object(), "{}", k.name);
+        }
+        // Every $ref resolves.
+        let text = doc.to_string();
+        let schemas = doc["components"]["schemas"].as_object().unwrap();
+        for r in text.split("\"$ref\":\"#/components/schemas/").skip(1) {
+            let name = r.split('"').next().unwrap();
+            assert!(schemas.contains_key(name), "dangling $ref {name}");
+        }
+        assert_eq!(s.call("GET", "/healthz", None, Body::empty()).await.0, StatusCode::OK);
+        assert_eq!(s.call("GET", "/readyz", None, Body::empty()).await.0, StatusCode::OK);
+        let address = std::fs::read(crate::root().join("tests/examples/address.json")).unwrap();
+        s.call("POST", "/v1/decide/address", None, address).await;
+        let (status, m) = s.call("GET", "/metrics", None, Body::empty()).await;
+        let m = String::from_utf8(m).unwrap();
+        assert_eq!(status, StatusCode::OK);
+        assert!(m.contains("ocpolicy_decisions_total{family=\"emergency\",kind=\"address\",outcome=\"denied\"} 1"), "{m}");
+        assert!(m.contains("ocpolicy_violations_total{family=\"emergency\",code=\"EMG-CP-STATE\"} 1"), "{m}");
+        assert!(m.contains("ocpolicy_decision_seconds_count{kind=\"address\"} 1"), "{m}");
+    });
+}
+
+fn assign(target: &str, number: &str) -> Vec<u8> {
+    serde_json::to_vec(&json!({"AssignNumber": {"target": target, "target_kind": "User", "telephone_number": number, "number_type": "OperatorConnect"}})).unwrap()
+}
+
+#[test]
+fn each_principal_against_each_tenant_endpoint() {
+    rt().block_on(async {
+        let s = Server::new();
+        let admin = s.token("admin", Some(TENANT), None);
+        let other_admin = s.token("admin", Some("fabrikam"), None);
+        let auditor = s.token("auditor", Some(TENANT), None);
+        let operator = s.token("operator", None, Some("OP1"));
+        let stranger_op = s.token("operator", None, Some("OPZ"));
+        let snap = format!("/v1/tenants/{TENANT}/snapshot");
+        let assignments = format!("/v1/tenants/{TENANT}/assignments");
+        let audit = format!("/v1/tenants/{TENANT}/audit");
+        let free = "+14255550101";
+
+        // No token, a bad token.
+        assert_eq!(s.call("GET", &snap, None, Body::empty()).await.0, StatusCode::UNAUTHORIZED);
+        assert_eq!(s.call("GET", &snap, Some("ocp_nope"), Body::empty()).await.0, StatusCode::UNAUTHORIZED);
+        // Reads.
+        assert_eq!(s.call("GET", &snap, Some(&admin), Body::empty()).await.0, StatusCode::OK);
+        assert_eq!(s.call("GET", &snap, Some(&auditor), Body::empty()).await.0, StatusCode::OK);
+        assert_eq!(s.call("GET", &snap, Some(&operator), Body::empty()).await.0, StatusCode::OK, "OP1 has the tenant's consent");
+        // Denials say why and leak nothing: the same answer for a tenant that exists and one that does not.
+        let (st, a) = s.json("GET", &snap, Some(&other_admin), Body::empty()).await;
+        let (st2, b) = s.json("GET", "/v1/tenants/no-such/snapshot", Some(&other_admin), Body::empty()).await;
+        assert_eq!((st, st2), (StatusCode::FORBIDDEN, StatusCode::FORBIDDEN));
+        assert_eq!(a["error"]["message"].as_str().map(|m| m.replace(TENANT, "X")), b["error"]["message"].as_str().map(|m| m.replace("no-such", "X")));
+        assert_eq!(s.call("GET", &snap, Some(&stranger_op), Body::empty()).await.0, StatusCode::FORBIDDEN);
+        // Writes: only the tenant's admin.
+        for t in [&auditor, &operator, &other_admin] {
+            let (st, v) = s.json("POST", &assignments, Some(t), assign("alice@contoso.com", free)).await;
+            assert_eq!(st, StatusCode::FORBIDDEN, "{v}");
+        }
+        let (st, v) = s.json("POST", &assignments, Some(&admin), assign("alice@contoso.com", free)).await;
+        assert_eq!(st, StatusCode::OK, "{v}");
+        assert_eq!(v["allowed"], true);
+        // The stored tenant now holds it: a second admin write for bob is refused with the rule's code.
+        let (st, v) = s.json("POST", &assignments, Some(&admin), assign("bob@contoso.com", free)).await;
+        assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
+        assert!(v["violations"].as_array().unwrap().iter().any(|x| x["code"] == "ELIG-ALREADY-ASSIGNED"), "{v}");
+        // The same request through the stateless API against the stored state says the same.
+        let (_, stored) = s.json("GET", &snap, Some(&admin), Body::empty()).await;
+        let check = json!({"tenant": stored["tenant"], "request": serde_json::from_slice::<Value>(&assign("bob@contoso.com", free)).unwrap()});
+        let (_, d) = s.json("POST", "/v1/decide/eligibility", None, serde_json::to_vec(&check).unwrap()).await;
+        assert_eq!(d["ok"], v);
+        // Bad input to a write: 400 with the field.
+        let (st, v) = s.json("POST", &assignments, Some(&admin), b"{\"AssignNumber\": {\"target\": 1}}".to_vec()).await;
+        assert_eq!((st, v["error"]["path"].as_str()), (StatusCode::BAD_REQUEST, Some("AssignNumber.target")));
+        // Audit: the admin and the auditor read it, redacted by default; operators do not.
+        let (st, log) = s.json("GET", &audit, Some(&auditor), Body::empty()).await;
+        assert_eq!(st, StatusCode::OK);
+        let log = log.as_array().unwrap();
+        assert_eq!(log.len(), 2, "{log:?}");
+        assert_eq!((log[0]["allowed"].as_bool(), log[1]["allowed"].as_bool()), (Some(false), Some(true)));
+        assert_eq!(log[0]["codes"], json!(["ELIG-ALREADY-ASSIGNED"]));
+        assert!(!log[0].to_string().contains("bob@contoso.com") && !log[0].to_string().contains(free), "{}", log[0]);
+        assert_eq!(s.call("GET", &audit, Some(&operator), Body::empty()).await.0, StatusCode::FORBIDDEN);
+    });
+}
+
+#[test]
+fn two_admins_assigning_one_number_at_once_exactly_one_succeeds() {
+    rt().block_on(async {
+        let s = Server::new();
+        let admin = s.token("admin", Some(TENANT), None);
+        let uri = format!("/v1/tenants/{TENANT}/assignments");
+        for round in 0..5 {
+            // A fresh number each round: the demo tenant has one free OC number, so reset it.
+            s.state.store().reset(TENANT, &demo_doc()).unwrap();
+            let a = s.call(
+                "POST",
+                &uri,
+                Some(&admin),
+                assign("alice@contoso.com", "+14255550101"),
+            );
+            let b = s.call(
+                "POST",
+                &uri,
+                Some(&admin),
+                assign("bob@contoso.com", "+14255550101"),
+            );
+            let ((sa, _), (sb, _)) = tokio::join!(a, b);
+            let ok = [sa, sb].iter().filter(|s| **s == StatusCode::OK).count();
+            let refused = [sa, sb]
+                .iter()
+                .filter(|s| **s == StatusCode::UNPROCESSABLE_ENTITY)
+                .count();
+            assert_eq!((ok, refused), (1, 1), "round {round}: {sa} {sb}");
+        }
+    });
+}
+
+#[test]
+fn the_binary_serves_on_a_socket_and_drains_on_sigterm() {
+    use std::io::{BufRead, BufReader, Read, Write};
+    let dir = tempfile::tempdir().unwrap();
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_ocpolicy"))
+        .args(["serve", "--demo", "--listen", "127.0.0.1:0", "--db"])
+        .arg(dir.path().join("s.db"))
+        .arg("--web-dir")
+        .arg(crate::root().join("web"))
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut err = BufReader::new(child.stderr.take().unwrap());
+    let mut addr = String::new();
+    let mut line = String::new();
+    while err.read_line(&mut line).unwrap() > 0 {
+        if let Some(rest) = line.split("serving on http://").nth(1) {
+            addr = rest.trim().trim_end_matches('/').to_string();
+            break;
+        }
+        line.clear();
+    }
+    assert!(!addr.is_empty(), "the server never said where it listens");
+    let get = |path: &str| -> String {
+        let mut c = std::net::TcpStream::connect(&addr).unwrap();
+        write!(
+            c,
+            "GET {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+        )
+        .unwrap();
+        let mut out = String::new();
+        c.read_to_string(&mut out).unwrap();
+        out
+    };
+    assert!(get("/healthz").starts_with("HTTP/1.1 200"));
+    let page = get("/");
+    assert!(page.starts_with("HTTP/1.1 200"), "{page}");
+    assert!(
+        page.contains(
+            "<meta name=\"ocpolicy-snapshot\" content=\"/v1/tenants/contoso-demo/snapshot\">"
+        ),
+        "{page}"
+    );
+    assert!(
+        page.contains("name=\"ocpolicy-token\""),
+        "the demo console gets a token"
+    );
+    assert!(get("/rules.js").contains("export async function loadRules"));
+    // SIGTERM: it drains and exits cleanly.
+    let pid = child.id().to_string();
+    assert!(
+        std::process::Command::new("kill")
+            .args(["-TERM", &pid])
+            .status()
+            .unwrap()
+            .success()
+    );
+    let status = child.wait().unwrap();
+    assert!(status.success(), "{status}");
+}

@@ -1,0 +1,68 @@
+// The console served by `ocpolicy serve --demo`, in Chromium: it validates
+// against the server's stored tenant, a write the page allows is committed,
+// and one it refuses, sent straight to the API as curl would, is refused by
+// the server with the same rule codes.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { launch, watch } from './browser.mjs';
+
+const web = dirname(dirname(fileURLToPath(import.meta.url)));
+const root = dirname(web);
+const bin = process.env.OCPOLICY_BIN || join(root, 'target', 'debug', 'ocpolicy');
+let server, base, context, page, problems;
+
+before(async () => {
+  assert.ok(existsSync(bin), `the ocpolicy binary is missing at ${bin}`);
+  const db = join(mkdtempSync(join(tmpdir(), 'ocpolicy-serve-')), 'store.db');
+  server = spawn(bin, ['serve', '--demo', '--listen', '127.0.0.1:0', '--db', db, '--web-dir', web], { stdio: ['ignore', 'ignore', 'pipe'] });
+  base = await new Promise((resolve, reject) => {
+    let err = '';
+    server.stderr.on('data', (d) => {
+      err += d;
+      const m = err.match(/serving on (http:\/\/[0-9.:]+\/)/);
+      if (m) resolve(m[1]);
+    });
+    server.on('exit', (code) => reject(new Error(`ocpolicy serve exited ${code}: ${err}`)));
+  });
+  context = await launch();
+  page = await context.newPage();
+  problems = watch(page);
+  await page.goto(base);
+  await page.waitForSelector('body[data-ready="true"]', { timeout: 30000 });
+});
+
+after(async () => {
+  await context?.close();
+  server?.kill('SIGTERM');
+});
+
+test('the console validates against the server tenant and commits what it allows', async () => {
+  assert.match(await page.textContent('#snapshot-status'), /contoso-demo \(from the server\)/);
+  await page.selectOption('#assign-target', 'alice@contoso.com');
+  await page.fill('#assign-number', '+14255550101');
+  await page.selectOption('#assign-type', 'OperatorConnect');
+  assert.match(await page.textContent('#assign-verdict'), /^Allowed/);
+  await page.click('#assign-submit');
+  await page.waitForFunction(() => /Assigned/.test(document.querySelector('#assign-submit-result').textContent));
+  // The page now validates against the committed state: bob may not have it.
+  await page.selectOption('#assign-target', 'bob@contoso.com');
+  await page.waitForSelector('#assign-verdict.denied');
+  const pageCodes = await page.locator('#assign-form .msg').evaluateAll((ps) => ps.map((p) => p.dataset.code).sort());
+  assert.ok(pageCodes.includes('ELIG-ALREADY-ASSIGNED'), pageCodes.join());
+  // Sent straight to the API (no browser in the way), the server refuses with the same codes.
+  const token = await page.getAttribute('meta[name="ocpolicy-token"]', 'content');
+  const r = await fetch(new URL('v1/tenants/contoso-demo/assignments', base), {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ AssignNumber: { target: 'bob@contoso.com', target_kind: 'User', telephone_number: '+14255550101', number_type: 'OperatorConnect' } }),
+  });
+  assert.equal(r.status, 422);
+  const serverCodes = (await r.json()).violations.map((v) => v.code).sort();
+  assert.deepEqual(serverCodes, pageCodes);
+  assert.deepEqual(problems, []);
+});
