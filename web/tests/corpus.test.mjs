@@ -16,7 +16,7 @@ import { loadRules, planPending } from '../rules.js';
 const web = dirname(dirname(fileURLToPath(import.meta.url)));
 const root = dirname(web);
 const corpus = join(root, 'tests', 'corpus');
-const bin = process.env.OCPOLICY_BIN || join(root, 'target', 'debug', 'ocpolicy');
+const bin = process.env.OCPOLICY_BIN || join(process.env.CARGO_TARGET_DIR || join(root, 'target'), 'debug', 'ocpolicy');
 
 function cases(dir) {
   const out = [];

@@ -15,7 +15,7 @@ import { loadPlugin } from '../plugin.js';
 const web = dirname(dirname(fileURLToPath(import.meta.url)));
 const root = dirname(web);
 const pkg = join(web, 'pkg', 'plugin');
-const bin = process.env.OCPOLICY_BIN || join(root, 'target', 'debug', 'ocpolicy');
+const bin = process.env.OCPOLICY_BIN || join(process.env.CARGO_TARGET_DIR || join(root, 'target'), 'debug', 'ocpolicy');
 const casesFile = join(root, 'guest', 'plugins', 'own-ranges', 'cases.json');
 const cases = JSON.parse(readFileSync(casesFile, 'utf8'));
 const manifest = JSON.parse(readFileSync(join(pkg, 'manifest.json'), 'utf8'));

@@ -13,7 +13,7 @@ import { launch, watch } from './browser.mjs';
 
 const web = dirname(dirname(fileURLToPath(import.meta.url)));
 const root = dirname(web);
-const bin = process.env.OCPOLICY_BIN || join(root, 'target', 'debug', 'ocpolicy');
+const bin = process.env.OCPOLICY_BIN || join(process.env.CARGO_TARGET_DIR || join(root, 'target'), 'debug', 'ocpolicy');
 let server, base, context, page, problems;
 
 before(async () => {
