@@ -19,6 +19,10 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/v1/tenants/{tenant}/snapshot", get(snapshot))
         .route("/v1/tenants/{tenant}/assignments", post(assign))
+        .route(
+            "/v1/tenants/{tenant}/assignments/{number}",
+            axum::routing::delete(unassign),
+        )
         .route("/v1/tenants/{tenant}/audit", get(audit))
 }
 
@@ -229,6 +233,69 @@ async fn assign(
         Ok(Some(Err((path, message)))) => {
             ApiError::new(StatusCode::BAD_REQUEST, &path, &message).into_response()
         }
+        Err(e) => e.into_response(),
+    }
+}
+
+/// `DELETE /v1/tenants/{tenant}/assignments/{number}`: take a number back
+/// from its holder (Remove-CsPhoneNumberAssignment). No rule refuses it; it is
+/// committed with its audit record, or 404 if the number is not assigned.
+async fn unassign(
+    State(s): State<AppState>,
+    Path((tenant, number)): Path<(String, String)>,
+    headers: HeaderMap,
+) -> Response {
+    let p = match auth::principal(s.store(), &headers) {
+        Ok(p) => p,
+        Err(e) => return e.into_response(),
+    };
+    if let Err(e) = auth::may_assign(&p, &tenant) {
+        return e.into_response();
+    }
+    let audit_copy = redact(
+        &json!({ "Unassign": { "telephone_number": number } }),
+        s.inner.config.audit_unredacted,
+    );
+    let principal = p.name();
+    let t = tenant.clone();
+    let want = number.trim().trim_start_matches('+').to_string();
+    let answer = s
+        .with_rules(move |_, store| {
+            store.write(&t, &principal, "unassign", &audit_copy, |doc| {
+                let mut new = doc.clone();
+                let found = new["tenant"]["numbers"].as_array_mut().and_then(|ns| {
+                    ns.iter_mut().find(|n| {
+                        n["telephone_number"]
+                            .as_str()
+                            .map(|x| x.trim().trim_start_matches('+'))
+                            == Some(want.as_str())
+                            && n["assignment_status"] != "Unassigned"
+                    })
+                });
+                Ok(match found {
+                    Some(n) => {
+                        n["assignment_status"] = json!("Unassigned");
+                        if let Some(o) = n.as_object_mut() {
+                            o.remove("assigned_target");
+                        }
+                        (Outcome::Commit(new, true), true, Vec::new())
+                    }
+                    None => (Outcome::Refuse(false), false, vec!["NOT-ASSIGNED".into()]),
+                })
+            })
+        })
+        .await;
+    match answer {
+        Ok(None) => not_found(&tenant).into_response(),
+        Ok(Some(true)) => {
+            (StatusCode::OK, axum::Json(json!({ "unassigned": number }))).into_response()
+        }
+        Ok(Some(false)) => ApiError::new(
+            StatusCode::NOT_FOUND,
+            "number",
+            &format!("`{number}` is not an assigned number of tenant `{tenant}`"),
+        )
+        .into_response(),
         Err(e) => e.into_response(),
     }
 }

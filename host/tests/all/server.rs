@@ -429,3 +429,152 @@ fn the_binary_serves_on_a_socket_and_drains_on_sigterm() {
     let status = child.wait().unwrap();
     assert!(status.success(), "{status}");
 }
+
+/// Start `ocpolicy serve` on a free port; its address and the demo token.
+fn start(db: &std::path::Path, demo: bool) -> (std::process::Child, String, Option<String>) {
+    use std::io::{BufRead, BufReader};
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_ocpolicy"));
+    cmd.args(["serve", "--listen", "127.0.0.1:0", "--db"])
+        .arg(db);
+    if demo {
+        cmd.arg("--demo");
+    }
+    let mut child = cmd.stderr(std::process::Stdio::piped()).spawn().unwrap();
+    let mut err = BufReader::new(child.stderr.take().unwrap());
+    let (mut addr, mut token, mut line) = (String::new(), None, String::new());
+    while err.read_line(&mut line).unwrap() > 0 {
+        if let Some(t) = line.split("(also given to the console): ").nth(1) {
+            token = Some(t.trim().to_string());
+        }
+        if let Some(rest) = line.split("serving on http://").nth(1) {
+            addr = rest.trim().trim_end_matches('/').to_string();
+            break;
+        }
+        line.clear();
+    }
+    assert!(!addr.is_empty(), "the server never said where it listens");
+    // Keep draining its log so it never blocks on a full pipe.
+    std::thread::spawn(move || std::io::copy(&mut err, &mut std::io::sink()));
+    (child, addr, token)
+}
+
+/// One HTTP/1.1 request; the status, or `None` if no answer came back.
+fn http(addr: &str, method: &str, path: &str, token: &str, body: &[u8]) -> Option<(u16, String)> {
+    use std::io::{Read, Write};
+    let mut c = std::net::TcpStream::connect(addr).ok()?;
+    c.set_read_timeout(Some(std::time::Duration::from_secs(10)))
+        .ok()?;
+    let head = format!(
+        "{method} {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\nAuthorization: Bearer {token}\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n",
+        body.len()
+    );
+    c.write_all(head.as_bytes()).ok()?;
+    c.write_all(body).ok()?;
+    let mut out = String::new();
+    c.read_to_string(&mut out).ok()?;
+    let status = out.split(' ').nth(1)?.parse().ok()?;
+    Some((
+        status,
+        out.split("\r\n\r\n").nth(1).unwrap_or_default().to_string(),
+    ))
+}
+
+#[test]
+fn kill_9_in_a_stream_of_writes_loses_no_acknowledged_write_and_invents_none() {
+    use std::sync::{Arc, Mutex};
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("durable.db");
+    let (mut child, addr, token) = start(&db, true);
+    let token = token.unwrap();
+    let acked: Arc<Mutex<Vec<&'static str>>> = Arc::default();
+    let writer = {
+        let (acked, addr, token) = (acked.clone(), addr.clone(), token.clone());
+        std::thread::spawn(move || {
+            let assign = assign("alice@contoso.com", "+14255550101");
+            for i in 0.. {
+                let (action, answer) = if i % 2 == 0 {
+                    (
+                        "assign",
+                        http(
+                            &addr,
+                            "POST",
+                            "/v1/tenants/contoso-demo/assignments",
+                            &token,
+                            &assign,
+                        ),
+                    )
+                } else {
+                    (
+                        "unassign",
+                        http(
+                            &addr,
+                            "DELETE",
+                            "/v1/tenants/contoso-demo/assignments/+14255550101",
+                            &token,
+                            b"",
+                        ),
+                    )
+                };
+                match answer {
+                    Some((200, _)) => acked.lock().unwrap().push(action),
+                    Some((status, body)) => {
+                        panic!("write {i} ({action}) answered {status}: {body}")
+                    }
+                    None => return, // the server is gone
+                }
+            }
+        })
+    };
+    while acked.lock().unwrap().len() < 30 {
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    child.kill().unwrap(); // SIGKILL, mid-stream
+    child.wait().unwrap();
+    writer.join().unwrap();
+    let acked = acked.lock().unwrap().clone();
+
+    let (mut child, addr, _) = start(&db, false);
+    let (status, body) = http(&addr, "GET", "/v1/tenants/contoso-demo/audit", &token, b"").unwrap();
+    assert_eq!(status, 200, "{body}");
+    let log: Vec<Value> = serde_json::from_str(&body).unwrap();
+    let committed: Vec<String> = log
+        .iter()
+        .rev()
+        .filter(|r| r["allowed"] == true)
+        .map(|r| r["action"].as_str().unwrap().to_string())
+        .collect();
+    // Every acknowledged write is there, in order; at most the one in flight
+    // when the server died was committed without being acknowledged.
+    assert!(
+        committed.len() == acked.len() || committed.len() == acked.len() + 1,
+        "acked {} committed {}",
+        acked.len(),
+        committed.len()
+    );
+    assert_eq!(&committed[..acked.len()], &acked[..]);
+    // The stored tenant is the state of the last committed write.
+    let (_, snap) = http(
+        &addr,
+        "GET",
+        "/v1/tenants/contoso-demo/snapshot",
+        &token,
+        b"",
+    )
+    .unwrap();
+    let snap: Value = serde_json::from_str(&snap).unwrap();
+    let n = snap["tenant"]["numbers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|n| n["telephone_number"] == "+14255550101")
+        .unwrap()
+        .clone();
+    let assigned = n["assignment_status"] == "UserAssigned";
+    assert_eq!(
+        assigned,
+        committed.last().map(String::as_str) == Some("assign"),
+        "{n}"
+    );
+    child.kill().unwrap();
+    child.wait().unwrap();
+}
