@@ -68,6 +68,9 @@ pub struct ServeCommand {
     /// Keep identities and numbers in the audit log (redacted by default).
     #[arg(long)]
     pub audit_unredacted: bool,
+    /// Operator plugins that take part in every tenant write.
+    #[command(flatten)]
+    pub plugins: super::plugin::PluginArgs,
 }
 
 fn demo_doc() -> Result<serde_json::Value> {
@@ -127,7 +130,7 @@ impl ServeCommand {
             audit_unredacted: self.audit_unredacted,
         };
         let rules = ocpolicy_host::Rules::new().context("compiling the rules component")?;
-        let state = AppState::new(rules, store, config);
+        let state = AppState::new(rules, store, config, self.plugins.host()?);
         tokio::runtime::Builder::new_multi_thread()
             .enable_all()
             .build()

@@ -60,11 +60,18 @@ struct Inner {
     store: Store,
     config: Config,
     metrics: metrics::Metrics,
+    plugins: Option<crate::plugins::PluginHost>,
 }
 
 impl AppState {
-    /// Compile the rules and open the store.
-    pub fn new(rules: Rules, store: Store, config: Config) -> Self {
+    /// The compiled rules, the open store, and the operator plugins that take
+    /// part in every tenant write, if any.
+    pub fn new(
+        rules: Rules,
+        store: Store,
+        config: Config,
+        plugins: Option<crate::plugins::PluginHost>,
+    ) -> Self {
         AppState {
             inner: Arc::new(Inner {
                 rules,
@@ -73,6 +80,7 @@ impl AppState {
                 store,
                 config,
                 metrics: metrics::Metrics::default(),
+                plugins,
             }),
         }
     }

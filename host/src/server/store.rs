@@ -33,6 +33,18 @@ pub struct AuditRecord {
     pub codes: Vec<String>,
     /// The request, redacted unless redaction is off.
     pub request: Value,
+    /// The plugins that took part: `[{plugin, hook, outcome, fuel}]`.
+    pub plugins: Value,
+}
+
+/// What the rules said about a write, for its audit record.
+pub struct Verdict {
+    /// Whether it is committed.
+    pub allowed: bool,
+    /// The decision's rule codes.
+    pub codes: Vec<String>,
+    /// The plugins that took part, with their versions and fuel.
+    pub plugins: Value,
 }
 
 /// The SQLite store. One connection behind a mutex: SQLite serialises writers
@@ -67,7 +79,7 @@ impl Store {
              CREATE TABLE IF NOT EXISTS audit (
                  id INTEGER PRIMARY KEY AUTOINCREMENT, at TEXT NOT NULL, principal TEXT NOT NULL,
                  tenant TEXT NOT NULL, action TEXT NOT NULL, allowed INTEGER NOT NULL,
-                 codes TEXT NOT NULL, request TEXT NOT NULL);
+                 codes TEXT NOT NULL, request TEXT NOT NULL, plugins TEXT NOT NULL DEFAULT '[]');
              CREATE TABLE IF NOT EXISTS tokens (
                  hash TEXT PRIMARY KEY, role TEXT NOT NULL, tenant TEXT, operator TEXT,
                  created TEXT NOT NULL);",
@@ -113,7 +125,7 @@ impl Store {
         principal: &str,
         action: &str,
         request: &Value,
-        decide: impl FnOnce(&Value) -> Result<(Outcome<T>, bool, Vec<String>)>,
+        decide: impl FnOnce(&Value) -> Result<(Outcome<T>, Verdict)>,
     ) -> Result<Option<T>> {
         let mut conn = self.lock()?;
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
@@ -126,7 +138,7 @@ impl Store {
             return Ok(None);
         };
         let doc: Value = serde_json::from_str(&doc).context("a stored tenant is not JSON")?;
-        let (outcome, allowed, codes) = decide(&doc)?;
+        let (outcome, verdict) = decide(&doc)?;
         let answer = match outcome {
             Outcome::Commit(new, answer) => {
                 tx.execute(
@@ -138,16 +150,17 @@ impl Store {
             Outcome::Refuse(answer) => answer,
         };
         tx.execute(
-            "INSERT INTO audit (at, principal, tenant, action, allowed, codes, request)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            "INSERT INTO audit (at, principal, tenant, action, allowed, codes, request, plugins)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
             params![
                 now(),
                 principal,
                 tenant,
                 action,
-                allowed,
-                serde_json::to_string(&codes)?,
-                request.to_string()
+                verdict.allowed,
+                serde_json::to_string(&verdict.codes)?,
+                request.to_string(),
+                verdict.plugins.to_string()
             ],
         )?;
         tx.commit()?;
@@ -158,7 +171,7 @@ impl Store {
     pub fn audit(&self, tenant: &str, limit: u32) -> Result<Vec<AuditRecord>> {
         let conn = self.lock()?;
         let mut stmt = conn.prepare(
-            "SELECT id, at, principal, tenant, action, allowed, codes, request FROM audit
+            "SELECT id, at, principal, tenant, action, allowed, codes, request, plugins FROM audit
              WHERE tenant = ?1 ORDER BY id DESC LIMIT ?2",
         )?;
         let rows = stmt.query_map(params![tenant, limit], |r| {
@@ -173,6 +186,7 @@ impl Store {
                 allowed: r.get(5)?,
                 codes: serde_json::from_str(&codes).unwrap_or_default(),
                 request: serde_json::from_str(&request).unwrap_or(Value::Null),
+                plugins: serde_json::from_str(&r.get::<_, String>(8)?).unwrap_or(Value::Null),
             })
         })?;
         rows.collect::<Result<Vec<_>, _>>().map_err(Into::into)

@@ -11,7 +11,7 @@ use axum::routing::{get, post};
 use serde_json::{Value, json};
 
 use super::auth::{self, Principal};
-use super::store::Outcome;
+use super::store::{Outcome, Verdict};
 use super::{ApiError, AppState};
 use crate::types as wt;
 
@@ -175,41 +175,50 @@ async fn assign(
     );
     let principal = p.name();
     let t = tenant.clone();
+    let state = s.clone();
     let answer = s
         .with_rules(move |rules, store| {
             store.write(&t, &principal, "assign", &audit_copy, |doc| {
                 let stored: wt::Tenant = serde_json::from_value(doc["tenant"].clone())?;
-                let check = wt::EligibilityCheck {
-                    tenant: stored,
-                    request: request.clone(),
-                };
+                let check = wt::EligibilityCheck { tenant: stored, request: request.clone() };
                 let decision = match rules.evaluate(&check)? {
                     Ok(d) => d,
                     Err(e) => {
-                        let codes = vec!["INPUT".to_string()];
-                        return Ok((Outcome::Refuse(Err((e.path, e.message))), false, codes));
+                        let v = Verdict { allowed: false, codes: vec!["INPUT".into()], plugins: json!([]) };
+                        return Ok((Outcome::Refuse(Err((e.path, e.message))), v));
                     }
                 };
-                let codes: Vec<String> =
-                    decision.violations.iter().map(|v| v.code.clone()).collect();
-                let allowed = decision.allowed;
-                if !allowed {
-                    return Ok((Outcome::Refuse(Ok(decision)), false, codes));
+                // The operator's plugins take part, as in every decision; they
+                // add violations and never remove one.
+                let mut decision: ocpolicy_rules::types::Decision =
+                    serde_json::from_value(serde_json::to_value(&decision)?)?;
+                let mut plugins = json!([]);
+                if let Some(host) = &state.inner.plugins {
+                    let tenant: ocpolicy_rules::types::Tenant = serde_json::from_value(doc["tenant"].clone())?;
+                    let req: ocpolicy_rules::types::EligibilityRequest =
+                        serde_json::from_value(serde_json::to_value(&request)?)?;
+                    let report = host.eligibility(&std::sync::Arc::new(tenant), &req);
+                    report.apply(&mut decision);
+                    plugins = json!(report.runs.iter().map(|r| json!({
+                        "plugin": r.plugin, "hook": r.hook, "outcome": format!("{:?}", r.outcome), "fuel": r.fuel,
+                    })).collect::<Vec<_>>());
+                }
+                let codes: Vec<String> = decision.violations.iter().map(|v| v.code.clone()).collect();
+                let verdict = Verdict { allowed: decision.allowed, codes, plugins };
+                if !decision.allowed {
+                    return Ok((Outcome::Refuse(Ok(decision)), verdict));
                 }
                 let mut new = doc.clone();
                 let want = number.trim().trim_start_matches('+').to_string();
                 if let Some(n) = new["tenant"]["numbers"].as_array_mut().and_then(|ns| {
                     ns.iter_mut().find(|n| {
-                        n["telephone_number"]
-                            .as_str()
-                            .map(|x| x.trim().trim_start_matches('+'))
-                            == Some(want.as_str())
+                        n["telephone_number"].as_str().map(|x| x.trim().trim_start_matches('+')) == Some(want.as_str())
                     })
                 }) {
                     n["assignment_status"] = json!(status);
                     n["assigned_target"] = json!(target);
                 }
-                Ok((Outcome::Commit(new, Ok(decision)), true, codes))
+                Ok((Outcome::Commit(new, Ok(decision)), verdict))
             })
         })
         .await;
@@ -278,9 +287,21 @@ async fn unassign(
                         if let Some(o) = n.as_object_mut() {
                             o.remove("assigned_target");
                         }
-                        (Outcome::Commit(new, true), true, Vec::new())
+                        let v = Verdict {
+                            allowed: true,
+                            codes: Vec::new(),
+                            plugins: json!([]),
+                        };
+                        (Outcome::Commit(new, true), v)
                     }
-                    None => (Outcome::Refuse(false), false, vec!["NOT-ASSIGNED".into()]),
+                    None => {
+                        let v = Verdict {
+                            allowed: false,
+                            codes: vec!["NOT-ASSIGNED".into()],
+                            plugins: json!([]),
+                        };
+                        (Outcome::Refuse(false), v)
+                    }
                 })
             })
         })

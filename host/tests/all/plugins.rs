@@ -15,7 +15,7 @@ use sha2::{Digest, Sha256};
 
 /// Write a plugin directory: the component, and a manifest (signed with
 /// `secret` when given). `extra` is appended to the manifest.
-fn write_plugin(
+pub(crate) fn write_plugin(
     dir: &Path,
     id: &str,
     operator: &str,

@@ -27,6 +27,10 @@ struct Server {
 
 impl Server {
     fn new() -> Self {
+        Server::with_plugins(None)
+    }
+
+    fn with_plugins(plugins: Option<ocpolicy_host::plugins::PluginHost>) -> Self {
         let dir = tempfile::tempdir().unwrap();
         let store = Store::open(&dir.path().join("t.db")).unwrap();
         store.reset(TENANT, &demo_doc()).unwrap();
@@ -38,7 +42,7 @@ impl Server {
             audit_unredacted: false,
         };
         Server {
-            state: AppState::new(crate::rules().clone(), store, config),
+            state: AppState::new(crate::rules().clone(), store, config, plugins),
             _dir: dir,
         }
     }
@@ -577,4 +581,75 @@ fn kill_9_in_a_stream_of_writes_loses_no_acknowledged_write_and_invents_none() {
     );
     child.kill().unwrap();
     child.wait().unwrap();
+}
+
+#[test]
+fn operator_plugins_take_part_in_tenant_writes_and_are_audited() {
+    use ocpolicy_host::CacheMode;
+    use ocpolicy_host::plugins::{PluginHost, Trust};
+    let dir = tempfile::tempdir().unwrap();
+    // The example plugin, scoped to OP2 here (the demo tenant's GB numbers).
+    crate::plugins::write_plugin(
+        &dir.path().join("p"),
+        "northwind-ranges",
+        "OP2",
+        &["check-eligibility"],
+        ocpolicy_host::EXAMPLE_PLUGIN_OWN_RANGES,
+        None,
+        "",
+    );
+    let host = PluginHost::new(Trust::default(), true, CacheMode::Disabled).unwrap();
+    assert!(host.load_dir(dir.path()).errors.is_empty());
+    rt().block_on(async {
+        let s = Server::with_plugins(Some(host));
+        let admin = s.token("admin", Some(TENANT), None);
+        let uri = format!("/v1/tenants/{TENANT}/assignments");
+        let (st, d) = s
+            .json(
+                "POST",
+                &uri,
+                Some(&admin),
+                assign("alice@contoso.com", "+442071234500"),
+            )
+            .await;
+        assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY);
+        let codes: Vec<&str> = d["violations"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(|v| v["code"].as_str())
+            .collect();
+        assert!(
+            codes.contains(&"ELIG-USAGE-LOCATION") && codes.contains(&"northwind-ranges/OPX-RANGE"),
+            "{codes:?}"
+        );
+        // OP1's number: the plugin is not in scope, the built-in rules allow it.
+        let (st, _) = s
+            .json(
+                "POST",
+                &uri,
+                Some(&admin),
+                assign("alice@contoso.com", "+14255550101"),
+            )
+            .await;
+        assert_eq!(st, StatusCode::OK);
+        let (_, log) = s
+            .json(
+                "GET",
+                &format!("/v1/tenants/{TENANT}/audit"),
+                Some(&admin),
+                Body::empty(),
+            )
+            .await;
+        let refused = &log.as_array().unwrap()[1];
+        assert_eq!(
+            refused["plugins"][0]["plugin"], "northwind-ranges@1.0.0",
+            "{refused}"
+        );
+        assert!(
+            refused["plugins"][0]["fuel"].as_u64().unwrap() > 0,
+            "{refused}"
+        );
+        assert_eq!(log[0]["plugins"], json!([]));
+    });
 }
