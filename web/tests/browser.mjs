@@ -34,3 +34,14 @@ export function watch(page) {
   page.on('requestfailed', (r) => problems.push(`request failed: ${r.url()} ${r.failure()?.errorText}`));
   return problems;
 }
+
+/** A fresh browser on `url`, once the console has started: the context, the
+ * page, and the list of console and page errors seen (tests assert it empty). */
+export async function openConsole(url) {
+  const context = await launch();
+  const page = await context.newPage();
+  const problems = watch(page);
+  await page.goto(url);
+  await page.waitForSelector('body[data-ready="true"]', { timeout: 30000 });
+  return { context, page, problems };
+}

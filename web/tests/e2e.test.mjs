@@ -9,7 +9,7 @@ import { mkdirSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { serve } from './serve.mjs';
-import { launch, watch } from './browser.mjs';
+import { openConsole } from './browser.mjs';
 
 const artifacts = join(dirname(dirname(fileURLToPath(import.meta.url))), 'artifacts');
 mkdirSync(artifacts, { recursive: true });
@@ -19,11 +19,7 @@ let server, context, page, problems, base;
 before(async () => {
   server = await serve(0);
   base = `http://127.0.0.1:${server.address().port}/`;
-  context = await launch();
-  page = await context.newPage();
-  problems = watch(page);
-  await page.goto(base);
-  await page.waitForSelector('body[data-ready="true"]', { timeout: 30000 });
+  ({ context, page, problems } = await openConsole(base));
 });
 
 after(async () => {

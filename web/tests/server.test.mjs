@@ -9,7 +9,7 @@ import { mkdtempSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { launch, watch } from './browser.mjs';
+import { openConsole } from './browser.mjs';
 
 const web = dirname(dirname(fileURLToPath(import.meta.url)));
 const root = dirname(web);
@@ -29,11 +29,7 @@ before(async () => {
     });
     server.on('exit', (code) => reject(new Error(`ocpolicy serve exited ${code}: ${err}`)));
   });
-  context = await launch();
-  page = await context.newPage();
-  problems = watch(page);
-  await page.goto(base);
-  await page.waitForSelector('body[data-ready="true"]', { timeout: 30000 });
+  ({ context, page, problems } = await openConsole(base));
 });
 
 after(async () => {

@@ -10,7 +10,7 @@
 use axum::http::{HeaderMap, StatusCode, header};
 use sha2::{Digest, Sha256};
 
-use super::{ApiError, Store};
+use super::{ApiError, AppState, Store};
 
 /// Who is asking.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -127,5 +127,18 @@ pub fn may_assign(p: &Principal, tenant: &str) -> Result<(), ApiError> {
             "",
             "auditors read; they do not write",
         )),
+    }
+}
+
+/// Handlers take a `Principal` argument: the bearer token's, or a 401 that
+/// says how to get one.
+impl axum::extract::FromRequestParts<AppState> for Principal {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        principal(state.store(), &parts.headers)
     }
 }

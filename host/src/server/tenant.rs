@@ -5,7 +5,7 @@
 use axum::Router;
 use axum::body::Bytes;
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::{StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{get, post};
 use serde_json::{Value, json};
@@ -55,30 +55,14 @@ fn readable(s: &AppState, p: &Principal, tenant: &str) -> Result<Value, ApiError
     doc.ok_or_else(|| not_found(tenant))
 }
 
-async fn snapshot(
-    State(s): State<AppState>,
-    Path(tenant): Path<String>,
-    headers: HeaderMap,
-) -> Response {
-    let p = match auth::principal(s.store(), &headers) {
-        Ok(p) => p,
-        Err(e) => return e.into_response(),
-    };
+async fn snapshot(State(s): State<AppState>, Path(tenant): Path<String>, p: Principal) -> Response {
     match readable(&s, &p, &tenant) {
         Ok(doc) => axum::Json(doc).into_response(),
         Err(e) => e.into_response(),
     }
 }
 
-async fn audit(
-    State(s): State<AppState>,
-    Path(tenant): Path<String>,
-    headers: HeaderMap,
-) -> Response {
-    let p = match auth::principal(s.store(), &headers) {
-        Ok(p) => p,
-        Err(e) => return e.into_response(),
-    };
+async fn audit(State(s): State<AppState>, Path(tenant): Path<String>, p: Principal) -> Response {
     if matches!(p, Principal::Operator { .. }) {
         return ApiError::new(
             StatusCode::FORBIDDEN,
@@ -140,13 +124,9 @@ fn redact(request: &Value, keep: bool) -> Value {
 async fn assign(
     State(s): State<AppState>,
     Path(tenant): Path<String>,
-    headers: HeaderMap,
+    p: Principal,
     body: Bytes,
 ) -> Response {
-    let p = match auth::principal(s.store(), &headers) {
-        Ok(p) => p,
-        Err(e) => return e.into_response(),
-    };
     if let Err(e) = auth::may_assign(&p, &tenant) {
         return e.into_response();
     }
@@ -252,12 +232,8 @@ async fn assign(
 async fn unassign(
     State(s): State<AppState>,
     Path((tenant, number)): Path<(String, String)>,
-    headers: HeaderMap,
+    p: Principal,
 ) -> Response {
-    let p = match auth::principal(s.store(), &headers) {
-        Ok(p) => p,
-        Err(e) => return e.into_response(),
-    };
     if let Err(e) = auth::may_assign(&p, &tenant) {
         return e.into_response();
     }
