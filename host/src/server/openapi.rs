@@ -110,6 +110,21 @@ pub fn document() -> Value {
             "400": error("the request cannot be decided"), "401": error("no or unknown bearer token"),
             "403": error("the token may not write this tenant"), "404": error("no such tenant"),
             "422": {"description": "refused by the rules; the full decision", "content": {"application/json": {"schema": schema("Decision")}}}}}}));
+    paths.insert("/v1/tenants/{tenant}/numbers".into(), json!({"post": {
+        "operationId": "upload-numbers", "tags": ["tenants"], "security": auth, "parameters": [tenant],
+        "summary": "an operator uploads its own numbers to a tenant that consented to it: decided by the rules (countries enabled, formats, locations) and the operators' plugins, then committed or refused",
+        "requestBody": {"required": true, "content": {"application/json": {"schema": schema("EligibilityRequest")}}},
+        "responses": {"200": {"description": "committed; the decision", "content": {"application/json": {"schema": schema("Decision")}}},
+            "400": error("the request cannot be decided"), "401": error("no or unknown bearer token"),
+            "403": error("not an operator token, another operator's numbers, or a tenant that did not consent"), "404": error("no such tenant"),
+            "422": {"description": "refused by the rules; the full decision", "content": {"application/json": {"schema": schema("Decision")}}}}}}));
+    paths.insert("/v1/tenants/{tenant}/assignments/{number}".into(), json!({"delete": {
+        "operationId": "unassign-number", "tags": ["tenants"], "security": auth,
+        "parameters": [tenant, {"name": "number", "in": "path", "required": true, "schema": {"type": "string"}}],
+        "summary": "take a number back from its holder; audited",
+        "responses": {"200": {"description": "unassigned", "content": {"application/json": {"schema": {"type": "object"}}}},
+            "401": error("no or unknown bearer token"), "403": error("the token may not write this tenant"),
+            "404": error("no such tenant, or the number is not assigned")}}}));
     paths.insert("/v1/tenants/{tenant}/audit".into(), json!({"get": {
         "operationId": "tenant-audit", "tags": ["tenants"], "security": auth, "parameters": [tenant],
         "summary": "the tenant's audit log, newest first (requests redacted unless the server runs with --audit-unredacted)",

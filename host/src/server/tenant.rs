@@ -19,6 +19,7 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/v1/tenants/{tenant}/snapshot", get(snapshot))
         .route("/v1/tenants/{tenant}/assignments", post(assign))
+        .route("/v1/tenants/{tenant}/numbers", post(upload))
         .route(
             "/v1/tenants/{tenant}/assignments/{number}",
             axum::routing::delete(unassign),
@@ -120,6 +121,104 @@ fn redact(request: &Value, keep: bool) -> Value {
     walk(request, "")
 }
 
+/// What a committed eligibility write does to the stored tenant document.
+type Apply = Box<dyn FnOnce(&mut Value) + Send>;
+
+/// An eligibility write: decided by the built-in rules (the component) and the
+/// operators' plugins against the stored tenant, then committed with its audit
+/// record by `apply`, or refused (422 with the full decision), in one
+/// transaction.
+async fn eligibility_write(
+    s: AppState,
+    tenant: String,
+    p: &Principal,
+    action: &'static str,
+    request: wt::EligibilityRequest,
+    apply: Apply,
+) -> Response {
+    let audit_copy = redact(
+        &serde_json::to_value(&request).unwrap_or(Value::Null),
+        s.inner.config.audit_unredacted,
+    );
+    let principal = p.name();
+    let t = tenant.clone();
+    let state = s.clone();
+    let answer = s
+        .with_rules(move |rules, store| {
+            store.write(&t, &principal, action, &audit_copy, |doc| {
+                let stored: wt::Tenant = serde_json::from_value(doc["tenant"].clone())?;
+                let check = wt::EligibilityCheck { tenant: stored, request: request.clone() };
+                let decision = match rules.evaluate(&check)? {
+                    Ok(d) => d,
+                    Err(e) => {
+                        let v = Verdict { allowed: false, codes: vec!["INPUT".into()], plugins: json!([]) };
+                        return Ok((Outcome::Refuse(Err((e.path, e.message))), v));
+                    }
+                };
+                // The operators' plugins take part, as in every decision; they
+                // add violations and never remove one.
+                let mut decision: ocpolicy_rules::types::Decision =
+                    serde_json::from_value(serde_json::to_value(&decision)?)?;
+                let mut plugins = json!([]);
+                if let Some(host) = &state.inner.plugins {
+                    let tenant: ocpolicy_rules::types::Tenant =
+                        serde_json::from_value(doc["tenant"].clone())?;
+                    let req: ocpolicy_rules::types::EligibilityRequest =
+                        serde_json::from_value(serde_json::to_value(&request)?)?;
+                    let report = host.eligibility(&std::sync::Arc::new(tenant), &req);
+                    report.apply(&mut decision);
+                    plugins = json!(report.runs.iter().map(|r| json!({
+                        "plugin": r.plugin, "hook": r.hook, "outcome": format!("{:?}", r.outcome), "fuel": r.fuel,
+                    })).collect::<Vec<_>>());
+                }
+                let codes: Vec<String> = decision.violations.iter().map(|v| v.code.clone()).collect();
+                let verdict = Verdict { allowed: decision.allowed, codes, plugins };
+                if !decision.allowed {
+                    return Ok((Outcome::Refuse(Ok(decision)), verdict));
+                }
+                let mut new = doc.clone();
+                apply(&mut new);
+                Ok((Outcome::Commit(new, Ok(decision)), verdict))
+            })
+        })
+        .await;
+    match answer {
+        Ok(None) => not_found(&tenant).into_response(),
+        Ok(Some(Ok(d))) => {
+            let outcome = if d.allowed { "committed" } else { "refused" };
+            s.inner
+                .metrics
+                .writes
+                .get_or_create(&super::metrics::write_labels(action, outcome))
+                .inc();
+            let status = if d.allowed {
+                StatusCode::OK
+            } else {
+                StatusCode::UNPROCESSABLE_ENTITY
+            };
+            (status, axum::Json(d)).into_response()
+        }
+        Ok(Some(Err((path, message)))) => {
+            ApiError::new(StatusCode::BAD_REQUEST, &path, &message).into_response()
+        }
+        Err(e) => e.into_response(),
+    }
+}
+
+/// The number record of `doc` whose digits are `number`'s.
+fn number_mut<'a>(doc: &'a mut Value, number: &str) -> Option<&'a mut Value> {
+    let want = number.trim().trim_start_matches('+').to_string();
+    doc["tenant"]["numbers"]
+        .as_array_mut()?
+        .iter_mut()
+        .find(|n| {
+            n["telephone_number"]
+                .as_str()
+                .map(|x| x.trim().trim_start_matches('+'))
+                == Some(want.as_str())
+        })
+}
+
 /// `POST /v1/tenants/{tenant}/assignments` with `{"AssignNumber": {...}}`.
 async fn assign(
     State(s): State<AppState>,
@@ -149,81 +248,86 @@ async fn assign(
         a.target.clone(),
         status_for(a.target_kind),
     );
-    let audit_copy = redact(
-        &serde_json::to_value(&request).unwrap_or(Value::Null),
-        s.inner.config.audit_unredacted,
-    );
-    let principal = p.name();
-    let t = tenant.clone();
-    let state = s.clone();
-    let answer = s
-        .with_rules(move |rules, store| {
-            store.write(&t, &principal, "assign", &audit_copy, |doc| {
-                let stored: wt::Tenant = serde_json::from_value(doc["tenant"].clone())?;
-                let check = wt::EligibilityCheck { tenant: stored, request: request.clone() };
-                let decision = match rules.evaluate(&check)? {
-                    Ok(d) => d,
-                    Err(e) => {
-                        let v = Verdict { allowed: false, codes: vec!["INPUT".into()], plugins: json!([]) };
-                        return Ok((Outcome::Refuse(Err((e.path, e.message))), v));
-                    }
-                };
-                // The operator's plugins take part, as in every decision; they
-                // add violations and never remove one.
-                let mut decision: ocpolicy_rules::types::Decision =
-                    serde_json::from_value(serde_json::to_value(&decision)?)?;
-                let mut plugins = json!([]);
-                if let Some(host) = &state.inner.plugins {
-                    let tenant: ocpolicy_rules::types::Tenant = serde_json::from_value(doc["tenant"].clone())?;
-                    let req: ocpolicy_rules::types::EligibilityRequest =
-                        serde_json::from_value(serde_json::to_value(&request)?)?;
-                    let report = host.eligibility(&std::sync::Arc::new(tenant), &req);
-                    report.apply(&mut decision);
-                    plugins = json!(report.runs.iter().map(|r| json!({
-                        "plugin": r.plugin, "hook": r.hook, "outcome": format!("{:?}", r.outcome), "fuel": r.fuel,
-                    })).collect::<Vec<_>>());
-                }
-                let codes: Vec<String> = decision.violations.iter().map(|v| v.code.clone()).collect();
-                let verdict = Verdict { allowed: decision.allowed, codes, plugins };
-                if !decision.allowed {
-                    return Ok((Outcome::Refuse(Ok(decision)), verdict));
-                }
-                let mut new = doc.clone();
-                let want = number.trim().trim_start_matches('+').to_string();
-                if let Some(n) = new["tenant"]["numbers"].as_array_mut().and_then(|ns| {
-                    ns.iter_mut().find(|n| {
-                        n["telephone_number"].as_str().map(|x| x.trim().trim_start_matches('+')) == Some(want.as_str())
-                    })
-                }) {
-                    n["assignment_status"] = json!(status);
-                    n["assigned_target"] = json!(target);
-                }
-                Ok((Outcome::Commit(new, Ok(decision)), verdict))
+    let apply: Apply = Box::new(move |doc| {
+        if let Some(n) = number_mut(doc, &number) {
+            n["assignment_status"] = json!(status);
+            n["assigned_target"] = json!(target);
+        }
+    });
+    eligibility_write(s, tenant, &p, "assign", request, apply).await
+}
+
+/// `POST /v1/tenants/{tenant}/numbers` with `{"UploadNumbers": {...}}`: an
+/// operator uploads its own numbers to a tenant that consented to it, in the
+/// countries it enabled (the rules say which), as Unassigned Operator Connect
+/// numbers.
+async fn upload(
+    State(s): State<AppState>,
+    Path(tenant): Path<String>,
+    p: Principal,
+    body: Bytes,
+) -> Response {
+    let request: wt::EligibilityRequest = match ocpolicy_rules::json::from_slice(&body) {
+        Ok(r) => r,
+        Err(e) => {
+            return ApiError::new(StatusCode::BAD_REQUEST, &e.path, &e.message).into_response();
+        }
+    };
+    let wt::EligibilityRequest::UploadNumbers(u) = &request else {
+        return ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "",
+            "this endpoint takes {\"UploadNumbers\": {...}}",
+        )
+        .into_response();
+    };
+    let Principal::Operator { operator } = &p else {
+        return ApiError::new(
+            StatusCode::FORBIDDEN,
+            "",
+            "numbers are uploaded by their operator, with an operator token",
+        )
+        .into_response();
+    };
+    if !operator.eq_ignore_ascii_case(u.operator_id.trim()) {
+        return ApiError::new(
+            StatusCode::FORBIDDEN,
+            "UploadNumbers.operator_id",
+            &format!(
+                "operator `{operator}` uploads only its own numbers, not `{}`'s",
+                u.operator_id
+            ),
+        )
+        .into_response();
+    }
+    // Consent: the tenant must list the operator (403 either way, nothing leaks).
+    if let Err(e) = readable(&s, &p, &tenant) {
+        return e.into_response();
+    }
+    let records: Vec<Value> = u
+        .numbers
+        .iter()
+        .map(|n| {
+            let capability = match n.usage {
+                wt::NumberUsage::CallingUserAssignment => "UserAssignment",
+                wt::NumberUsage::FirstPartyAppAssignment => "VoiceApplicationAssignment",
+                wt::NumberUsage::ConferenceAssignment => "ConferenceAssignment",
+            };
+            json!({
+                "telephone_number": n.telephone_number, "number_type": "OperatorConnect",
+                "activation_state": "Activated", "capabilities": [capability],
+                "assignment_status": "Unassigned", "iso_country_code": n.iso_country_code.clone().unwrap_or_default(),
+                "location_id": n.location_id, "location_update_supported": n.location_update_supported,
+                "operator_id": u.operator_id, "number_source": "Online",
             })
         })
-        .await;
-    let kind = "assign";
-    match answer {
-        Ok(None) => not_found(&tenant).into_response(),
-        Ok(Some(Ok(d))) => {
-            let outcome = if d.allowed { "committed" } else { "refused" };
-            s.inner
-                .metrics
-                .writes
-                .get_or_create(&super::metrics::write_labels(kind, outcome))
-                .inc();
-            let status = if d.allowed {
-                StatusCode::OK
-            } else {
-                StatusCode::UNPROCESSABLE_ENTITY
-            };
-            (status, axum::Json(d)).into_response()
+        .collect();
+    let apply: Apply = Box::new(move |doc| {
+        if let Some(ns) = doc["tenant"]["numbers"].as_array_mut() {
+            ns.extend(records);
         }
-        Ok(Some(Err((path, message)))) => {
-            ApiError::new(StatusCode::BAD_REQUEST, &path, &message).into_response()
-        }
-        Err(e) => e.into_response(),
-    }
+    });
+    eligibility_write(s, tenant, &p, "upload", request, apply).await
 }
 
 /// `DELETE /v1/tenants/{tenant}/assignments/{number}`: take a number back

@@ -653,3 +653,39 @@ fn operator_plugins_take_part_in_tenant_writes_and_are_audited() {
         assert_eq!(log[0]["plugins"], json!([]));
     });
 }
+
+#[test]
+fn operators_upload_only_their_own_numbers_to_consenting_tenants_in_their_countries() {
+    rt().block_on(async {
+        let s = Server::new();
+        let op1 = s.token("operator", None, Some("OP1"));
+        let op2 = s.token("operator", None, Some("OP2"));
+        let stranger = s.token("operator", None, Some("OPZ"));
+        let admin = s.token("admin", Some(TENANT), None);
+        let uri = format!("/v1/tenants/{TENANT}/numbers");
+        let upload = |op: &str, number: &str| {
+            serde_json::to_vec(&json!({"UploadNumbers": {"operator_id": op, "numbers": [
+                {"telephone_number": number, "usage": "CallingUserAssignment", "location_id": "L2", "location_update_supported": false}]}}))
+            .unwrap()
+        };
+        // Its own number, in a country it enabled, to a tenant that consented: committed.
+        let (st, d) = s.json("POST", &uri, Some(&op2), upload("OP2", "+442071234567")).await;
+        assert_eq!(st, StatusCode::OK, "{d}");
+        let (_, snap) = s.json("GET", &format!("/v1/tenants/{TENANT}/snapshot"), Some(&admin), Body::empty()).await;
+        let stored = snap["tenant"]["numbers"].as_array().unwrap().iter().find(|n| n["telephone_number"] == "+442071234567").cloned();
+        assert_eq!(stored.as_ref().map(|n| (n["operator_id"].clone(), n["assignment_status"].clone())), Some((json!("OP2"), json!("Unassigned"))));
+        // A country it did not enable: the rules refuse it (422, the rule's code).
+        let (st, d) = s.json("POST", &uri, Some(&op1), upload("OP1", "+442071234568")).await;
+        assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY, "{d}");
+        assert!(d["violations"].as_array().unwrap().iter().any(|v| v["code"] == "ELIG-OPERATOR-COUNTRY"), "{d}");
+        // Another operator's numbers, an operator without consent, a tenant admin: access control.
+        let (st, d) = s.json("POST", &uri, Some(&op1), upload("OP2", "+442071234569")).await;
+        assert_eq!((st, d["error"]["path"].as_str()), (StatusCode::FORBIDDEN, Some("UploadNumbers.operator_id")), "{d}");
+        assert_eq!(s.call("POST", &uri, Some(&stranger), upload("OPZ", "+442071234570")).await.0, StatusCode::FORBIDDEN);
+        assert_eq!(s.call("POST", &uri, Some(&admin), upload("OP2", "+442071234571")).await.0, StatusCode::FORBIDDEN);
+        assert_eq!(s.call("POST", &uri, None, upload("OP2", "+442071234572")).await.0, StatusCode::UNAUTHORIZED);
+        // Operators never write a tenant's assignments.
+        let (st, _) = s.json("POST", &format!("/v1/tenants/{TENANT}/assignments"), Some(&op2), assign("alice@contoso.com", "+442071234567")).await;
+        assert_eq!(st, StatusCode::FORBIDDEN);
+    });
+}
