@@ -10,7 +10,7 @@ use sha2::{Digest, Sha256};
 
 use super::{BadInput, Outcome};
 use ocpolicy_host::CacheMode;
-use ocpolicy_host::plugins::{PluginHost, PluginReport, RunOutcome, Trust, sign};
+use ocpolicy_host::plugins::{PluginHost, PluginReport, Trust, sign};
 use ocpolicy_rules::types as core;
 
 /// Options of the checks that run operator plugins.
@@ -715,7 +715,7 @@ impl TestCommand {
             let outcome = r
                 .runs
                 .first()
-                .map(|x| outcome_name(&x.outcome))
+                .map(|x| x.outcome.name())
                 .unwrap_or("NotCalled");
             let ok =
                 codes == c.expect.codes && c.expect.outcome.as_deref().is_none_or(|o| o == outcome);
@@ -757,16 +757,6 @@ impl TestCommand {
         } else {
             Outcome::Denied
         })
-    }
-}
-
-fn outcome_name(o: &RunOutcome) -> &'static str {
-    match o {
-        RunOutcome::Ok => "Ok",
-        RunOutcome::BudgetExceeded => "BudgetExceeded",
-        RunOutcome::MemoryExceeded => "MemoryExceeded",
-        RunOutcome::Trap(_) => "Trap",
-        RunOutcome::OutputTooLarge(_) => "OutputTooLarge",
     }
 }
 

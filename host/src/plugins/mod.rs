@@ -93,6 +93,17 @@ pub enum RunOutcome {
 }
 
 impl RunOutcome {
+    /// The outcome's name alone (`Trap`, not its reason): for metrics labels.
+    pub fn name(&self) -> &'static str {
+        match self {
+            RunOutcome::Ok => "Ok",
+            RunOutcome::BudgetExceeded => "BudgetExceeded",
+            RunOutcome::MemoryExceeded => "MemoryExceeded",
+            RunOutcome::Trap(_) => "Trap",
+            RunOutcome::OutputTooLarge(_) => "OutputTooLarge",
+        }
+    }
+
     fn failed(&self) -> bool {
         *self != RunOutcome::Ok
     }

@@ -41,6 +41,26 @@ pub struct Metrics {
     violations: Family<Code, Counter>,
     latency: Family<Kind, Histogram>,
     pub writes: Family<Decision, Counter>,
+    /// Plugin calls by plugin and outcome, and the fuel they used.
+    pub plugin_runs: Family<PluginLabels, Counter>,
+    pub plugin_fuel: Family<PluginLabels, Counter>,
+}
+
+/// The labels of a plugin call.
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub struct PluginLabels {
+    plugin: String,
+    outcome: String,
+}
+
+impl PluginLabels {
+    /// `plugin` is `id@version`; `outcome` the run's outcome (`Ok`, `BudgetExceeded`...).
+    pub fn new(plugin: &str, outcome: &str) -> Self {
+        PluginLabels {
+            plugin: plugin.into(),
+            outcome: outcome.into(),
+        }
+    }
 }
 
 impl Default for Metrics {
@@ -48,6 +68,8 @@ impl Default for Metrics {
         let decisions = Family::<Decision, Counter>::default();
         let violations = Family::<Code, Counter>::default();
         let writes = Family::<Decision, Counter>::default();
+        let plugin_runs = Family::<PluginLabels, Counter>::default();
+        let plugin_fuel = Family::<PluginLabels, Counter>::default();
         let latency = Family::<Kind, Histogram>::new_with_constructor(|| {
             Histogram::new(exponential_buckets(0.000_005, 2.0, 20))
         });
@@ -72,12 +94,24 @@ impl Default for Metrics {
             "Tenant writes by action and outcome (committed, refused)",
             writes.clone(),
         );
+        registry.register(
+            "plugin_runs",
+            "Operator plugin calls by plugin and outcome (failures are every outcome but Ok)",
+            plugin_runs.clone(),
+        );
+        registry.register(
+            "plugin_fuel",
+            "Fuel operator plugins used, by plugin and outcome",
+            plugin_fuel.clone(),
+        );
         Metrics {
             registry: Mutex::new(registry),
             decisions,
             violations,
             latency,
             writes,
+            plugin_runs,
+            plugin_fuel,
         }
     }
 }

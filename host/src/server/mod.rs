@@ -175,8 +175,13 @@ pub fn app(state: AppState) -> Router {
             .route("/index.html", get(tenant::console))
             .fallback_service(tower_http::services::ServeDir::new(dir));
     }
+    // One structured log line per request (method, path, status, latency).
+    let trace = tower_http::trace::TraceLayer::new_for_http()
+        .make_span_with(tower_http::trace::DefaultMakeSpan::new().level(tracing::Level::INFO))
+        .on_response(tower_http::trace::DefaultOnResponse::new().level(tracing::Level::INFO));
     router
         .layer(DefaultBodyLimit::max(MAX_BODY))
+        .layer(trace)
         .layer(tower_http::timeout::TimeoutLayer::with_status_code(
             StatusCode::REQUEST_TIMEOUT,
             std::time::Duration::from_secs(30),

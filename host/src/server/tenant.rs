@@ -167,8 +167,13 @@ async fn eligibility_write(
                         serde_json::from_value(serde_json::to_value(&request)?)?;
                     let report = host.eligibility(&std::sync::Arc::new(tenant), &req);
                     report.apply(&mut decision);
+                    for r in &report.runs {
+                        let labels = super::metrics::PluginLabels::new(&r.plugin, r.outcome.name());
+                        state.inner.metrics.plugin_runs.get_or_create(&labels).inc();
+                        state.inner.metrics.plugin_fuel.get_or_create(&labels).inc_by(r.fuel);
+                    }
                     plugins = json!(report.runs.iter().map(|r| json!({
-                        "plugin": r.plugin, "hook": r.hook, "outcome": format!("{:?}", r.outcome), "fuel": r.fuel,
+                        "plugin": r.plugin, "hook": r.hook, "outcome": r.outcome.name(), "fuel": r.fuel,
                     })).collect::<Vec<_>>());
                 }
                 let codes: Vec<String> = decision.violations.iter().map(|v| v.code.clone()).collect();

@@ -651,6 +651,20 @@ fn operator_plugins_take_part_in_tenant_writes_and_are_audited() {
             "{refused}"
         );
         assert_eq!(log[0]["plugins"], json!([]));
+        let (_, m) = s.call("GET", "/metrics", None, Body::empty()).await;
+        let m = String::from_utf8(m).unwrap();
+        assert!(
+            m.contains(
+                "ocpolicy_plugin_runs_total{plugin=\"northwind-ranges@1.0.0\",outcome=\"Ok\"} 1"
+            ),
+            "{m}"
+        );
+        assert!(
+            m.contains(
+                "ocpolicy_plugin_fuel_total{plugin=\"northwind-ranges@1.0.0\",outcome=\"Ok\"}"
+            ),
+            "{m}"
+        );
     });
 }
 
