@@ -40,6 +40,7 @@ fn schemas() -> (Map<String, Value>, Map<String, Value>) {
         "RouteDecision" => t::RouteDecision,
         "Normalization" => t::Normalization,
         "EligibilityRequest" => t::EligibilityRequest,
+        "CivicAddress" => t::CivicAddress,
         "Tenant" => t::Tenant,
     }
     refs.insert(
@@ -125,6 +126,22 @@ pub fn document() -> Value {
         "responses": {"200": {"description": "unassigned", "content": {"application/json": {"schema": {"type": "object"}}}},
             "401": error("no or unknown bearer token"), "403": error("the token may not write this tenant"),
             "404": error("no such tenant, or the number is not assigned")}}}));
+    paths.insert("/v1/tenants/{tenant}/numbers/{number}".into(), json!({"delete": {
+        "operationId": "release-number", "tags": ["tenants"], "security": auth,
+        "parameters": [tenant, {"name": "number", "in": "path", "required": true, "schema": {"type": "string"}}],
+        "summary": "an operator releases one of its own numbers from a tenant that consented to it; the rules decide",
+        "responses": {"200": {"description": "released; the decision", "content": {"application/json": {"schema": schema("Decision")}}},
+            "401": error("no or unknown bearer token"),
+            "403": error("not an operator token, another operator's number, or a tenant that did not consent"), "404": error("no such tenant"),
+            "422": {"description": "refused by the rules; the full decision", "content": {"application/json": {"schema": schema("Decision")}}}}}}));
+    paths.insert("/v1/tenants/{tenant}/addresses".into(), json!({"put": {
+        "operationId": "write-address", "tags": ["tenants"], "security": auth, "parameters": [tenant],
+        "summary": "create a civic address, or replace the one with its id; the tenant's admin only (operators never write addresses: ELIG-OPERATOR-WRITES-ADDRESS)",
+        "requestBody": {"required": true, "content": {"application/json": {"schema": schema("CivicAddress")}}},
+        "responses": {"200": {"description": "written; the decision", "content": {"application/json": {"schema": schema("Decision")}}},
+            "400": error("the address cannot be decided"), "401": error("no or unknown bearer token"),
+            "403": error("not this tenant's admin"), "404": error("no such tenant"),
+            "422": {"description": "refused by the rules; the full decision", "content": {"application/json": {"schema": schema("Decision")}}}}}}));
     paths.insert("/v1/tenants/{tenant}/audit".into(), json!({"get": {
         "operationId": "tenant-audit", "tags": ["tenants"], "security": auth, "parameters": [tenant],
         "summary": "the tenant's audit log, newest first (requests redacted unless the server runs with --audit-unredacted)",

@@ -21,6 +21,14 @@ pub fn routes() -> Router<AppState> {
         .route("/v1/tenants/{tenant}/assignments", post(assign))
         .route("/v1/tenants/{tenant}/numbers", post(upload))
         .route(
+            "/v1/tenants/{tenant}/numbers/{number}",
+            axum::routing::delete(release),
+        )
+        .route(
+            "/v1/tenants/{tenant}/addresses",
+            axum::routing::put(write_address),
+        )
+        .route(
             "/v1/tenants/{tenant}/assignments/{number}",
             axum::routing::delete(unassign),
         )
@@ -333,6 +341,113 @@ async fn upload(
         }
     });
     eligibility_write(s, tenant, &p, "upload", request, apply).await
+}
+
+/// `DELETE /v1/tenants/{tenant}/numbers/{number}`: an operator releases one
+/// of its own numbers from a tenant that consented to it; the rules decide
+/// (an assigned number is not released, for one).
+async fn release(
+    State(s): State<AppState>,
+    Path((tenant, number)): Path<(String, String)>,
+    p: Principal,
+) -> Response {
+    let Principal::Operator { operator } = &p else {
+        return ApiError::new(
+            StatusCode::FORBIDDEN,
+            "",
+            "numbers are released by their operator, with an operator token",
+        )
+        .into_response();
+    };
+    let doc = match readable(&s, &p, &tenant) {
+        Ok(d) => d,
+        Err(e) => return e.into_response(),
+    };
+    let mut doc = doc;
+    let owner =
+        number_mut(&mut doc, &number).and_then(|n| n["operator_id"].as_str().map(String::from));
+    if !owner
+        .as_deref()
+        .is_some_and(|o| o.eq_ignore_ascii_case(operator))
+    {
+        return ApiError::new(
+            StatusCode::FORBIDDEN,
+            "number",
+            &format!("operator `{operator}` releases only its own numbers; `{number}` is not one of them in this tenant"),
+        )
+        .into_response();
+    }
+    let request = wt::EligibilityRequest::ReleaseNumber(wt::ReleaseNumber {
+        telephone_number: number.clone(),
+    });
+    let apply: Apply = Box::new(move |doc| {
+        let want = number.trim().trim_start_matches('+').to_string();
+        if let Some(ns) = doc["tenant"]["numbers"].as_array_mut() {
+            ns.retain(|n| {
+                n["telephone_number"]
+                    .as_str()
+                    .map(|x| x.trim().trim_start_matches('+'))
+                    != Some(want.as_str())
+            });
+        }
+    });
+    eligibility_write(s, tenant, &p, "release", request, apply).await
+}
+
+/// `PUT /v1/tenants/{tenant}/addresses` with a civic address: create it, or
+/// replace the one with its id. The tenant's admin only: operators may read
+/// addresses but never write them (ELIG-OPERATOR-WRITES-ADDRESS), which here is
+/// also access control.
+async fn write_address(
+    State(s): State<AppState>,
+    Path(tenant): Path<String>,
+    p: Principal,
+    body: Bytes,
+) -> Response {
+    let actor = match &p {
+        Principal::Admin { tenant: t } if *t == tenant => wt::Actor::TenantAdmin(t.clone()),
+        Principal::Operator { .. } => {
+            return ApiError::new(
+                StatusCode::FORBIDDEN,
+                "",
+                "operators read a tenant's civic addresses but never write them (ELIG-OPERATOR-WRITES-ADDRESS); ask the tenant's admin",
+            )
+            .into_response();
+        }
+        _ => {
+            return ApiError::new(
+                StatusCode::FORBIDDEN,
+                "",
+                &format!("{} may not write tenant `{tenant}`", p.name()),
+            )
+            .into_response();
+        }
+    };
+    let address: wt::CivicAddress = match ocpolicy_rules::json::from_slice(&body) {
+        Ok(a) => a,
+        Err(e) => {
+            return ApiError::new(StatusCode::BAD_REQUEST, &e.path, &e.message).into_response();
+        }
+    };
+    let record = serde_json::to_value(&address).unwrap_or(Value::Null);
+    let id = address.id.clone();
+    let request =
+        wt::EligibilityRequest::WriteCivicAddress(wt::WriteCivicAddress { actor, address });
+    let apply: Apply = Box::new(move |doc| {
+        // The tenant's addresses, and the emergency configuration's copy.
+        for pointer in [
+            "/tenant/civic_addresses",
+            "/emergency/tenant/civic_addresses",
+        ] {
+            if let Some(a) = doc.pointer_mut(pointer).and_then(Value::as_array_mut) {
+                match a.iter_mut().find(|x| x["id"] == json!(id)) {
+                    Some(x) => *x = record.clone(),
+                    None => a.push(record.clone()),
+                }
+            }
+        }
+    });
+    eligibility_write(s, tenant, &p, "address", request, apply).await
 }
 
 /// `DELETE /v1/tenants/{tenant}/assignments/{number}`: take a number back

@@ -703,3 +703,47 @@ fn operators_upload_only_their_own_numbers_to_consenting_tenants_in_their_countr
         assert_eq!(st, StatusCode::FORBIDDEN);
     });
 }
+
+#[test]
+fn operators_release_their_own_numbers_and_never_write_addresses() {
+    rt().block_on(async {
+        let s = Server::new();
+        let op1 = s.token("operator", None, Some("OP1"));
+        let op2 = s.token("operator", None, Some("OP2"));
+        let admin = s.token("admin", Some(TENANT), None);
+        let auditor = s.token("auditor", Some(TENANT), None);
+        let numbers = |n: &str| format!("/v1/tenants/{TENANT}/numbers/{n}");
+        // An assigned number is not released: the rule says why.
+        let (st, d) = s.json("DELETE", &numbers("+14255550102"), Some(&op1), Body::empty()).await;
+        assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY, "{d}");
+        assert!(d["violations"].as_array().unwrap().iter().any(|v| v["code"] == "ELIG-RELEASE-ASSIGNED"), "{d}");
+        // Another operator's number, or a tenant admin: access control.
+        assert_eq!(s.call("DELETE", &numbers("+14255550101"), Some(&op2), Body::empty()).await.0, StatusCode::FORBIDDEN);
+        assert_eq!(s.call("DELETE", &numbers("+14255550101"), Some(&admin), Body::empty()).await.0, StatusCode::FORBIDDEN);
+        // Its own unassigned number: released, gone from the tenant.
+        let (st, d) = s.json("DELETE", &numbers("+14255550101"), Some(&op1), Body::empty()).await;
+        assert_eq!(st, StatusCode::OK, "{d}");
+        let (_, snap) = s.json("GET", &format!("/v1/tenants/{TENANT}/snapshot"), Some(&admin), Body::empty()).await;
+        assert!(!snap["tenant"]["numbers"].as_array().unwrap().iter().any(|n| n["telephone_number"] == "+14255550101"));
+
+        let addresses = format!("/v1/tenants/{TENANT}/addresses");
+        let address = json!({"id": "A9", "company_name": "Contoso", "country_or_region": "US", "state_or_province": "WA",
+            "city": "Redmond", "postal_code": "98052", "house_number": "15", "street_name": "Microsoft Way",
+            "latitude": 47.64, "longitude": -122.13, "validation_status": "Validated"});
+        // Operators read addresses but never write them: a rule, and access control.
+        let (st, e) = s.json("PUT", &addresses, Some(&op1), serde_json::to_vec(&address).unwrap()).await;
+        assert_eq!(st, StatusCode::FORBIDDEN);
+        assert!(e["error"]["message"].as_str().unwrap().contains("ELIG-OPERATOR-WRITES-ADDRESS"), "{e}");
+        assert_eq!(s.call("PUT", &addresses, Some(&auditor), serde_json::to_vec(&address).unwrap()).await.0, StatusCode::FORBIDDEN);
+        // The admin writes it; both copies of the addresses hold it.
+        let (st, d) = s.json("PUT", &addresses, Some(&admin), serde_json::to_vec(&address).unwrap()).await;
+        assert_eq!(st, StatusCode::OK, "{d}");
+        let (_, snap) = s.json("GET", &format!("/v1/tenants/{TENANT}/snapshot"), Some(&admin), Body::empty()).await;
+        for list in [&snap["tenant"]["civic_addresses"], &snap["emergency"]["tenant"]["civic_addresses"]] {
+            assert!(list.as_array().unwrap().iter().any(|a| a["id"] == "A9"), "{list}");
+        }
+        // Bad input names the field.
+        let (st, e) = s.json("PUT", &addresses, Some(&admin), b"{\"id\": 1}".to_vec()).await;
+        assert_eq!((st, e["error"]["path"].as_str()), (StatusCode::BAD_REQUEST, Some("id")), "{e}");
+    });
+}
