@@ -128,6 +128,7 @@ impl ServeCommand {
             console_tenant: Some(DEMO_ID.to_string()),
             console_token,
             audit_unredacted: self.audit_unredacted,
+            plugin_dir: self.plugins.plugins.clone(),
         };
         let rules = ocpolicy_host::Rules::new().context("compiling the rules component")?;
         let state = AppState::new(rules, store, config, self.plugins.host()?);
@@ -171,6 +172,8 @@ Examples:
 pub enum Role {
     /// Acts on its own tenant.
     Admin,
+    /// Runs the service (reloads plugins); sees no tenant's data.
+    Platform,
     /// Uploads and releases its own numbers; reads consenting tenants.
     Operator,
     /// Reads; writes nothing.
@@ -190,6 +193,7 @@ impl TokenCommand {
             Role::Admin => ("admin", tenant.is_some()),
             Role::Operator => ("operator", operator.is_some()),
             Role::Auditor => ("auditor", true),
+            Role::Platform => ("platform", true),
         };
         if !ok {
             return Err(super::BadInput(format!(

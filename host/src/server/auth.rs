@@ -6,6 +6,8 @@
 //!   tenant's assignments or addresses (ELIG-OPERATOR-WRITES-ADDRESS).
 //! - `auditor`: reads one tenant (or every tenant, when created without one),
 //!   its audit log included; writes nothing.
+//! - `platform`: runs the service (reloads the plugin directory); sees no
+//!   tenant's data.
 
 use axum::http::{HeaderMap, StatusCode, header};
 use sha2::{Digest, Sha256};
@@ -25,6 +27,8 @@ pub enum Principal {
         /// Its operator id.
         operator: String,
     },
+    /// The service's own operator (reloads plugins); no tenant data.
+    Platform,
     /// A read-only auditor, of one tenant or of all.
     Auditor {
         /// Its tenant; `None` for every tenant.
@@ -41,6 +45,7 @@ impl Principal {
             Principal::Auditor { tenant } => {
                 format!("auditor:{}", tenant.as_deref().unwrap_or("*"))
             }
+            Principal::Platform => "platform".into(),
         }
     }
 }
@@ -81,6 +86,7 @@ pub fn principal(store: &Store, headers: &HeaderMap) -> Result<Principal, ApiErr
         (role, Some(tenant), _) if role == "admin" => Ok(Principal::Admin { tenant }),
         (role, _, Some(operator)) if role == "operator" => Ok(Principal::Operator { operator }),
         (role, tenant, _) if role == "auditor" => Ok(Principal::Auditor { tenant }),
+        (role, _, _) if role == "platform" => Ok(Principal::Platform),
         _ => Err(unauthorized(
             "the token's record is incomplete; create a new one",
         )),
@@ -95,6 +101,7 @@ pub fn may_read(p: &Principal, tenant: &str, operators: &[String]) -> Result<(),
         Principal::Operator { operator } => {
             operators.iter().any(|o| o.eq_ignore_ascii_case(operator))
         }
+        Principal::Platform => false,
     };
     if ok {
         Ok(())
@@ -126,6 +133,11 @@ pub fn may_assign(p: &Principal, tenant: &str) -> Result<(), ApiError> {
             StatusCode::FORBIDDEN,
             "",
             "auditors read; they do not write",
+        )),
+        Principal::Platform => Err(ApiError::new(
+            StatusCode::FORBIDDEN,
+            "",
+            "the platform token runs the service; it does not act on tenants",
         )),
     }
 }

@@ -45,6 +45,8 @@ pub struct Config {
     pub console_token: Option<String>,
     /// Keep personal data and emergency addresses in the audit log.
     pub audit_unredacted: bool,
+    /// The plugin directory `POST /v1/admin/plugins/reload` loads again.
+    pub plugin_dir: Option<PathBuf>,
 }
 
 /// What every handler shares.
@@ -167,6 +169,10 @@ pub fn app(state: AppState) -> Router {
         .route("/readyz", get(readyz))
         .route("/metrics", get(metrics::handler))
         .route("/openapi.json", get(openapi::handler))
+        .route(
+            "/v1/admin/plugins/reload",
+            axum::routing::post(reload_plugins),
+        )
         .merge(decide::routes())
         .merge(tenant::routes());
     if let Some(dir) = state.inner.config.web_dir.clone() {
@@ -187,6 +193,48 @@ pub fn app(state: AppState) -> Router {
             std::time::Duration::from_secs(30),
         ))
         .with_state(state)
+}
+
+/// `POST /v1/admin/plugins/reload` (platform token): load the plugin directory
+/// again and swap the set atomically; in-flight decisions finish on the old
+/// set, and a plugin that fails to load keeps its previous version and says why.
+async fn reload_plugins(
+    axum::extract::State(s): axum::extract::State<AppState>,
+    p: auth::Principal,
+) -> Response {
+    if p != auth::Principal::Platform {
+        return ApiError::new(
+            StatusCode::FORBIDDEN,
+            "",
+            "reloading plugins takes a platform token (`ocpolicy token create --role platform`)",
+        )
+        .into_response();
+    }
+    let (Some(_), Some(dir)) = (&s.inner.plugins, s.inner.config.plugin_dir.clone()) else {
+        return ApiError::new(
+            StatusCode::CONFLICT,
+            "",
+            "this server runs without --plugins: there is no plugin directory to reload",
+        )
+        .into_response();
+    };
+    let inner = s.inner.clone();
+    let report =
+        tokio::task::spawn_blocking(move || inner.plugins.as_ref().map(|h| h.reload(&dir))).await;
+    match report {
+        Ok(Some(r)) => {
+            tracing::info!(loaded = ?r.loaded, errors = r.errors.len(), "plugins reloaded");
+            axum::Json(json!({
+                "loaded": r.loaded,
+                "errors": r.errors.iter().map(|e| json!({
+                    "plugin": e.id, "dir": e.dir.display().to_string(), "reason": e.reason,
+                })).collect::<Vec<_>>(),
+            }))
+            .into_response()
+        }
+        _ => ApiError::internal("the reload failed; the previous plugins stay in force")
+            .into_response(),
+    }
 }
 
 async fn readyz(axum::extract::State(s): axum::extract::State<AppState>) -> Response {

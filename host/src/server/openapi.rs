@@ -142,6 +142,12 @@ pub fn document() -> Value {
             "400": error("the address cannot be decided"), "401": error("no or unknown bearer token"),
             "403": error("not this tenant's admin"), "404": error("no such tenant"),
             "422": {"description": "refused by the rules; the full decision", "content": {"application/json": {"schema": schema("Decision")}}}}}}));
+    paths.insert("/v1/admin/plugins/reload".into(), json!({"post": {
+        "operationId": "reload-plugins", "tags": ["operations"], "security": auth,
+        "summary": "load the plugin directory again and swap the set atomically (platform token); a plugin that fails to load keeps its previous version",
+        "responses": {"200": {"description": "{loaded: [id@version], errors: [{plugin, dir, reason}]}", "content": {"application/json": {"schema": {"type": "object"}}}},
+            "401": error("no or unknown bearer token"), "403": error("not a platform token"),
+            "409": error("the server runs without --plugins")}}}));
     paths.insert("/v1/tenants/{tenant}/audit".into(), json!({"get": {
         "operationId": "tenant-audit", "tags": ["tenants"], "security": auth, "parameters": [tenant],
         "summary": "the tenant's audit log, newest first (requests redacted unless the server runs with --audit-unredacted)",

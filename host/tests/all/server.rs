@@ -27,10 +27,13 @@ struct Server {
 
 impl Server {
     fn new() -> Self {
-        Server::with_plugins(None)
+        Server::with_plugins(None, None)
     }
 
-    fn with_plugins(plugins: Option<ocpolicy_host::plugins::PluginHost>) -> Self {
+    fn with_plugins(
+        plugins: Option<ocpolicy_host::plugins::PluginHost>,
+        plugin_dir: Option<&std::path::Path>,
+    ) -> Self {
         let dir = tempfile::tempdir().unwrap();
         let store = Store::open(&dir.path().join("t.db")).unwrap();
         store.reset(TENANT, &demo_doc()).unwrap();
@@ -40,6 +43,7 @@ impl Server {
             console_tenant: Some(TENANT.into()),
             console_token: None,
             audit_unredacted: false,
+            plugin_dir: plugin_dir.map(Into::into),
         };
         Server {
             state: AppState::new(crate::rules().clone(), store, config, plugins),
@@ -601,7 +605,7 @@ fn operator_plugins_take_part_in_tenant_writes_and_are_audited() {
     let host = PluginHost::new(Trust::default(), true, CacheMode::Disabled).unwrap();
     assert!(host.load_dir(dir.path()).errors.is_empty());
     rt().block_on(async {
-        let s = Server::with_plugins(Some(host));
+        let s = Server::with_plugins(Some(host), Some(dir.path()));
         let admin = s.token("admin", Some(TENANT), None);
         let uri = format!("/v1/tenants/{TENANT}/assignments");
         let (st, d) = s
@@ -664,6 +668,60 @@ fn operator_plugins_take_part_in_tenant_writes_and_are_audited() {
                 "ocpolicy_plugin_fuel_total{plugin=\"northwind-ranges@1.0.0\",outcome=\"Ok\"}"
             ),
             "{m}"
+        );
+
+        // Reload over the admin call: a platform token only; a broken update
+        // keeps the previous version in force and says why.
+        let reload = "/v1/admin/plugins/reload";
+        assert_eq!(
+            s.call("POST", reload, Some(&admin), Body::empty()).await.0,
+            StatusCode::FORBIDDEN
+        );
+        let platform = s.token("platform", None, None);
+        let (st, r) = s.json("POST", reload, Some(&platform), Body::empty()).await;
+        assert_eq!(st, StatusCode::OK, "{r}");
+        assert_eq!(r["loaded"], json!(["northwind-ranges@1.0.0"]));
+        std::fs::write(dir.path().join("p/plugin.wasm"), b"\0asm broken").unwrap();
+        let (st, r) = s.json("POST", reload, Some(&platform), Body::empty()).await;
+        assert_eq!(st, StatusCode::OK, "{r}");
+        assert_eq!(
+            r["loaded"],
+            json!(["northwind-ranges@1.0.0"]),
+            "the previous version stays: {r}"
+        );
+        assert!(
+            r["errors"][0]["reason"]
+                .as_str()
+                .is_some_and(|x| !x.is_empty()),
+            "{r}"
+        );
+        let (_, d) = s
+            .json(
+                "POST",
+                &uri,
+                Some(&admin),
+                assign("bob@contoso.com", "+442071234500"),
+            )
+            .await;
+        assert!(
+            d["violations"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|v| v["code"] == "northwind-ranges/OPX-RANGE"),
+            "the previous plugin still decides: {d}"
+        );
+        // The platform token sees no tenant's data.
+        assert_eq!(
+            s.call(
+                "GET",
+                &format!("/v1/tenants/{TENANT}/snapshot"),
+                Some(&platform),
+                Body::empty()
+            )
+            .await
+            .0,
+            StatusCode::FORBIDDEN
         );
     });
 }
