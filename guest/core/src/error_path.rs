@@ -92,21 +92,13 @@ impl Scan<'_> {
                                 return Ok(self.enclosing(start, path));
                             }
                             self.i += 1;
-                            let before = self.i;
-                            let len = path.len();
-                            if !path.is_empty() {
-                                path.push('.');
-                            }
-                            path.push_str(&key);
-                            let found = self.value(path, depth + 1);
-                            path.truncate(len);
-                            if let Some(p) = found? {
-                                return Ok(Some(p));
-                            }
-                            if self.i > self.at || self.i == before {
-                                // `at` lies between this value's children, or
-                                // the text is malformed here (no progress).
-                                return Ok(self.enclosing(start, path));
+                            let segment = if path.is_empty() {
+                                key
+                            } else {
+                                format!(".{key}")
+                            };
+                            if let Some(done) = self.child(path, &segment, start, depth)? {
+                                return Ok(done);
                             }
                         }
                         _ => return Ok(self.enclosing(start, path)),
@@ -128,18 +120,10 @@ impl Scan<'_> {
                             index += 1;
                         }
                         Some(_) => {
-                            let before = self.i;
-                            let len = path.len();
-                            path.push_str(&format!("[{index}]"));
-                            let found = self.value(path, depth + 1);
-                            path.truncate(len);
-                            if let Some(p) = found? {
-                                return Ok(Some(p));
-                            }
-                            if self.i > self.at || self.i == before {
-                                // `at` lies between this value's children, or
-                                // the text is malformed here (no progress).
-                                return Ok(self.enclosing(start, path));
+                            if let Some(done) =
+                                self.child(path, &format!("[{index}]"), start, depth)?
+                            {
+                                return Ok(done);
                             }
                         }
                         None => return Ok(self.enclosing(start, path)),
@@ -162,6 +146,31 @@ impl Scan<'_> {
             None => return Ok(None),
         }
         Ok((start <= self.at && self.at < self.i).then(|| path.clone()))
+    }
+
+    /// Scan the child of the container at `start` (whose path is `path`) that
+    /// is at `i`, under `segment`. `Some(answer)` ends the container's scan: the
+    /// child holds `at`, or `at` lies between children, or the text makes no
+    /// progress here (malformed); `None` goes on to the next child.
+    fn child(
+        &mut self,
+        path: &mut String,
+        segment: &str,
+        start: usize,
+        depth: usize,
+    ) -> Result<Option<Option<String>>, Stop> {
+        let before = self.i;
+        let len = path.len();
+        path.push_str(segment);
+        let found = self.value(path, depth + 1);
+        path.truncate(len);
+        if let Some(p) = found? {
+            return Ok(Some(Some(p)));
+        }
+        if self.i > self.at || self.i == before {
+            return Ok(Some(self.enclosing(start, path)));
+        }
+        Ok(None)
     }
 
     /// A value that starts at `start` and whose end the scan did not reach

@@ -39,6 +39,12 @@ fn not_found(tenant: &str) -> ApiError {
     ApiError::new(StatusCode::NOT_FOUND, "", &format!("no tenant `{tenant}`"))
 }
 
+/// A request body, strictly decoded: 400 naming the field otherwise.
+fn decode<T: serde::de::DeserializeOwned + serde::Serialize>(body: &[u8]) -> Result<T, ApiError> {
+    ocpolicy_rules::json::from_slice(body)
+        .map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, &e.path, &e.message))
+}
+
 /// The operators a stored tenant consented to.
 fn operators(doc: &Value) -> Vec<String> {
     doc["tenant"]["operators"]
@@ -242,11 +248,9 @@ async fn assign(
     if let Err(e) = auth::may_assign(&p, &tenant) {
         return e.into_response();
     }
-    let request: wt::EligibilityRequest = match ocpolicy_rules::json::from_slice(&body) {
-        Ok(r) => r,
-        Err(e) => {
-            return ApiError::new(StatusCode::BAD_REQUEST, &e.path, &e.message).into_response();
-        }
+    let request: wt::EligibilityRequest = match decode(&body) {
+        Ok(v) => v,
+        Err(e) => return e.into_response(),
     };
     let wt::EligibilityRequest::AssignNumber(a) = &request else {
         return ApiError::new(
@@ -280,11 +284,9 @@ async fn upload(
     p: Principal,
     body: Bytes,
 ) -> Response {
-    let request: wt::EligibilityRequest = match ocpolicy_rules::json::from_slice(&body) {
-        Ok(r) => r,
-        Err(e) => {
-            return ApiError::new(StatusCode::BAD_REQUEST, &e.path, &e.message).into_response();
-        }
+    let request: wt::EligibilityRequest = match decode(&body) {
+        Ok(v) => v,
+        Err(e) => return e.into_response(),
     };
     let wt::EligibilityRequest::UploadNumbers(u) = &request else {
         return ApiError::new(
@@ -423,11 +425,9 @@ async fn write_address(
             .into_response();
         }
     };
-    let address: wt::CivicAddress = match ocpolicy_rules::json::from_slice(&body) {
-        Ok(a) => a,
-        Err(e) => {
-            return ApiError::new(StatusCode::BAD_REQUEST, &e.path, &e.message).into_response();
-        }
+    let address: wt::CivicAddress = match decode(&body) {
+        Ok(v) => v,
+        Err(e) => return e.into_response(),
     };
     let record = serde_json::to_value(&address).unwrap_or(Value::Null);
     let id = address.id.clone();
