@@ -18,12 +18,14 @@ const DEMO_CONFERENCING: &str = include_str!("../../../tests/examples/conferenci
 
 /// The store's default place: `$XDG_DATA_HOME/ocpolicy/ocpolicy.db`, else
 /// `~/.local/share/ocpolicy/ocpolicy.db`, else `./ocpolicy.db`.
-fn default_db() -> PathBuf {
+fn default_db() -> String {
     std::env::var_os("XDG_DATA_HOME")
         .map(PathBuf::from)
         .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".local/share")))
         .map(|d| d.join("ocpolicy").join("ocpolicy.db"))
         .unwrap_or_else(|| PathBuf::from("ocpolicy.db"))
+        .display()
+        .to_string()
 }
 
 /// The console's files: `web/` here, else the source tree's.
@@ -42,6 +44,7 @@ fn default_web_dir() -> Option<PathBuf> {
 Examples:
   ocpolicy serve --demo                       # demo tenant + console at http://127.0.0.1:8080/
   ocpolicy serve --listen 0.0.0.0:8080 --db /var/lib/ocpolicy/ocpolicy.db
+  ocpolicy serve --db postgres://ocpolicy@db.internal/ocpolicy   # one of several replicas
   curl -s localhost:8080/v1/decide/address -d @tests/examples/address.json
   curl -s localhost:8080/openapi.json | jq '.paths | keys'
 
@@ -53,9 +56,11 @@ pub struct ServeCommand {
     /// Where to listen.
     #[arg(long, default_value = "127.0.0.1:8080")]
     pub listen: SocketAddr,
-    /// The SQLite store (created on first run).
-    #[arg(long)]
-    pub db: Option<PathBuf>,
+    /// The store: a SQLite file (created on first run; default
+    /// ~/.local/share/ocpolicy/ocpolicy.db), or a PostgreSQL URL
+    /// (postgres://user:password@host:5432/db) for several replicas.
+    #[arg(long, env = "OCPOLICY_DB")]
+    pub db: Option<String>,
     /// Reset the demo tenant and give the console an admin token for it.
     #[arg(long)]
     pub demo: bool,
@@ -92,15 +97,14 @@ impl ServeCommand {
             .with_writer(std::io::stderr)
             .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
             .try_init();
-        let db = self.db.clone().unwrap_or_else(default_db);
-        let store = Store::open(&db)?;
+        let store = Store::connect(&self.db.clone().unwrap_or_else(default_db))?;
         let first_run = store.tenant(DEMO_ID)?.is_none();
         let mut console_token = None;
         if self.demo || first_run {
             store.reset(DEMO_ID, &demo_doc()?)?;
             eprintln!(
-                "ocpolicy: demo tenant `{DEMO_ID}` seeded in {}",
-                db.display()
+                "ocpolicy: demo tenant `{DEMO_ID}` seeded in the {}",
+                store.place()
             );
         }
         if self.demo {
@@ -161,9 +165,9 @@ Examples:
         /// The operator (operators: required).
         #[arg(long)]
         operator: Option<String>,
-        /// The SQLite store.
-        #[arg(long)]
-        db: Option<PathBuf>,
+        /// The store: a SQLite file or a PostgreSQL URL, as for `serve`.
+        #[arg(long, env = "OCPOLICY_DB")]
+        db: Option<String>,
     },
 }
 
@@ -206,7 +210,7 @@ impl TokenCommand {
             ))
             .into());
         }
-        let store = Store::open(&db.unwrap_or_else(default_db))?;
+        let store = Store::connect(&db.unwrap_or_else(default_db))?;
         let (token, hash) = auth::new_token()?;
         store.add_token(&hash, name, tenant.as_deref(), operator.as_deref())?;
         outln!("{token}");

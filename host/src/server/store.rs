@@ -1,13 +1,24 @@
-//! The tenant store: an embedded SQLite file (the `bundled` build, nothing to
-//! install). A tenant is one JSON document, `{tenant, emergency, conferencing}`,
-//! the same snapshot the web console validates against; every write reads it,
-//! asks the rules, and writes it back with its audit record in one immediate
-//! transaction, so two writers never both pass a rule only one of them may.
+//! The tenant store, on one of two backends with the same guarantees:
+//!
+//! - **SQLite** (default): an embedded file, the `bundled` build, nothing to
+//!   install. Every write runs in one `BEGIN IMMEDIATE` transaction, so
+//!   writers queue.
+//! - **PostgreSQL** (`--db postgres://...`), for several replicas behind a load
+//!   balancer. Every write runs in one transaction that first takes the
+//!   tenant's row with `SELECT ... FOR UPDATE`, so writers to one tenant queue
+//!   across replicas, and the second reads what the first committed.
+//!
+//! A tenant is one JSON document, `{tenant, emergency, conferencing}`, the same
+//! snapshot the web console validates against. Every write reads it, asks the
+//! rules, and writes it back with its audit record in that one transaction, so
+//! two writers never both pass a rule only one of them may pass. The audit
+//! table is append-only: a trigger refuses to update or delete its rows.
 
 use std::path::Path;
-use std::sync::Mutex;
+use std::sync::mpsc;
+use std::sync::{Arc, Mutex};
 
-use anyhow::{Context, Result};
+use anyhow::{Context, Result, anyhow};
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 use serde_json::Value;
 
@@ -47,12 +58,6 @@ pub struct Verdict {
     pub plugins: Value,
 }
 
-/// The SQLite store. One connection behind a mutex: SQLite serialises writers
-/// anyway, and the rules run outside the lock only for stateless decisions.
-pub struct Store {
-    conn: Mutex<Connection>,
-}
-
 /// What a write does once the rules have allowed it.
 pub enum Outcome<T> {
     /// Commit the new document; answer `T`.
@@ -61,8 +66,55 @@ pub enum Outcome<T> {
     Refuse(T),
 }
 
+/// The tenant store.
+pub struct Store {
+    backend: Backend,
+    place: String,
+}
+
+enum Backend {
+    /// One connection behind a mutex: SQLite serialises writers anyway.
+    Sqlite(Mutex<Connection>),
+    /// A pool of connections, each owned by its own thread.
+    Postgres(pg::Pool),
+}
+
+const SQLITE_SCHEMA: &str = "
+    PRAGMA journal_mode = WAL;
+    PRAGMA synchronous = FULL;
+    PRAGMA busy_timeout = 5000;
+    CREATE TABLE IF NOT EXISTS tenants (
+        id TEXT PRIMARY KEY, doc TEXT NOT NULL, version INTEGER NOT NULL);
+    CREATE TABLE IF NOT EXISTS audit (
+        id INTEGER PRIMARY KEY AUTOINCREMENT, at TEXT NOT NULL, principal TEXT NOT NULL,
+        tenant TEXT NOT NULL, action TEXT NOT NULL, allowed INTEGER NOT NULL,
+        codes TEXT NOT NULL, request TEXT NOT NULL, plugins TEXT NOT NULL DEFAULT '[]');
+    CREATE TRIGGER IF NOT EXISTS audit_no_update BEFORE UPDATE ON audit
+        BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+    CREATE TRIGGER IF NOT EXISTS audit_no_delete BEFORE DELETE ON audit
+        BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+    CREATE TABLE IF NOT EXISTS tokens (
+        hash TEXT PRIMARY KEY, role TEXT NOT NULL, tenant TEXT, operator TEXT,
+        created TEXT NOT NULL);";
+
 impl Store {
-    /// Open (creating if needed) the store at `path`; `:memory:` for tests.
+    /// Open the store at `location`: a `postgres://` or `postgresql://` URL
+    /// (the schema is created if missing), else a SQLite file (created, with
+    /// its folder, if missing).
+    pub fn connect(location: &str) -> Result<Self> {
+        if location.starts_with("postgres://") || location.starts_with("postgresql://") {
+            let (pool, place) = pg::Pool::open(location)?;
+            Ok(Store {
+                backend: Backend::Postgres(pool),
+                place,
+            })
+        } else {
+            Store::open(Path::new(location))
+        }
+    }
+
+    /// Open (creating if needed) the SQLite store at `path`; `:memory:` for
+    /// tests.
     pub fn open(path: &Path) -> Result<Self> {
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir)
@@ -70,55 +122,89 @@ impl Store {
         }
         let conn = Connection::open(path)
             .with_context(|| format!("opening the store {}", path.display()))?;
-        conn.execute_batch(
-            "PRAGMA journal_mode = WAL;
-             PRAGMA synchronous = FULL;
-             PRAGMA busy_timeout = 5000;
-             CREATE TABLE IF NOT EXISTS tenants (
-                 id TEXT PRIMARY KEY, doc TEXT NOT NULL, version INTEGER NOT NULL);
-             CREATE TABLE IF NOT EXISTS audit (
-                 id INTEGER PRIMARY KEY AUTOINCREMENT, at TEXT NOT NULL, principal TEXT NOT NULL,
-                 tenant TEXT NOT NULL, action TEXT NOT NULL, allowed INTEGER NOT NULL,
-                 codes TEXT NOT NULL, request TEXT NOT NULL, plugins TEXT NOT NULL DEFAULT '[]');
-             CREATE TABLE IF NOT EXISTS tokens (
-                 hash TEXT PRIMARY KEY, role TEXT NOT NULL, tenant TEXT, operator TEXT,
-                 created TEXT NOT NULL);",
-        )
-        .context("creating the store's tables")?;
+        conn.execute_batch(SQLITE_SCHEMA)
+            .context("creating the store's tables")?;
         Ok(Store {
-            conn: Mutex::new(conn),
+            backend: Backend::Sqlite(Mutex::new(conn)),
+            place: format!("SQLite file {}", path.display()),
         })
     }
 
-    fn lock(&self) -> Result<std::sync::MutexGuard<'_, Connection>> {
-        self.conn
+    /// Where the store is, for messages: the file, or the PostgreSQL server
+    /// and database (never the password).
+    pub fn place(&self) -> &str {
+        &self.place
+    }
+
+    /// `sqlite` or `postgres`.
+    pub fn backend(&self) -> &'static str {
+        match self.backend {
+            Backend::Sqlite(_) => "sqlite",
+            Backend::Postgres(_) => "postgres",
+        }
+    }
+
+    fn sqlite<R>(
+        conn: &Mutex<Connection>,
+        f: impl FnOnce(&mut Connection) -> Result<R>,
+    ) -> Result<R> {
+        let mut conn = conn
             .lock()
-            .map_err(|_| anyhow::anyhow!("the store's lock is poisoned"))
+            .map_err(|_| anyhow!("the store's lock is poisoned"))?;
+        f(&mut conn)
     }
 
     /// The tenant's document, if there is one.
     pub fn tenant(&self, id: &str) -> Result<Option<Value>> {
-        let conn = self.lock()?;
-        let doc: Option<String> = conn
-            .query_row("SELECT doc FROM tenants WHERE id = ?1", [id], |r| r.get(0))
-            .optional()?;
-        doc.map(|d| serde_json::from_str(&d).context("a stored tenant is not JSON"))
-            .transpose()
+        if !storable(id) {
+            return Ok(None);
+        }
+        match &self.backend {
+            Backend::Sqlite(c) => Store::sqlite(c, |conn| {
+                let doc: Option<String> = conn
+                    .query_row("SELECT doc FROM tenants WHERE id = ?1", [id], |r| r.get(0))
+                    .optional()?;
+                doc.map(|d| serde_json::from_str(&d).context("a stored tenant is not JSON"))
+                    .transpose()
+            }),
+            Backend::Postgres(pool) => {
+                let id = id.to_string();
+                pool.run(move |c| {
+                    let row = c.query_opt("SELECT doc FROM tenants WHERE id = $1", &[&id])?;
+                    Ok(row.map(|r| r.get::<_, Value>(0)))
+                })
+            }
+        }
     }
 
     /// Replace a tenant whatever it holds (`--demo` resets the demo tenant).
     pub fn reset(&self, id: &str, doc: &Value) -> Result<()> {
-        let conn = self.lock()?;
-        conn.execute(
-            "INSERT INTO tenants (id, doc, version) VALUES (?1, ?2, 1)
-             ON CONFLICT(id) DO UPDATE SET doc = excluded.doc, version = tenants.version + 1",
-            params![id, doc.to_string()],
-        )?;
-        Ok(())
+        match &self.backend {
+            Backend::Sqlite(c) => Store::sqlite(c, |conn| {
+                conn.execute(
+                    "INSERT INTO tenants (id, doc, version) VALUES (?1, ?2, 1)
+                     ON CONFLICT(id) DO UPDATE SET doc = excluded.doc, version = tenants.version + 1",
+                    params![id, doc.to_string()],
+                )?;
+                Ok(())
+            }),
+            Backend::Postgres(pool) => {
+                let (id, doc) = (id.to_string(), doc.clone());
+                pool.run(move |c| {
+                    c.execute(
+                        "INSERT INTO tenants (id, doc, version) VALUES ($1, $2, 1)
+                         ON CONFLICT (id) DO UPDATE SET doc = excluded.doc, version = tenants.version + 1",
+                        &[&id, &doc],
+                    )?;
+                    Ok(())
+                })
+            }
+        }
     }
 
     /// Read the tenant, decide, and commit or refuse, with the audit record,
-    /// in one immediate transaction (writers queue; readers go on).
+    /// in one transaction that no other writer to this tenant can interleave
+    /// with. `None` when there is no such tenant.
     pub fn write<T>(
         &self,
         tenant: &str,
@@ -127,69 +213,119 @@ impl Store {
         request: &Value,
         decide: impl FnOnce(&Value) -> Result<(Outcome<T>, Verdict)>,
     ) -> Result<Option<T>> {
-        let mut conn = self.lock()?;
-        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let doc: Option<String> = tx
-            .query_row("SELECT doc FROM tenants WHERE id = ?1", [tenant], |r| {
-                r.get(0)
-            })
-            .optional()?;
-        let Some(doc) = doc else {
+        if !storable(tenant) {
             return Ok(None);
-        };
-        let doc: Value = serde_json::from_str(&doc).context("a stored tenant is not JSON")?;
-        let (outcome, verdict) = decide(&doc)?;
-        let answer = match outcome {
-            Outcome::Commit(new, answer) => {
+        }
+        let at = now();
+        match &self.backend {
+            Backend::Sqlite(c) => Store::sqlite(c, |conn| {
+                let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+                let doc: Option<String> = tx
+                    .query_row("SELECT doc FROM tenants WHERE id = ?1", [tenant], |r| {
+                        r.get(0)
+                    })
+                    .optional()?;
+                let Some(doc) = doc else {
+                    return Ok(None);
+                };
+                let doc: Value =
+                    serde_json::from_str(&doc).context("a stored tenant is not JSON")?;
+                let (outcome, verdict) = decide(&doc)?;
+                let answer = match outcome {
+                    Outcome::Commit(new, answer) => {
+                        tx.execute(
+                            "UPDATE tenants SET doc = ?2, version = version + 1 WHERE id = ?1",
+                            params![tenant, new.to_string()],
+                        )?;
+                        answer
+                    }
+                    Outcome::Refuse(answer) => answer,
+                };
                 tx.execute(
-                    "UPDATE tenants SET doc = ?2, version = version + 1 WHERE id = ?1",
-                    params![tenant, new.to_string()],
+                    "INSERT INTO audit (at, principal, tenant, action, allowed, codes, request, plugins)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                    params![
+                        at,
+                        principal,
+                        tenant,
+                        action,
+                        verdict.allowed,
+                        serde_json::to_string(&verdict.codes)?,
+                        request.to_string(),
+                        verdict.plugins.to_string()
+                    ],
                 )?;
-                answer
+                tx.commit()?;
+                Ok(Some(answer))
+            }),
+            Backend::Postgres(pool) => {
+                let record = pg::Record {
+                    at,
+                    principal: principal.to_string(),
+                    tenant: tenant.to_string(),
+                    action: action.to_string(),
+                    request: request.clone(),
+                };
+                pool.write(record, decide)
             }
-            Outcome::Refuse(answer) => answer,
-        };
-        tx.execute(
-            "INSERT INTO audit (at, principal, tenant, action, allowed, codes, request, plugins)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-            params![
-                now(),
-                principal,
-                tenant,
-                action,
-                verdict.allowed,
-                serde_json::to_string(&verdict.codes)?,
-                request.to_string(),
-                verdict.plugins.to_string()
-            ],
-        )?;
-        tx.commit()?;
-        Ok(Some(answer))
+        }
     }
 
     /// The audit log of a tenant, newest first.
     pub fn audit(&self, tenant: &str, limit: u32) -> Result<Vec<AuditRecord>> {
-        let conn = self.lock()?;
-        let mut stmt = conn.prepare(
-            "SELECT id, at, principal, tenant, action, allowed, codes, request, plugins FROM audit
-             WHERE tenant = ?1 ORDER BY id DESC LIMIT ?2",
-        )?;
-        let rows = stmt.query_map(params![tenant, limit], |r| {
-            let codes: String = r.get(6)?;
-            let request: String = r.get(7)?;
-            Ok(AuditRecord {
-                id: r.get(0)?,
-                at: r.get(1)?,
-                principal: r.get(2)?,
-                tenant: r.get(3)?,
-                action: r.get(4)?,
-                allowed: r.get(5)?,
-                codes: serde_json::from_str(&codes).unwrap_or_default(),
-                request: serde_json::from_str(&request).unwrap_or(Value::Null),
-                plugins: serde_json::from_str(&r.get::<_, String>(8)?).unwrap_or(Value::Null),
-            })
-        })?;
-        rows.collect::<Result<Vec<_>, _>>().map_err(Into::into)
+        if !storable(tenant) {
+            return Ok(Vec::new());
+        }
+        match &self.backend {
+            Backend::Sqlite(c) => Store::sqlite(c, |conn| {
+                let mut stmt = conn.prepare(
+                    "SELECT id, at, principal, tenant, action, allowed, codes, request, plugins
+                     FROM audit WHERE tenant = ?1 ORDER BY id DESC LIMIT ?2",
+                )?;
+                let rows = stmt.query_map(params![tenant, limit], |r| {
+                    let codes: String = r.get(6)?;
+                    let request: String = r.get(7)?;
+                    Ok(AuditRecord {
+                        id: r.get(0)?,
+                        at: r.get(1)?,
+                        principal: r.get(2)?,
+                        tenant: r.get(3)?,
+                        action: r.get(4)?,
+                        allowed: r.get(5)?,
+                        codes: serde_json::from_str(&codes).unwrap_or_default(),
+                        request: serde_json::from_str(&request).unwrap_or(Value::Null),
+                        plugins: serde_json::from_str(&r.get::<_, String>(8)?)
+                            .unwrap_or(Value::Null),
+                    })
+                })?;
+                rows.collect::<Result<Vec<_>, _>>().map_err(Into::into)
+            }),
+            Backend::Postgres(pool) => {
+                let tenant = tenant.to_string();
+                pool.run(move |c| {
+                    let rows = c.query(
+                        "SELECT id, at, principal, tenant, action, allowed, codes, request, plugins
+                         FROM audit WHERE tenant = $1 ORDER BY id DESC LIMIT $2",
+                        &[&tenant, &i64::from(limit)],
+                    )?;
+                    rows.iter()
+                        .map(|r| {
+                            Ok(AuditRecord {
+                                id: r.try_get(0)?,
+                                at: r.try_get(1)?,
+                                principal: r.try_get(2)?,
+                                tenant: r.try_get(3)?,
+                                action: r.try_get(4)?,
+                                allowed: r.try_get(5)?,
+                                codes: serde_json::from_value(r.try_get(6)?).unwrap_or_default(),
+                                request: r.try_get(7)?,
+                                plugins: r.try_get(8)?,
+                            })
+                        })
+                        .collect()
+                })
+            }
+        }
     }
 
     /// Record a token's hash and what it may do.
@@ -200,25 +336,317 @@ impl Store {
         tenant: Option<&str>,
         operator: Option<&str>,
     ) -> Result<()> {
-        let conn = self.lock()?;
-        conn.execute(
-            "INSERT INTO tokens (hash, role, tenant, operator, created) VALUES (?1, ?2, ?3, ?4, ?5)",
-            params![hash, role, tenant, operator, now()],
-        )?;
-        Ok(())
+        let created = now();
+        match &self.backend {
+            Backend::Sqlite(c) => Store::sqlite(c, |conn| {
+                conn.execute(
+                    "INSERT INTO tokens (hash, role, tenant, operator, created)
+                     VALUES (?1, ?2, ?3, ?4, ?5)",
+                    params![hash, role, tenant, operator, created],
+                )?;
+                Ok(())
+            }),
+            Backend::Postgres(pool) => {
+                let owned = |s: Option<&str>| s.map(String::from);
+                let (hash, role, tenant, operator) = (
+                    hash.to_string(),
+                    role.to_string(),
+                    owned(tenant),
+                    owned(operator),
+                );
+                pool.run(move |c| {
+                    c.execute(
+                        "INSERT INTO tokens (hash, role, tenant, operator, created)
+                         VALUES ($1, $2, $3, $4, $5)",
+                        &[&hash, &role, &tenant, &operator, &created],
+                    )?;
+                    Ok(())
+                })
+            }
+        }
     }
 
     /// What a token's hash may do: (role, tenant, operator).
     pub fn token(&self, hash: &str) -> Result<Option<TokenRecord>> {
-        let conn = self.lock()?;
-        conn.query_row(
-            "SELECT role, tenant, operator FROM tokens WHERE hash = ?1",
-            [hash],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-        )
-        .optional()
-        .map_err(Into::into)
+        match &self.backend {
+            Backend::Sqlite(c) => Store::sqlite(c, |conn| {
+                conn.query_row(
+                    "SELECT role, tenant, operator FROM tokens WHERE hash = ?1",
+                    [hash],
+                    |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+                )
+                .optional()
+                .map_err(Into::into)
+            }),
+            Backend::Postgres(pool) => {
+                let hash = hash.to_string();
+                pool.run(move |c| {
+                    let row = c.query_opt(
+                        "SELECT role, tenant, operator FROM tokens WHERE hash = $1",
+                        &[&hash],
+                    )?;
+                    row.map(|r| Ok((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?)))
+                        .transpose()
+                })
+            }
+        }
     }
+}
+
+/// The PostgreSQL backend. The `postgres` client drives its own small async
+/// runtime and must not be called from inside another one, and the server's
+/// handlers run on tokio; so each connection lives on a thread of its own, and
+/// callers hand it jobs over a channel and wait for the answer. A caller never
+/// holds a connection across an await.
+mod pg {
+    use super::*;
+
+    /// How many connections (and threads) a store keeps.
+    const CONNECTIONS: usize = 8;
+
+    const SCHEMA: &str = "
+        SELECT pg_advisory_xact_lock(7305372718);
+        CREATE TABLE IF NOT EXISTS tenants (
+            id TEXT PRIMARY KEY, doc JSON NOT NULL, version BIGINT NOT NULL);
+        CREATE TABLE IF NOT EXISTS audit (
+            id BIGSERIAL PRIMARY KEY, at TEXT NOT NULL, principal TEXT NOT NULL,
+            tenant TEXT NOT NULL, action TEXT NOT NULL, allowed BOOLEAN NOT NULL,
+            codes JSON NOT NULL, request JSON NOT NULL, plugins JSON NOT NULL DEFAULT '[]');
+        CREATE INDEX IF NOT EXISTS audit_by_tenant ON audit (tenant, id);
+        CREATE OR REPLACE FUNCTION ocpolicy_audit_append_only() RETURNS trigger
+            LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'the audit log is append-only'; END $$;
+        CREATE OR REPLACE TRIGGER audit_append_only BEFORE UPDATE OR DELETE ON audit
+            FOR EACH ROW EXECUTE FUNCTION ocpolicy_audit_append_only();
+        CREATE TABLE IF NOT EXISTS tokens (
+            hash TEXT PRIMARY KEY, role TEXT NOT NULL, tenant TEXT, operator TEXT,
+            created TEXT NOT NULL);";
+
+    /// A job gets its thread's connection, or why the thread has none.
+    type Job = Box<dyn FnOnce(Result<&mut postgres::Client>) + Send>;
+
+    /// The audit record's fields that the caller knows before deciding.
+    pub struct Record {
+        pub at: String,
+        pub principal: String,
+        pub tenant: String,
+        pub action: String,
+        pub request: Value,
+    }
+
+    /// Connection threads that take jobs from one queue.
+    pub struct Pool {
+        jobs: Mutex<mpsc::Sender<Job>>,
+    }
+
+    /// Where the server is, for messages (never the password).
+    fn place(config: &postgres::Config) -> String {
+        let host = config
+            .get_hosts()
+            .first()
+            .map(|h| match h {
+                postgres::config::Host::Tcp(h) => h.clone(),
+                postgres::config::Host::Unix(p) => p.display().to_string(),
+            })
+            .unwrap_or_else(|| "localhost".into());
+        let port = config.get_ports().first().copied().unwrap_or(5432);
+        let db = config.get_dbname().unwrap_or("(default)");
+        format!("PostgreSQL at {host}:{port}, database {db}")
+    }
+
+    impl Pool {
+        /// Connect once (so a wrong URL fails now, with a clear message),
+        /// create the schema, and start the connection threads.
+        pub fn open(url: &str) -> Result<(Self, String)> {
+            let config: postgres::Config = url
+                .parse()
+                .context("the --db URL is not a PostgreSQL URL (postgres://user@host:port/db)")?;
+            let place = place(&config);
+            let (tx, rx) = mpsc::channel::<Job>();
+            let rx = Arc::new(Mutex::new(rx));
+            let (ready_tx, ready_rx) = mpsc::channel::<Result<()>>();
+            for n in 0..CONNECTIONS {
+                let (config, rx, place, ready) =
+                    (config.clone(), rx.clone(), place.clone(), ready_tx.clone());
+                std::thread::Builder::new()
+                    .name(format!("ocpolicy-pg-{n}"))
+                    .spawn(move || connection(config, rx, place, (n == 0).then_some(ready)))
+                    .context("starting a store connection thread")?;
+            }
+            drop(ready_tx);
+            ready_rx
+                .recv()
+                .map_err(|_| anyhow!("the store's first connection thread stopped"))??;
+            Ok((
+                Pool {
+                    jobs: Mutex::new(tx),
+                },
+                place,
+            ))
+        }
+
+        fn submit(&self, job: Job) -> Result<()> {
+            self.jobs
+                .lock()
+                .map_err(|_| anyhow!("the store's queue lock is poisoned"))?
+                .send(job)
+                .map_err(|_| anyhow!("the store's connection threads have stopped"))
+        }
+
+        /// Run `f` on a connection and wait for its answer.
+        pub fn run<R: Send + 'static>(
+            &self,
+            f: impl FnOnce(&mut postgres::Client) -> Result<R> + Send + 'static,
+        ) -> Result<R> {
+            let (tx, rx) = mpsc::channel();
+            self.submit(Box::new(move |c| {
+                let _ = tx.send(c.and_then(f));
+            }))?;
+            rx.recv()
+                .map_err(|_| anyhow!("a store connection thread stopped mid-job"))?
+        }
+
+        /// The write conversation: the connection thread opens the
+        /// transaction, locks and reads the tenant's row, and sends the
+        /// document here; the rules decide on this thread (they hold the
+        /// caller's wasm instance); the thread then writes, audits and commits
+        /// and says whether the commit happened.
+        pub fn write<T>(
+            &self,
+            record: Record,
+            decide: impl FnOnce(&Value) -> Result<(Outcome<T>, Verdict)>,
+        ) -> Result<Option<T>> {
+            let (doc_tx, doc_rx) = mpsc::channel::<Result<Option<Value>>>();
+            let (plan_tx, plan_rx) = mpsc::channel::<(Option<Value>, Verdict)>();
+            let (done_tx, done_rx) = mpsc::channel::<Result<()>>();
+            self.submit(Box::new(move |c| {
+                let run = || -> Result<()> {
+                    let c = match c {
+                        Ok(c) => c,
+                        Err(e) => {
+                            let _ = doc_tx.send(Err(e));
+                            return Ok(());
+                        }
+                    };
+                    let mut tx = c.transaction()?;
+                    let row = tx.query_opt(
+                        "SELECT doc FROM tenants WHERE id = $1 FOR UPDATE",
+                        &[&record.tenant],
+                    );
+                    let doc = match row {
+                        Ok(row) => row.map(|r| r.try_get::<_, Value>(0)).transpose(),
+                        Err(e) => Err(e),
+                    };
+                    let found = matches!(doc, Ok(Some(_)));
+                    let _ = doc_tx.send(doc.map_err(Into::into));
+                    if !found {
+                        return Ok(());
+                    }
+                    // The caller dropped its end: it failed to decide; roll back.
+                    let Ok((new, verdict)) = plan_rx.recv() else {
+                        return Ok(());
+                    };
+                    if let Some(new) = new {
+                        tx.execute(
+                            "UPDATE tenants SET doc = $2, version = version + 1 WHERE id = $1",
+                            &[&record.tenant, &new],
+                        )?;
+                    }
+                    tx.execute(
+                        "INSERT INTO audit (at, principal, tenant, action, allowed, codes, request, plugins)
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+                        &[
+                            &record.at,
+                            &record.principal,
+                            &record.tenant,
+                            &record.action,
+                            &verdict.allowed,
+                            &serde_json::to_value(&verdict.codes)?,
+                            &record.request,
+                            &verdict.plugins,
+                        ],
+                    )?;
+                    tx.commit()?;
+                    Ok(())
+                };
+                let _ = done_tx.send(run());
+            }))?;
+            let lost = || anyhow!("a store connection thread stopped mid-write");
+            let Some(doc) = doc_rx.recv().map_err(|_| lost())?? else {
+                return Ok(None);
+            };
+            let (outcome, verdict) = decide(&doc)?;
+            let (new, answer) = match outcome {
+                Outcome::Commit(new, answer) => (Some(new), answer),
+                Outcome::Refuse(answer) => (None, answer),
+            };
+            plan_tx.send((new, verdict)).map_err(|_| lost())?;
+            done_rx.recv().map_err(|_| lost())??;
+            Ok(Some(answer))
+        }
+    }
+
+    /// One connection's thread: (re)connect when needed, then run jobs until
+    /// the pool is dropped. The first thread also creates the schema and says
+    /// whether that worked.
+    fn connection(
+        config: postgres::Config,
+        jobs: Arc<Mutex<mpsc::Receiver<Job>>>,
+        place: String,
+        ready: Option<mpsc::Sender<Result<()>>>,
+    ) {
+        let connect = || -> Result<postgres::Client> {
+            config
+                .connect(postgres::NoTls)
+                .with_context(|| format!("connecting to {place}"))
+        };
+        let mut client = None;
+        if let Some(ready) = ready {
+            let first = connect().and_then(|mut c| {
+                c.batch_execute(&format!("BEGIN; {SCHEMA} COMMIT;"))
+                    .with_context(|| format!("creating the store's tables in {place}"))?;
+                Ok(c)
+            });
+            match first {
+                Ok(c) => {
+                    client = Some(c);
+                    let _ = ready.send(Ok(()));
+                }
+                Err(e) => {
+                    let _ = ready.send(Err(e));
+                    return;
+                }
+            }
+        }
+        loop {
+            let job = match jobs.lock() {
+                Ok(rx) => rx.recv(),
+                Err(_) => return,
+            };
+            let Ok(job) = job else { return };
+            if client.as_ref().is_none_or(postgres::Client::is_closed) {
+                client = None;
+                match connect() {
+                    Ok(c) => client = Some(c),
+                    Err(e) => {
+                        tracing::error!(error = %format!("{e:#}"), "store connection failed");
+                        job(Err(e));
+                        continue;
+                    }
+                }
+            }
+            match client.as_mut() {
+                Some(c) => job(Ok(c)),
+                None => job(Err(anyhow!("no connection to {place}"))),
+            }
+        }
+    }
+}
+
+/// Whether a tenant id could be stored at all: PostgreSQL text holds no NUL,
+/// so an id with one names no tenant, on either backend alike (rather than
+/// an error from the database).
+fn storable(id: &str) -> bool {
+    !id.contains('\0')
 }
 
 /// Now, as RFC 3339 UTC.

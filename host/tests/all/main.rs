@@ -14,6 +14,7 @@
 //! - `docs`: README examples decode; CI runs the README test command.
 //! - `pidf_schema`: rendered PIDF-LO passes `xmllint --schema` (RFC 4119/5139).
 //! - `plugins`: operator plugins: loading, refusals, scoping, reload, hostile corpus.
+//! - `pg`: a throwaway PostgreSQL server (tests/postgres.sh) for the second store backend.
 //! - `plugins_js`: the JavaScript example plugin (componentize-js) loads and runs.
 //! - `server`: `ocpolicy serve`: router tests (oneshot) and a real-socket test.
 
@@ -28,6 +29,7 @@ mod component;
 mod conformance;
 mod differential;
 mod docs;
+mod pg;
 mod pidf_schema;
 mod plugins;
 mod plugins_js;

@@ -20,14 +20,41 @@ fn demo_doc() -> Value {
     json!({"tenant": ex("tenant.json"), "emergency": ex("emergency-config.json"), "conferencing": ex("conferencing-config.json")})
 }
 
+/// The store backends that every enforcement guarantee is tested on.
+#[derive(Clone, Copy, Debug)]
+enum Db {
+    Sqlite,
+    Postgres,
+}
+
+impl Db {
+    /// A new, empty store of this kind: a file in `dir`, or a database on the
+    /// test PostgreSQL server.
+    fn location(self, dir: &std::path::Path) -> String {
+        match self {
+            Db::Sqlite => dir.join("t.db").display().to_string(),
+            Db::Postgres => crate::pg::database(),
+        }
+    }
+}
+
 struct Server {
     state: AppState,
-    _dir: tempfile::TempDir,
+    location: String,
+    _dir: std::sync::Arc<tempfile::TempDir>,
 }
 
 impl Server {
     fn new() -> Self {
-        Server::with_plugins(None, None)
+        Server::on(Db::Sqlite)
+    }
+
+    fn on(db: Db) -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        let location = db.location(dir.path());
+        let s = Server::open(location, dir.into(), None, None);
+        s.state.store().reset(TENANT, &demo_doc()).unwrap();
+        s
     }
 
     fn with_plugins(
@@ -35,8 +62,25 @@ impl Server {
         plugin_dir: Option<&std::path::Path>,
     ) -> Self {
         let dir = tempfile::tempdir().unwrap();
-        let store = Store::open(&dir.path().join("t.db")).unwrap();
-        store.reset(TENANT, &demo_doc()).unwrap();
+        let location = Db::Sqlite.location(dir.path());
+        let s = Server::open(location, dir.into(), plugins, plugin_dir);
+        s.state.store().reset(TENANT, &demo_doc()).unwrap();
+        s
+    }
+
+    /// A second server on the same store: another replica behind the load
+    /// balancer.
+    fn replica(&self) -> Self {
+        Server::open(self.location.clone(), self._dir.clone(), None, None)
+    }
+
+    fn open(
+        location: String,
+        dir: std::sync::Arc<tempfile::TempDir>,
+        plugins: Option<ocpolicy_host::plugins::PluginHost>,
+        plugin_dir: Option<&std::path::Path>,
+    ) -> Self {
+        let store = Store::connect(&location).unwrap();
         let config = Config {
             concurrency: 2,
             web_dir: None,
@@ -47,6 +91,7 @@ impl Server {
         };
         Server {
             state: AppState::new(crate::rules().clone(), store, config, plugins),
+            location,
             _dir: dir,
         }
     }
@@ -287,9 +332,18 @@ fn assign(target: &str, number: &str) -> Vec<u8> {
 }
 
 #[test]
-fn each_principal_against_each_tenant_endpoint() {
+fn each_principal_against_each_tenant_endpoint_on_sqlite() {
+    each_principal_against_each_tenant_endpoint(Db::Sqlite);
+}
+
+#[test]
+fn each_principal_against_each_tenant_endpoint_on_postgres() {
+    each_principal_against_each_tenant_endpoint(Db::Postgres);
+}
+
+fn each_principal_against_each_tenant_endpoint(db: Db) {
     rt().block_on(async {
-        let s = Server::new();
+        let s = Server::on(db);
         let admin = s.token("admin", Some(TENANT), None);
         let other_admin = s.token("admin", Some("fabrikam"), None);
         let auditor = s.token("auditor", Some(TENANT), None);
@@ -313,6 +367,11 @@ fn each_principal_against_each_tenant_endpoint() {
         assert_eq!((st, st2), (StatusCode::FORBIDDEN, StatusCode::FORBIDDEN));
         assert_eq!(a["error"]["message"].as_str().map(|m| m.replace(TENANT, "X")), b["error"]["message"].as_str().map(|m| m.replace("no-such", "X")));
         assert_eq!(s.call("GET", &snap, Some(&stranger_op), Body::empty()).await.0, StatusCode::FORBIDDEN);
+        // A tenant id no store can hold (a NUL) names no tenant: 404, not a store error.
+        let everyone = s.token("auditor", None, None);
+        for path in ["/v1/tenants/a%00b/snapshot", "/v1/tenants/%00/audit"] {
+            assert_eq!(s.call("GET", path, Some(&everyone), Body::empty()).await.0, StatusCode::NOT_FOUND, "{db:?} {path}");
+        }
         // Writes: only the tenant's admin.
         for t in [&auditor, &operator, &other_admin] {
             let (st, v) = s.json("POST", &assignments, Some(t), assign("alice@contoso.com", free)).await;
@@ -346,9 +405,24 @@ fn each_principal_against_each_tenant_endpoint() {
 }
 
 #[test]
-fn two_admins_assigning_one_number_at_once_exactly_one_succeeds() {
+fn two_admins_assigning_one_number_at_once_exactly_one_succeeds_on_sqlite() {
+    two_admins_assigning_one_number_at_once_exactly_one_succeeds(Db::Sqlite);
+}
+
+/// On PostgreSQL the two admins reach two replicas that share the database.
+#[test]
+fn two_admins_assigning_one_number_at_once_exactly_one_succeeds_on_postgres() {
+    two_admins_assigning_one_number_at_once_exactly_one_succeeds(Db::Postgres);
+}
+
+fn two_admins_assigning_one_number_at_once_exactly_one_succeeds(db: Db) {
     rt().block_on(async {
-        let s = Server::new();
+        let s = Server::on(db);
+        let other = match db {
+            Db::Sqlite => None,
+            Db::Postgres => Some(s.replica()),
+        };
+        let s2 = other.as_ref().unwrap_or(&s);
         let admin = s.token("admin", Some(TENANT), None);
         let uri = format!("/v1/tenants/{TENANT}/assignments");
         for round in 0..5 {
@@ -360,7 +434,7 @@ fn two_admins_assigning_one_number_at_once_exactly_one_succeeds() {
                 Some(&admin),
                 assign("alice@contoso.com", "+14255550101"),
             );
-            let b = s.call(
+            let b = s2.call(
                 "POST",
                 &uri,
                 Some(&admin),
@@ -372,9 +446,92 @@ fn two_admins_assigning_one_number_at_once_exactly_one_succeeds() {
                 .iter()
                 .filter(|s| **s == StatusCode::UNPROCESSABLE_ENTITY)
                 .count();
-            assert_eq!((ok, refused), (1, 1), "round {round}: {sa} {sb}");
+            assert_eq!((ok, refused), (1, 1), "{db:?} round {round}: {sa} {sb}");
         }
+        // Both decisions are audited, and the stored tenant holds one of them.
+        let (_, log) = s2
+            .json(
+                "GET",
+                &format!("/v1/tenants/{TENANT}/audit"),
+                Some(&admin),
+                Body::empty(),
+            )
+            .await;
+        assert_eq!(log.as_array().map(Vec::len), Some(10), "{db:?}: {log}");
+        let (_, snap) = s
+            .json(
+                "GET",
+                &format!("/v1/tenants/{TENANT}/snapshot"),
+                Some(&admin),
+                Body::empty(),
+            )
+            .await;
+        let owners: Vec<&Value> = snap["tenant"]["numbers"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|n| n["telephone_number"] == "+14255550101")
+            .collect();
+        assert_eq!(owners.len(), 1);
+        assert_eq!(owners[0]["assignment_status"], "UserAssigned", "{db:?}");
     });
+}
+
+#[test]
+fn both_backends_keep_documents_exactly_and_their_audit_logs_are_append_only() {
+    use ocpolicy_host::server::store::{Outcome, Verdict};
+    let dir = tempfile::tempdir().unwrap();
+    let file = Db::Sqlite.location(dir.path());
+    let url = Db::Postgres.location(dir.path());
+    // Any JSON a client sends comes back as it was, NUL escapes and all
+    // (PostgreSQL's jsonb would refuse `\u0000`; the store uses json).
+    let mut doc = demo_doc();
+    doc["tenant"]["display_name"] = json!("Contoso \u{0} \u{1F4DE} \"quoted\"");
+    let request = json!({"note": "a\u{0}b", "n": 1.5e300, "deep": [[[{"k": null}]]]});
+    for location in [&file, &url] {
+        let store = Store::connect(location).unwrap();
+        store.reset(TENANT, &demo_doc()).unwrap();
+        let verdict = Verdict {
+            allowed: true,
+            codes: vec!["X-1".into()],
+            plugins: json!([{"plugin": "p@1"}]),
+        };
+        let wrote = store
+            .write(TENANT, "admin:x", "test", &request, |_| {
+                Ok((Outcome::Commit(doc.clone(), ()), verdict))
+            })
+            .unwrap();
+        assert_eq!(wrote, Some(()));
+        assert_eq!(
+            store.tenant(TENANT).unwrap(),
+            Some(doc.clone()),
+            "{}",
+            store.place()
+        );
+        let log = store.audit(TENANT, 10).unwrap();
+        assert_eq!(log.len(), 1, "{}", store.place());
+        assert_eq!(
+            (&log[0].request, &log[0].codes, &log[0].plugins),
+            (
+                &request,
+                &vec!["X-1".to_string()],
+                &json!([{"plugin": "p@1"}])
+            )
+        );
+        assert!(
+            store
+                .write::<()>("no-such", "admin:x", "test", &json!({}), |_| unreachable!())
+                .unwrap()
+                .is_none()
+        );
+    }
+    let sqlite = rusqlite::Connection::open(&file).unwrap();
+    for sql in ["UPDATE audit SET allowed = 0", "DELETE FROM audit"] {
+        let e = sqlite.execute(sql, []).unwrap_err().to_string();
+        assert!(e.contains("append-only"), "{sql}: {e}");
+        let e = crate::pg::exec(&url, sql.replace('0', "false").as_str()).unwrap_err();
+        assert!(e.contains("append-only"), "{sql}: {e}");
+    }
 }
 
 #[test]
@@ -439,7 +596,7 @@ fn the_binary_serves_on_a_socket_and_drains_on_sigterm() {
 }
 
 /// Start `ocpolicy serve` on a free port; its address and the demo token.
-fn start(db: &std::path::Path, demo: bool) -> (std::process::Child, String, Option<String>) {
+fn start(db: &str, demo: bool) -> (std::process::Child, String, Option<String>) {
     use std::io::{BufRead, BufReader};
     let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_ocpolicy"));
     cmd.args(["serve", "--listen", "127.0.0.1:0", "--db"])
@@ -488,10 +645,19 @@ fn http(addr: &str, method: &str, path: &str, token: &str, body: &[u8]) -> Optio
 }
 
 #[test]
-fn kill_9_in_a_stream_of_writes_loses_no_acknowledged_write_and_invents_none() {
+fn kill_9_in_a_stream_of_writes_loses_no_acknowledged_write_and_invents_none_on_sqlite() {
+    kill_9_in_a_stream_of_writes_loses_no_acknowledged_write_and_invents_none(Db::Sqlite);
+}
+
+#[test]
+fn kill_9_in_a_stream_of_writes_loses_no_acknowledged_write_and_invents_none_on_postgres() {
+    kill_9_in_a_stream_of_writes_loses_no_acknowledged_write_and_invents_none(Db::Postgres);
+}
+
+fn kill_9_in_a_stream_of_writes_loses_no_acknowledged_write_and_invents_none(db: Db) {
     use std::sync::{Arc, Mutex};
     let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("durable.db");
+    let db = db.location(dir.path());
     let (mut child, addr, token) = start(&db, true);
     let token = token.unwrap();
     let acked: Arc<Mutex<Vec<&'static str>>> = Arc::default();
