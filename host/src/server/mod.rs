@@ -6,6 +6,7 @@
 //! tokio's blocking threads, so evaluation never stalls the async runtime.
 
 pub mod auth;
+mod configure;
 mod decide;
 mod metrics;
 mod openapi;
@@ -174,7 +175,8 @@ pub fn app(state: AppState) -> Router {
             axum::routing::post(reload_plugins),
         )
         .merge(decide::routes())
-        .merge(tenant::routes());
+        .merge(tenant::routes())
+        .merge(configure::routes());
     if let Some(dir) = state.inner.config.web_dir.clone() {
         router = router
             .route("/", get(tenant::console))

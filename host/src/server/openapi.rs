@@ -142,6 +142,114 @@ pub fn document() -> Value {
             "400": error("the address cannot be decided"), "401": error("no or unknown bearer token"),
             "403": error("not this tenant's admin"), "404": error("no such tenant"),
             "422": {"description": "refused by the rules; the full decision", "content": {"application/json": {"schema": schema("Decision")}}}}}}));
+    // The configuration writes (configure.rs): each is decided like a
+    // `/v1/decide/{kind}` call against the stored tenant, then committed or refused.
+    let decided = |what: &str| {
+        json!({"200": {"description": "written; the decision", "content": {"application/json": {"schema": schema("Decision")}}},
+            "400": error(what), "401": error("no or unknown bearer token"),
+            "403": error("not this tenant's admin (operators and auditors never configure a tenant)"), "404": error("no such tenant"),
+            "422": {"description": "refused by the rules; the full decision", "content": {"application/json": {"schema": schema("Decision")}}}})
+    };
+    let id = json!({"name": "id", "in": "path", "required": true, "schema": {"type": "string"}});
+    let routing_props: Map<String, Value> = super::configure::ROUTING_KEYS
+        .iter()
+        .filter_map(|k| {
+            let prop = components
+                .get("ConferencingConfig")?
+                .get("properties")?
+                .get(*k)?;
+            // Given or not, never null: each one given replaces the stored one.
+            let mut prop = prop.clone();
+            if let Some(t) = prop.get("type").and_then(Value::as_array).cloned() {
+                prop["type"] = t.into_iter().find(|x| x != "null").unwrap_or(Value::Null);
+            }
+            Some((k.to_string(), prop))
+        })
+        .collect();
+    for (path, method, op, summary, body, bad) in [
+        (
+            "/v1/tenants/{tenant}/locations",
+            "put",
+            "write-location",
+            "create a location (a place under a civic address), or replace the one with its location_id; the `emergency` kind's WriteLocation decides (EMG-ELIN-CLEAR...)",
+            Some(schema("Location")),
+            "the location cannot be decided (e.g. its civic address does not exist)",
+        ),
+        (
+            "/v1/tenants/{tenant}/locations/{id}",
+            "delete",
+            "remove-location",
+            "remove a location; refused while numbers or users use it (EMG-DELETE-IN-USE)",
+            None,
+            "the location does not exist",
+        ),
+        (
+            "/v1/tenants/{tenant}/addresses/{id}",
+            "delete",
+            "remove-address",
+            "remove a civic address; refused while its locations are in use (EMG-DELETE-IN-USE)",
+            None,
+            "the address does not exist",
+        ),
+        (
+            "/v1/tenants/{tenant}/lis",
+            "put",
+            "set-lis-entry",
+            "set a LIS subnet, wireless access point, switch or port, replacing the entry for the same network identifier; the `emergency` kind's SetLisEntry decides at the server's clock",
+            Some(schema("LisEntry")),
+            "the entry cannot be decided (e.g. its location does not exist)",
+        ),
+        (
+            "/v1/tenants/{tenant}/trusted-ips",
+            "put",
+            "add-trusted-ip",
+            "add a trusted external IP range; the `emergency` kind's SetTrustedIp decides (a duplicate is refused)",
+            Some(schema("TrustedIp")),
+            "the range cannot be decided",
+        ),
+        (
+            "/v1/tenants/{tenant}/bridge",
+            "put",
+            "set-bridge",
+            "set the conferencing bridge (its numbers and default number); the `bridge` kind decides with the stored country, operators and organizers, and the plugins of the operators whose numbers are on it",
+            Some(schema("Bridge")),
+            "the bridge cannot be decided",
+        ),
+        (
+            "/v1/tenants/{tenant}/bridge/default",
+            "put",
+            "set-bridge-default",
+            "Set-CsOnlineDialInConferencingBridge -DefaultServiceNumber; the `conferencing` kind's SetDefaultServiceNumber decides",
+            Some(
+                json!({"type": "object", "additionalProperties": false, "required": ["default_service_number"],
+                "properties": {"default_service_number": {"type": "string", "description": "a bridge number, E.164"}}}),
+            ),
+            "the body is not {\"default_service_number\": \"+...\"}",
+        ),
+        (
+            "/v1/tenants/{tenant}/routing",
+            "put",
+            "set-routing",
+            "set any of the routing parts of the conferencing configuration (each one given replaces the stored one); the `conferencing-lint` kind decides the whole new configuration, and any error refuses it",
+            Some(
+                json!({"type": "object", "additionalProperties": false, "minProperties": 1, "properties": routing_props}),
+            ),
+            "an unknown key, or a part that cannot be decided",
+        ),
+    ] {
+        let mut params = vec![tenant.clone()];
+        if path.ends_with("{id}") {
+            params.push(id.clone());
+        }
+        let mut operation = json!({"operationId": op, "tags": ["tenants"], "security": auth, "parameters": params,
+            "summary": summary, "responses": decided(bad)});
+        if let Some(b) = body {
+            operation["requestBody"] =
+                json!({"required": true, "content": {"application/json": {"schema": b}}});
+        }
+        let entry = paths.entry(path.to_string()).or_insert_with(|| json!({}));
+        entry[method] = operation;
+    }
     paths.insert("/v1/admin/plugins/reload".into(), json!({"post": {
         "operationId": "reload-plugins", "tags": ["operations"], "security": auth,
         "summary": "load the plugin directory again and swap the set atomically (platform token); a plugin that fails to load keeps its previous version",

@@ -650,7 +650,7 @@ fn storable(id: &str) -> bool {
 }
 
 /// Now, as RFC 3339 UTC.
-fn now() -> String {
+pub(crate) fn now() -> String {
     time::OffsetDateTime::now_utc()
         .format(&time::format_description::well_known::Rfc3339)
         .unwrap_or_default()

@@ -35,12 +35,14 @@ pub fn routes() -> Router<AppState> {
         .route("/v1/tenants/{tenant}/audit", get(audit))
 }
 
-fn not_found(tenant: &str) -> ApiError {
+pub(super) fn not_found(tenant: &str) -> ApiError {
     ApiError::new(StatusCode::NOT_FOUND, "", &format!("no tenant `{tenant}`"))
 }
 
 /// A request body, strictly decoded: 400 naming the field otherwise.
-fn decode<T: serde::de::DeserializeOwned + serde::Serialize>(body: &[u8]) -> Result<T, ApiError> {
+pub(super) fn decode<T: serde::de::DeserializeOwned + serde::Serialize>(
+    body: &[u8],
+) -> Result<T, ApiError> {
     ocpolicy_rules::json::from_slice(body)
         .map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, &e.path, &e.message))
 }
@@ -135,13 +137,103 @@ fn redact(request: &Value, keep: bool) -> Value {
     walk(request, "")
 }
 
-/// What a committed eligibility write does to the stored tenant document.
-type Apply = Box<dyn FnOnce(&mut Value) + Send>;
+/// What a committed write does to the stored tenant document.
+pub(super) type Apply = Box<dyn FnOnce(&mut Value) + Send>;
 
-/// An eligibility write: decided by the built-in rules (the component) and the
-/// operators' plugins against the stored tenant, then committed with its audit
-/// record by `apply`, or refused (422 with the full decision), in one
-/// transaction.
+/// The core's decision type (the one plugins add to).
+pub(super) type CoreDecision = ocpolicy_rules::types::Decision;
+
+/// What the rules said about a write: the decision and the plugins that took
+/// part, or input that cannot be decided (400, naming the field).
+pub(super) enum Judgement {
+    /// Decided; `[{plugin, hook, outcome, fuel}]` for the audit record.
+    Decided(CoreDecision, Vec<Value>),
+    /// Bad input: the field's path, and what is wrong.
+    BadInput(String, String),
+}
+
+/// How a write is decided against the stored document (`{tenant, emergency,
+/// conferencing}`): on a warm rules instance, with the server's plugins.
+pub(super) type Decide = Box<
+    dyn FnOnce(&mut crate::RulesInstance, &AppState, &Value) -> anyhow::Result<Judgement> + Send,
+>;
+
+/// Ask the rules component one question of the decision API (`kind`, as in
+/// `/v1/decide/{kind}`) whose answer is a decision.
+pub(super) fn ask(
+    rules: &mut crate::RulesInstance,
+    kind: &str,
+    input: &Value,
+) -> anyhow::Result<Result<CoreDecision, (String, String)>> {
+    let bytes = serde_json::to_vec(input)?;
+    Ok(match rules.decide_json(kind, &bytes)? {
+        Ok(v) => Ok(serde_json::from_value(v)?),
+        Err(e) => Err((e.path, e.message)),
+    })
+}
+
+/// Fold a plugin report into a decision, count it, and describe its runs for
+/// the audit record.
+pub(super) fn plugin_part(
+    state: &AppState,
+    report: &crate::plugins::PluginReport,
+    decision: &mut CoreDecision,
+) -> Vec<Value> {
+    report.apply(decision);
+    report
+        .runs
+        .iter()
+        .map(|r| {
+            let labels = super::metrics::PluginLabels::new(&r.plugin, r.outcome.name());
+            state.inner.metrics.plugin_runs.get_or_create(&labels).inc();
+            state
+                .inner
+                .metrics
+                .plugin_fuel
+                .get_or_create(&labels)
+                .inc_by(r.fuel);
+            json!({"plugin": r.plugin, "hook": r.hook, "outcome": r.outcome.name(), "fuel": r.fuel})
+        })
+        .collect()
+}
+
+/// One decision from two: every violation of both; allowed only if both are.
+pub(super) fn merge(mut a: CoreDecision, b: CoreDecision) -> CoreDecision {
+    a.allowed = a.allowed && b.allowed;
+    a.violations.extend(b.violations);
+    a
+}
+
+/// The eligibility rules and the operators' eligibility plugins on `request`
+/// against the stored tenant.
+fn eligibility(request: wt::EligibilityRequest) -> Decide {
+    Box::new(move |rules, state, doc| {
+        let stored: wt::Tenant = serde_json::from_value(doc["tenant"].clone())?;
+        let check = wt::EligibilityCheck {
+            tenant: stored,
+            request: request.clone(),
+        };
+        let decision = match rules.evaluate(&check)? {
+            Ok(d) => d,
+            Err(e) => return Ok(Judgement::BadInput(e.path, e.message)),
+        };
+        // The operators' plugins take part, as in every decision; they add
+        // violations and never remove one.
+        let mut decision: CoreDecision = serde_json::from_value(serde_json::to_value(&decision)?)?;
+        let mut plugins = Vec::new();
+        if let Some(host) = &state.inner.plugins {
+            let tenant: ocpolicy_rules::types::Tenant =
+                serde_json::from_value(doc["tenant"].clone())?;
+            let req: ocpolicy_rules::types::EligibilityRequest =
+                serde_json::from_value(serde_json::to_value(&request)?)?;
+            let report = host.eligibility(&std::sync::Arc::new(tenant), &req);
+            plugins = plugin_part(state, &report, &mut decision);
+        }
+        Ok(Judgement::Decided(decision, plugins))
+    })
+}
+
+/// An eligibility write: see [`enforced_write`].
 async fn eligibility_write(
     s: AppState,
     tenant: String,
@@ -150,48 +242,48 @@ async fn eligibility_write(
     request: wt::EligibilityRequest,
     apply: Apply,
 ) -> Response {
-    let audit_copy = redact(
-        &serde_json::to_value(&request).unwrap_or(Value::Null),
-        s.inner.config.audit_unredacted,
-    );
+    let audit = serde_json::to_value(&request).unwrap_or(Value::Null);
+    enforced_write(s, tenant, p, action, audit, eligibility(request), apply).await
+}
+
+/// Every write of the tenant API: decided by the built-in rules (the
+/// component) and the applicable operators' plugins against the stored
+/// tenant, then committed with its audit record by `apply` (200 with the
+/// decision), or refused (422 with the full decision), in one transaction.
+pub(super) async fn enforced_write(
+    s: AppState,
+    tenant: String,
+    p: &Principal,
+    action: &'static str,
+    audit: Value,
+    decide: Decide,
+    apply: Apply,
+) -> Response {
+    let audit_copy = redact(&audit, s.inner.config.audit_unredacted);
     let principal = p.name();
     let t = tenant.clone();
     let state = s.clone();
     let answer = s
         .with_rules(move |rules, store| {
             store.write(&t, &principal, action, &audit_copy, |doc| {
-                let stored: wt::Tenant = serde_json::from_value(doc["tenant"].clone())?;
-                let check = wt::EligibilityCheck { tenant: stored, request: request.clone() };
-                let decision = match rules.evaluate(&check)? {
-                    Ok(d) => d,
-                    Err(e) => {
-                        let v = Verdict { allowed: false, codes: vec!["INPUT".into()], plugins: json!([]) };
-                        return Ok((Outcome::Refuse(Err((e.path, e.message))), v));
+                let (decision, plugins) = match decide(rules, &state, doc)? {
+                    Judgement::Decided(d, p) => (d, p),
+                    Judgement::BadInput(path, message) => {
+                        let v = Verdict {
+                            allowed: false,
+                            codes: vec!["INPUT".into()],
+                            plugins: json!([]),
+                        };
+                        return Ok((Outcome::Refuse(Err((path, message))), v));
                     }
                 };
-                // The operators' plugins take part, as in every decision; they
-                // add violations and never remove one.
-                let mut decision: ocpolicy_rules::types::Decision =
-                    serde_json::from_value(serde_json::to_value(&decision)?)?;
-                let mut plugins = json!([]);
-                if let Some(host) = &state.inner.plugins {
-                    let tenant: ocpolicy_rules::types::Tenant =
-                        serde_json::from_value(doc["tenant"].clone())?;
-                    let req: ocpolicy_rules::types::EligibilityRequest =
-                        serde_json::from_value(serde_json::to_value(&request)?)?;
-                    let report = host.eligibility(&std::sync::Arc::new(tenant), &req);
-                    report.apply(&mut decision);
-                    for r in &report.runs {
-                        let labels = super::metrics::PluginLabels::new(&r.plugin, r.outcome.name());
-                        state.inner.metrics.plugin_runs.get_or_create(&labels).inc();
-                        state.inner.metrics.plugin_fuel.get_or_create(&labels).inc_by(r.fuel);
-                    }
-                    plugins = json!(report.runs.iter().map(|r| json!({
-                        "plugin": r.plugin, "hook": r.hook, "outcome": r.outcome.name(), "fuel": r.fuel,
-                    })).collect::<Vec<_>>());
-                }
-                let codes: Vec<String> = decision.violations.iter().map(|v| v.code.clone()).collect();
-                let verdict = Verdict { allowed: decision.allowed, codes, plugins };
+                let codes: Vec<String> =
+                    decision.violations.iter().map(|v| v.code.clone()).collect();
+                let verdict = Verdict {
+                    allowed: decision.allowed,
+                    codes,
+                    plugins: Value::Array(plugins),
+                };
                 if !decision.allowed {
                     return Ok((Outcome::Refuse(Ok(decision)), verdict));
                 }
@@ -431,8 +523,10 @@ async fn write_address(
     };
     let record = serde_json::to_value(&address).unwrap_or(Value::Null);
     let id = address.id.clone();
-    let request =
-        wt::EligibilityRequest::WriteCivicAddress(wt::WriteCivicAddress { actor, address });
+    let request = wt::EligibilityRequest::WriteCivicAddress(wt::WriteCivicAddress {
+        actor,
+        address: address.clone(),
+    });
     let apply: Apply = Box::new(move |doc| {
         // The tenant's addresses, and the emergency configuration's copy.
         for pointer in [
@@ -447,7 +541,9 @@ async fn write_address(
             }
         }
     });
-    eligibility_write(s, tenant, &p, "address", request, apply).await
+    let audit = serde_json::to_value(&request).unwrap_or(Value::Null);
+    let decide = super::configure::address_checks(address, eligibility(request));
+    enforced_write(s, tenant, &p, "address", audit, decide, apply).await
 }
 
 /// `DELETE /v1/tenants/{tenant}/assignments/{number}`: take a number back

@@ -971,3 +971,171 @@ fn operators_release_their_own_numbers_and_never_write_addresses() {
         assert_eq!((st, e["error"]["path"].as_str()), (StatusCode::BAD_REQUEST, Some("id")), "{e}");
     });
 }
+
+/// The configuration writes: each is decided as the decision API decides the
+/// same question against the stored tenant (same codes), committed (both
+/// copies of a location, the LIS, the bridge, the routing) or refused, and only
+/// the tenant's admin makes them. Run on both backends.
+#[test]
+fn configuration_writes_are_decided_as_the_decision_api_decides_them_on_sqlite() {
+    configuration_writes(Db::Sqlite);
+}
+
+#[test]
+fn configuration_writes_are_decided_as_the_decision_api_decides_them_on_postgres() {
+    configuration_writes(Db::Postgres);
+}
+
+fn configuration_writes(db: Db) {
+    rt().block_on(async {
+        let s = Server::on(db);
+        let admin = s.token("admin", Some(TENANT), None);
+        let operator = s.token("operator", None, Some("OP1"));
+        let auditor = s.token("auditor", Some(TENANT), None);
+        let t = |p: &str| format!("/v1/tenants/{TENANT}{p}");
+        let body = |v: Value| serde_json::to_vec(&v).unwrap();
+        let snapshot = || async { s.json("GET", &t("/snapshot"), Some(&admin), Body::empty()).await.1 };
+        // What the decision API says about `check` (a `kind` document).
+        let decide = |kind: &'static str, check: Value| {
+            let s = &s;
+            async move {
+                let (st, v) = s.json("POST", &format!("/v1/decide/{kind}"), None, serde_json::to_vec(&check).unwrap()).await;
+                assert_eq!(st, StatusCode::OK, "{v}");
+                v["ok"].clone()
+            }
+        };
+        let codes = |d: &Value| {
+            let mut c: Vec<String> = d["violations"].as_array().unwrap().iter().filter(|v| v["severity"] == "Error").map(|v| v["code"].as_str().unwrap().to_string()).collect();
+            c.sort();
+            c
+        };
+
+        // Only the tenant's admin configures.
+        let loc = json!({"location_id": "L9", "civic_address_id": "A1", "place": "Floor 9", "elin": "ELIN9"});
+        for (tok, why) in [(&operator, "operators read"), (&auditor, "auditors read")] {
+            let (st, e) = s.json("PUT", &t("/locations"), Some(tok), body(loc.clone())).await;
+            assert_eq!(st, StatusCode::FORBIDDEN, "{e}");
+            assert!(e["error"]["message"].as_str().unwrap().contains(why), "{e}");
+        }
+        // Locations: written to both copies; an ELIN is never cleared.
+        let (st, d) = s.json("PUT", &t("/locations"), Some(&admin), body(loc.clone())).await;
+        assert_eq!(st, StatusCode::OK, "{d}");
+        let snap = snapshot().await;
+        for list in [&snap["tenant"]["locations"], &snap["emergency"]["tenant"]["locations"]] {
+            assert!(list.as_array().unwrap().iter().any(|l| l["location_id"] == "L9" && l["elin"] == "ELIN9"), "{db:?}: {list}");
+        }
+        let cleared = json!({"location_id": "L9", "civic_address_id": "A1", "place": "Floor 9"});
+        let (st, d) = s.json("PUT", &t("/locations"), Some(&admin), body(cleared.clone())).await;
+        assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY, "{d}");
+        let api = decide("emergency", json!({"config": snap["emergency"], "request": {"WriteLocation": cleared}})).await;
+        assert_eq!((codes(&d), d.clone()), (vec!["EMG-ELIN-CLEAR".to_string()], api));
+        let (st, e) = s.json("PUT", &t("/locations"), Some(&admin), body(json!({"location_id": "L8", "civic_address_id": "NOPE"}))).await;
+        assert_eq!((st, e["error"]["path"].as_str()), (StatusCode::BAD_REQUEST, Some("request.civic_address_id")), "{e}");
+        let (st, e) = s.json("PUT", &t("/locations"), Some(&admin), body(json!({"location_id": 8}))).await;
+        assert_eq!((st, e["error"]["path"].as_str()), (StatusCode::BAD_REQUEST, Some("location_id")), "{e}");
+        // A civic address passes the emergency address rules too (what the
+        // console's address panel shows), not only the eligibility ones.
+        let bad = json!({"id": "A7", "company_name": "Contoso", "country_or_region": "US", "city": "Redmond", "validation_status": "NotValidated"});
+        let (st, d) = s.json("PUT", &t("/addresses"), Some(&admin), body(bad.clone())).await;
+        assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY, "{d}");
+        let api = decide("emergency", json!({"config": snapshot().await["emergency"], "request": {"WriteCivicAddress": {"address": bad, "connectivity": null}}})).await;
+        assert!(!codes(&api).is_empty(), "{api}");
+        assert_eq!(codes(&d), codes(&api), "{d}");
+        assert!(codes(&d).iter().all(|c| c.starts_with("EMG-")), "{d}");
+        // Removing: refused while in use, with the decision API's answer.
+        let (st, d) = s.json("DELETE", &t("/addresses/A1"), Some(&admin), Body::empty()).await;
+        assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY, "{d}");
+        assert_eq!(d, decide("emergency", json!({"config": snapshot().await["emergency"], "request": {"RemoveCivicAddress": "A1"}})).await);
+        assert_eq!(codes(&d)[0], "EMG-DELETE-IN-USE");
+        let (st, d) = s.json("DELETE", &t("/locations/L9"), Some(&admin), Body::empty()).await;
+        assert_eq!(st, StatusCode::OK, "{d}");
+        assert!(!snapshot().await["tenant"]["locations"].to_string().contains("L9"));
+
+        // LIS: a bad BSSID and a subnet with host bits are refused with the rules' codes;
+        // a good entry is stored, and setting it again replaces it.
+        let (st, d) = s.json("PUT", &t("/lis"), Some(&admin), body(json!({"Wap": {"bssid": "zz", "location_id": "L1"}}))).await;
+        assert_eq!((st, codes(&d)), (StatusCode::UNPROCESSABLE_ENTITY, vec!["EMG-BSSID-FORMAT".to_string()]), "{d}");
+        let (st, d) = s.json("PUT", &t("/lis"), Some(&admin), body(json!({"Subnet": {"subnet": "10.1.2.5", "prefix_length": 24, "location_id": "L1"}}))).await;
+        assert_eq!((st, codes(&d)), (StatusCode::UNPROCESSABLE_ENTITY, vec!["EMG-SUBNET-NETID".to_string()]), "{d}");
+        for location in ["L1", "LocA"] {
+            let (st, d) = s.json("PUT", &t("/lis"), Some(&admin), body(json!({"Subnet": {"subnet": "10.1.2.0", "prefix_length": 24, "location_id": location}}))).await;
+            assert_eq!(st, StatusCode::OK, "{d}");
+        }
+        let subnets = snapshot().await["emergency"]["lis"]["subnets"].clone();
+        let ours: Vec<&Value> = subnets.as_array().unwrap().iter().filter(|x| x["subnet"] == "10.1.2.0").collect();
+        assert_eq!((ours.len(), &ours[0]["location_id"]), (1, &json!("LocA")), "{subnets}");
+        // Trusted IPs.
+        let (st, d) = s.json("PUT", &t("/trusted-ips"), Some(&admin), body(json!({"ip_address": "10.0.0.1", "mask_bits": 99}))).await;
+        assert_eq!((st, codes(&d)), (StatusCode::UNPROCESSABLE_ENTITY, vec!["EMG-TRUSTIP-MASK".to_string()]), "{d}");
+        let (st, d) = s.json("PUT", &t("/trusted-ips"), Some(&admin), body(json!({"ip_address": "198.51.100.0", "mask_bits": 24}))).await;
+        assert_eq!(st, StatusCode::OK, "{d}");
+        assert!(snapshot().await["emergency"]["trusted_ips"].to_string().contains("198.51.100.0"));
+
+        // The whole bridge: the `bridge` kind on the new bridge, with the stored context.
+        let conf = snapshot().await["conferencing"].clone();
+        let mut bridge = conf["bridge"].clone();
+        bridge["numbers"].as_array_mut().unwrap().push(json!({"number": "+14255550001", "toll_type": "Toll", "source": "Microsoft", "sharing": "Dedicated", "capabilities": ["ConferenceAssignment"]}));
+        bridge["default_service_number"] = json!("+19999999999");
+        let (st, d) = s.json("PUT", &t("/bridge"), Some(&admin), body(bridge.clone())).await;
+        assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY, "{d}");
+        let check = json!({"bridge": bridge, "org_country": conf["org_country"], "communications_credits": conf["communications_credits"], "operators": conf["operators"], "organizers": conf["organizers"]});
+        assert_eq!(d, decide("bridge", check).await);
+        bridge["default_service_number"] = json!("+14255550000");
+        let (st, d) = s.json("PUT", &t("/bridge"), Some(&admin), body(bridge.clone())).await;
+        assert_eq!(st, StatusCode::OK, "{d}");
+        assert_eq!(no_nulls(&snapshot().await["conferencing"]["bridge"]), bridge, "stored as sent, but for the absent options");
+        // Its default number: the `conferencing` kind's answer.
+        let conf = snapshot().await["conferencing"].clone();
+        for (number, code) in [("+18005551234", "CONF-DEFAULT-TOLLFREE"), ("+4930123456", "CONF-DEFAULT-OCC")] {
+            let (st, d) = s.json("PUT", &t("/bridge/default"), Some(&admin), body(json!({"default_service_number": number}))).await;
+            assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY, "{d}");
+            assert_eq!(d, decide("conferencing", json!({"config": conf, "request": {"SetDefaultServiceNumber": number}})).await);
+            assert_eq!(codes(&d), vec![code.to_string()]);
+        }
+        let (st, d) = s.json("PUT", &t("/bridge/default"), Some(&admin), body(json!({"default_service_number": "+14255550001"}))).await;
+        assert_eq!(st, StatusCode::OK, "{d}");
+        assert_eq!(snapshot().await["conferencing"]["bridge"]["default_service_number"], "+14255550001");
+
+        // Routing: the lint of the whole new configuration decides.
+        let (st, d) = s.json("PUT", &t("/routing"), Some(&admin), body(json!({"pstn_usages": ["US and Canada", "International"]}))).await;
+        assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY, "{d}");
+        let mut lint = snapshot().await["conferencing"].clone();
+        lint["pstn_usages"] = json!(["US and Canada", "International"]);
+        assert_eq!(d, decide("conferencing-lint", lint).await);
+        assert!(codes(&d).contains(&"CONF-USAGE-EXISTS".to_string()), "{d}");
+        let usages = json!(["US and Canada", "International", "OCC", "Spare"]);
+        let (st, d) = s.json("PUT", &t("/routing"), Some(&admin), body(json!({"pstn_usages": usages}))).await;
+        assert_eq!(st, StatusCode::OK, "{d}");
+        assert_eq!(snapshot().await["conferencing"]["pstn_usages"], usages);
+        let (st, e) = s.json("PUT", &t("/routing"), Some(&admin), body(json!({"bogus": 1}))).await;
+        assert_eq!((st, e["error"]["path"].as_str()), (StatusCode::BAD_REQUEST, Some("bogus")), "{e}");
+        let (st, e) = s.json("PUT", &t("/routing"), Some(&admin), body(json!({"voice_routes": [{"identity": "R"}]}))).await;
+        assert_eq!((st, e["error"]["path"].as_str()), (StatusCode::BAD_REQUEST, Some("voice_routes[0]")), "{e}");
+        for nothing in [json!({}), json!({"pstn_usages": null})] {
+            let (st, e) = s.json("PUT", &t("/routing"), Some(&admin), body(nothing)).await;
+            assert_eq!(st, StatusCode::BAD_REQUEST);
+            assert!(e["error"]["message"].as_str().unwrap().starts_with("give at least one of"), "{e}");
+        }
+
+        // Every decided write is audited, refused ones too.
+        let (_, log) = s.json("GET", &t("/audit"), Some(&auditor), Body::empty()).await;
+        let actions: Vec<&str> = log.as_array().unwrap().iter().map(|r| r["action"].as_str().unwrap()).collect();
+        for a in ["location", "remove-location", "remove-address", "lis", "trusted-ip", "bridge-default", "bridge", "routing"] {
+            assert!(actions.contains(&a), "{db:?}: no `{a}` in {actions:?}");
+        }
+    });
+}
+
+/// `v` without its null members (the store keeps absent options as null).
+fn no_nulls(v: &Value) -> Value {
+    match v {
+        Value::Object(m) => Value::Object(
+            m.iter()
+                .filter(|(_, x)| !x.is_null())
+                .map(|(k, x)| (k.clone(), no_nulls(x)))
+                .collect(),
+        ),
+        Value::Array(a) => Value::Array(a.iter().map(no_nulls).collect()),
+        x => x.clone(),
+    }
+}
