@@ -194,42 +194,63 @@ function assignPanel(engine, full, snapshot) {
     full,
     describe: () => ({ on: 'tenant', method: 'check', input: request() }),
   });
-  $('assign-form').addEventListener('submit', (e) => {
+  submitOnEnter(panel, {
+    form: 'assign-form',
+    result: 'assign-submit-result',
+    method: 'POST',
+    path: 'assignments',
+    body: request,
+    what: 'this assignment',
+    committed: 'Assigned',
+    async refresh(fresh) {
+      // The stored tenant changed: validate against the server's copy from now on.
+      const t = engine.rules.tenant(fresh.snapshot.tenant);
+      if (t.ok) {
+        engine.tenant?.free();
+        engine.tenant = t.ok;
+      }
+    },
+  });
+  return panel;
+}
+
+/**
+ * Send a panel's change to the server's tenant API when its form is
+ * submitted: the server decides it again against the stored tenant (with the
+ * operators' plugins) and commits it, or refuses it with the full decision,
+ * which the panel then shows. Without a server (the page opened on its own)
+ * it says what the server would do.
+ */
+function submitOnEnter(panel, { form, result, method, path, body, what, committed, refresh }) {
+  $(form).addEventListener('submit', (e) => {
     e.preventDefault();
     const out = panel.validate();
     const api = document.querySelector('meta[name="ocpolicy-api"]')?.content;
-    const result = $('assign-submit-result');
+    const status = $(result);
     if (!api) {
-      result.textContent = out.ok?.allowed
-        ? 'No server here: the server would accept this assignment.'
-        : 'No server here: the server would refuse this assignment, for the reasons above.';
+      status.textContent = out.ok?.allowed
+        ? `No server here: the server would accept ${what}.`
+        : `No server here: the server would refuse ${what}, for the reasons above.`;
       return;
     }
-    fetch(`${api}/assignments`, { method: 'POST', headers: authHeaders({ 'content-type': 'application/json' }), body: JSON.stringify(request()) })
+    fetch(`${api}/${path}`, { method, headers: authHeaders({ 'content-type': 'application/json' }), body: JSON.stringify(body()) })
       .then(async (r) => {
-        const body = await r.json();
+        const answer = await r.json();
         if (r.ok) {
-          result.textContent = 'Assigned: the server checked it against the stored tenant and committed it.';
-          // The stored tenant changed: validate against the server's copy from now on.
-          const fresh = await loadSnapshot();
-          const t = engine.rules.tenant(fresh.snapshot.tenant);
-          if (t.ok) {
-            engine.tenant?.free();
-            engine.tenant = t.ok;
-          }
+          status.textContent = `${committed}: the server checked it against the stored tenant and committed it.`;
+          if (refresh) await refresh(await loadSnapshot());
           panel.validate();
         } else if (r.status === 422) {
-          result.textContent = 'The server refused it, for the reasons shown above.';
-          panel.render({ ok: body }, false);
+          status.textContent = 'The server refused it, for the reasons shown above.';
+          panel.render({ ok: answer }, false);
         } else {
-          result.textContent = `The server could not take it (${r.status}): ${body.error?.message ?? ''}`;
+          status.textContent = `The server could not take it (${r.status}): ${answer.error?.message ?? ''}`;
         }
       })
       .catch((err) => {
-        result.textContent = `The server could not be reached: ${err.message}`;
+        status.textContent = `The server could not be reached: ${err.message}`;
       });
   });
-  return panel;
 }
 
 const ADDRESS_FIELDS = [
@@ -270,7 +291,7 @@ function addressPanel(engine, full, snapshot) {
     }
     return a;
   };
-  return new Panel({
+  const panel = new Panel({
     form: $('address-form'),
     verdict: $('address-verdict'),
     other: $('address-other'),
@@ -278,6 +299,8 @@ function addressPanel(engine, full, snapshot) {
     full,
     describe: () => ({ kind: 'address', input: { address: address(), connectivity: conn.value } }),
   });
+  submitOnEnter(panel, { form: 'address-form', result: 'address-submit-result', method: 'PUT', path: 'addresses', body: address, what: 'this address', committed: 'Saved' });
+  return panel;
 }
 
 const NETWORK_FIELDS = [
@@ -356,7 +379,7 @@ function bridgePanel(engine, full, snapshot) {
     }),
     default_service_number: $('bridge-default').value.trim() || null,
   });
-  return new Panel({
+  const panel = new Panel({
     form: $('bridge-form'),
     verdict: $('bridge-verdict'),
     other: $('bridge-other'),
@@ -367,6 +390,8 @@ function bridgePanel(engine, full, snapshot) {
       input: { bridge: bridge(), org_country: conf.org_country, communications_credits: conf.communications_credits ?? null, operators: conf.operators ?? null, organizers: conf.organizers ?? null },
     }),
   });
+  submitOnEnter(panel, { form: 'bridge-form', result: 'bridge-submit-result', method: 'PUT', path: 'bridge', body: bridge, what: 'this bridge', committed: 'Saved' });
+  return panel;
 }
 
 function describeOutcome(o) {

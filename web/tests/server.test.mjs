@@ -62,3 +62,30 @@ test('the console validates against the server tenant and commits what it allows
   assert.deepEqual(serverCodes, pageCodes);
   assert.deepEqual(problems, []);
 });
+
+test('the bridge and address panels save through the server, which decides again', async () => {
+  // The bridge as shown is valid: saving commits it.
+  assert.match(await page.textContent('#bridge-verdict'), /^Allowed/);
+  await page.click('#bridge-submit');
+  await page.waitForFunction(() => /^Saved/.test(document.querySelector('#bridge-submit-result').textContent));
+  // A toll-free default: the page refuses it, and so does the server, with the same codes.
+  await page.fill('#bridge-default', '+18005551234');
+  await page.waitForSelector('#bridge-verdict.denied');
+  const pageCodes = await page.locator('#bridge-form .msg.error').evaluateAll((ps) => [...new Set(ps.map((p) => p.dataset.code))].sort());
+  assert.ok(pageCodes.includes('CONF-DEFAULT-TOLLFREE'), pageCodes.join());
+  await page.click('#bridge-submit');
+  await page.waitForFunction(() => /refused/.test(document.querySelector('#bridge-submit-result').textContent));
+  const shown = await page.locator('#bridge-form .msg.error').evaluateAll((ps) => [...new Set(ps.map((p) => p.dataset.code))].sort());
+  assert.deepEqual(shown, pageCodes);
+  // The address panel: an address without a city is refused by the server too,
+  // and nothing is stored.
+  await page.fill('#address-city', '');
+  await page.click('#address-submit');
+  await page.waitForFunction(() => /refused|could not/.test(document.querySelector('#address-submit-result').textContent));
+  assert.match(await page.textContent('#address-submit-result'), /refused/);
+  const token = await page.getAttribute('meta[name="ocpolicy-token"]', 'content');
+  const snap = await (await fetch(new URL('v1/tenants/contoso-demo/snapshot', base), { headers: { authorization: `Bearer ${token}` } })).json();
+  assert.ok(snap.tenant.civic_addresses.every((a) => a.city), JSON.stringify(snap.tenant.civic_addresses));
+  assert.equal(snap.conferencing.bridge.default_service_number, '+14255550000');
+  assert.deepEqual(problems, []);
+});

@@ -15,6 +15,10 @@ const DEMO_ID: &str = "contoso-demo";
 const DEMO_TENANT: &str = include_str!("../../../tests/examples/tenant.json");
 const DEMO_EMERGENCY: &str = include_str!("../../../tests/examples/emergency-config.json");
 const DEMO_CONFERENCING: &str = include_str!("../../../tests/examples/conferencing-config.json");
+/// What the demo adds to the examples: numbers in every activation and
+/// assignment state, more users and a resource account (web/build.sh merges
+/// the same file into the console's bundled demo).
+const DEMO_EXTRA: &str = include_str!("../../../tests/examples/demo-extra.json");
 
 /// The store's default place: `$XDG_DATA_HOME/ocpolicy/ocpolicy.db`, else
 /// `~/.local/share/ocpolicy/ocpolicy.db`, else `./ocpolicy.db`.
@@ -78,12 +82,33 @@ pub struct ServeCommand {
     pub plugins: super::plugin::PluginArgs,
 }
 
-fn demo_doc() -> Result<serde_json::Value> {
-    Ok(serde_json::json!({
-        "tenant": serde_json::from_str::<serde_json::Value>(DEMO_TENANT)?,
-        "emergency": serde_json::from_str::<serde_json::Value>(DEMO_EMERGENCY)?,
-        "conferencing": serde_json::from_str::<serde_json::Value>(DEMO_CONFERENCING)?,
-    }))
+/// The demo tenant: the examples, with the extras merged in (lists appended,
+/// objects merged).
+pub fn demo_doc() -> Result<serde_json::Value> {
+    use serde_json::Value;
+    fn merge(a: &mut Value, b: Value) {
+        match (a, b) {
+            (Value::Array(a), Value::Array(b)) => a.extend(b),
+            (Value::Object(a), Value::Object(b)) => {
+                for (k, v) in b {
+                    match a.get_mut(&k) {
+                        Some(x) => merge(x, v),
+                        None => {
+                            a.insert(k, v);
+                        }
+                    }
+                }
+            }
+            (a, b) => *a = b,
+        }
+    }
+    let mut doc = serde_json::json!({
+        "tenant": serde_json::from_str::<Value>(DEMO_TENANT)?,
+        "emergency": serde_json::from_str::<Value>(DEMO_EMERGENCY)?,
+        "conferencing": serde_json::from_str::<Value>(DEMO_CONFERENCING)?,
+    });
+    merge(&mut doc, serde_json::from_str(DEMO_EXTRA)?);
+    Ok(doc)
 }
 
 impl ServeCommand {
@@ -215,5 +240,65 @@ impl TokenCommand {
         store.add_token(&hash, name, tenant.as_deref(), operator.as_deref())?;
         outln!("{token}");
         Ok(Outcome::Allowed)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::panic)]
+    use ocpolicy_rules::types as t;
+    use std::collections::BTreeSet;
+
+    /// The demo decodes strictly as the console and the rules read it, and
+    /// shows what an admin meets: every number type, activation state and
+    /// block, users with and without licences, and the main assignments.
+    #[test]
+    fn the_demo_tenant_is_valid_and_shows_every_state() {
+        let doc = super::demo_doc().unwrap();
+        let bytes = |k: &str| serde_json::to_vec(&doc[k]).unwrap();
+        let tenant: t::Tenant = ocpolicy_rules::json::from_slice(&bytes("tenant")).unwrap();
+        let _: t::EmergencyConfig = ocpolicy_rules::json::from_slice(&bytes("emergency")).unwrap();
+        let _: t::ConferencingConfig =
+            ocpolicy_rules::json::from_slice(&bytes("conferencing")).unwrap();
+        let seen = |f: &dyn Fn(&t::PhoneNumber) -> String| -> BTreeSet<String> {
+            tenant.numbers.iter().map(f).collect()
+        };
+        let name = |v: serde_json::Value| match v {
+            serde_json::Value::Object(m) => m.keys().next().cloned().unwrap_or_default(),
+            other => other.as_str().unwrap_or_default().to_string(),
+        };
+        assert_eq!(
+            seen(&|n| name(serde_json::to_value(n.number_type).unwrap())).len(),
+            3
+        );
+        assert_eq!(
+            seen(&|n| name(serde_json::to_value(n.activation_state).unwrap())).len(),
+            5
+        );
+        assert_eq!(
+            seen(&|n| name(serde_json::to_value(&n.block).unwrap())).len(),
+            3
+        );
+        let statuses = seen(&|n| name(serde_json::to_value(n.assignment_status).unwrap()));
+        for s in [
+            "Unassigned",
+            "UserAssigned",
+            "ConferenceAssigned",
+            "VoiceApplicationAssigned",
+        ] {
+            assert!(statuses.contains(s), "no {s} number in {statuses:?}");
+        }
+        let licensed = tenant
+            .accounts
+            .iter()
+            .filter(|a| !a.licenses.is_empty())
+            .count();
+        assert!(licensed > 0 && licensed < tenant.accounts.len());
+        let countries: BTreeSet<_> = tenant
+            .operators
+            .iter()
+            .flat_map(|o| o.enabled_countries.clone())
+            .collect();
+        assert!(tenant.operators.len() >= 2 && countries.len() >= 2);
     }
 }

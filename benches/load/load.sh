@@ -1,0 +1,72 @@
+#!/bin/sh
+# Load benchmark on loopback: `ocpolicy serve` (release build) under wrk (Debian).
+#
+#   benches/load/load.sh [SECONDS]        # default 10 s per scenario
+#
+# Prints, for each scenario, requests per second, decisions per second, and
+# the latency percentiles wrk measures (p50, p99):
+#   decide      POST /v1/decide/eligibility, one decision per request
+#   batch       POST /v1/decide/eligibility/batch, 1,000 decisions per request
+#   write       PUT /v1/tenants/contoso-demo/lis, an enforced write, SQLite store
+#   write-pg    the same on PostgreSQL (tests/postgres.sh), if it is installed
+# wrk runs on the same 2 cores as the server, so the server gets less than
+# the whole machine: these figures are a floor. Not part of CI's pass/fail.
+set -eu
+root="$(cd "$(dirname "$0")/../.." && pwd)"
+secs="${1:-10}"
+command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk; }
+cargo build --release -q -p ocpolicy-host --bin ocpolicy --manifest-path "$root/Cargo.toml"
+bin="${CARGO_TARGET_DIR:-$root/target}/release/ocpolicy"
+work="$(mktemp -d)"
+pid=""
+trap '[ -n "$pid" ] && kill "$pid" 2>/dev/null; exec 3>&- 2>/dev/null; rm -rf "$work"' EXIT
+
+start() {
+    : > "$work/log"
+    "$bin" serve --demo --db "$1" --listen 127.0.0.1:0 --concurrency 2 2> "$work/log" &
+    pid=$!
+    for _ in $(seq 1 120); do
+        grep -q "serving on" "$work/log" && break
+        kill -0 "$pid" 2>/dev/null || { cat "$work/log" >&2; exit 1; }
+        sleep 0.25
+    done
+    addr="$(grep -o 'serving on http://[0-9.:]*' "$work/log" | sed 's/serving on //')"
+    export OCPOLICY_TOKEN="$(grep -o 'ocp_[0-9a-f]*' "$work/log" | head -1)"
+}
+stop() { kill "$pid"; wait "$pid" 2>/dev/null || true; pid=""; }
+
+# Run wrk; print one line: scenario, req/s, decisions/s, p50, p99.
+run() {
+    name="$1" per="$2" script="$3" path="$4"
+    wrk -t1 -c"${CONNS:-16}" -d"${secs}s" --latency -s "$root/benches/load/$script" "$addr$path" > "$work/wrk.txt"
+    rps="$(awk '/^Requests\/sec:/ {print $2}' "$work/wrk.txt")"
+    p50="$(awk '$1 == "50%" {print $2}' "$work/wrk.txt")"
+    p99="$(awk '$1 == "99%" {print $2}' "$work/wrk.txt")"
+    bad="$(awk '/Non-2xx/ {print $NF}' "$work/wrk.txt")"
+    errors="$(awk '/Socket errors/ {print}' "$work/wrk.txt")"
+    printf '%-10s %12s %14s %10s %10s   %s\n' "$name" "$rps" "$(awk -v r="$rps" -v n="$per" 'BEGIN {printf "%.0f", r * n}')" "$p50" "$p99" "${bad:+non-2xx: $bad }$errors"
+}
+
+export OCPOLICY_BODY="$root/tests/examples/assign-number.check.json"
+# The batch body: the same check, 1,000 lines.
+tr -d '\n' < "$OCPOLICY_BODY" > "$work/one.json"
+for _ in $(seq 1 1000); do cat "$work/one.json"; echo; done > "$work/batch.ndjson"
+
+echo "ocpolicy load benchmark: $secs s per scenario, wrk -t1 -c${CONNS:-16}, server --concurrency 2, $(nproc) cores"
+printf '%-10s %12s %14s %10s %10s\n' scenario "requests/s" "decisions/s" p50 p99
+start "$work/load.db"
+run decide 1 decide.lua /v1/decide/eligibility
+OCPOLICY_BODY="$work/batch.ndjson" run batch 1000 decide.lua /v1/decide/eligibility/batch
+run write 1 write.lua /v1/tenants/contoso-demo/lis
+stop
+
+if ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1; then
+    port="$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
+    mkfifo "$work/pg.in"
+    "$root/tests/postgres.sh" "$port" < "$work/pg.in" > "$work/pg.out" &
+    exec 3> "$work/pg.in"
+    for _ in $(seq 1 120); do grep -q '^ready ' "$work/pg.out" && break; sleep 0.5; done
+    start "$(sed -n 's/^ready //p' "$work/pg.out")"
+    run write-pg 1 write.lua /v1/tenants/contoso-demo/lis
+    stop
+fi
