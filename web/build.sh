@@ -23,11 +23,13 @@ if [ ! -x "$opt" ]; then
 fi
 
 # Workspace feature unification must not pull regex's large builds (unicode
-# tables, perf) or libphonenumber into the first module.
+# tables, perf), libphonenumber, or the native one-pass strict decoder
+# (`fast-decode`: serde_ignored doubles every type's decoding code) into the
+# first module.
 tree="$(cargo tree -q -p ocpolicy-web --target wasm32-unknown-unknown -e features)"
-if printf '%s\n' "$tree" | grep -Eq 'regex(-automata|-syntax)? feature "(perf|unicode)|phonenumber'; then
-    echo "web/build.sh: the first module's dependency tree has regex perf/unicode or phonenumber:" >&2
-    printf '%s\n' "$tree" | grep -E 'regex|phonenumber' >&2
+if printf '%s\n' "$tree" | grep -Eq 'regex(-automata|-syntax)? feature "(perf|unicode)|phonenumber|serde_ignored'; then
+    echo "web/build.sh: the first module's dependency tree has regex perf/unicode, phonenumber or serde_ignored:" >&2
+    printf '%s\n' "$tree" | grep -E 'regex|phonenumber|serde_ignored' >&2
     exit 1
 fi
 

@@ -49,8 +49,47 @@ impl From<DecodeError> for crate::InputError {
 /// come back when the decoded value is written out again. That costs a second
 /// parse, but keeps one deserializer per type, which halves the browser build
 /// (a wrapping deserializer such as `serde_ignored` multiplies the code of
-/// every type it decodes).
+/// every type it decodes). Native and component builds (feature
+/// `fast-decode`) wrap the decoder in `serde_ignored` to learn whether any key
+/// was skipped, and round-trip only then, so the common, clean document is
+/// parsed once; the error, when there is one, is the same in every build.
 pub fn from_slice<T: DeserializeOwned + serde::Serialize>(bytes: &[u8]) -> Result<T, DecodeError> {
+    check_size(bytes)?;
+    #[cfg(feature = "fast-decode")]
+    {
+        // Note whether the decoder skipped any key; only then is the round
+        // trip needed (to name the first unknown key as every build does).
+        let mut skipped = false;
+        let mut de = serde_json::Deserializer::from_slice(bytes);
+        let decoded = {
+            let mut note = |_: serde_ignored::Path<'_>| skipped = true;
+            T::deserialize(serde_ignored::Deserializer::new(&mut de, &mut note))
+        };
+        let value = finish(bytes, de, decoded)?;
+        if skipped {
+            no_unknown_keys(bytes, &value)?;
+        }
+        Ok(value)
+    }
+    #[cfg(not(feature = "fast-decode"))]
+    from_slice_round_trip(bytes)
+}
+
+/// [`from_slice`] as the browser build runs it (no `fast-decode`): decode,
+/// then always round-trip. Public so that tests and benchmarks can hold the
+/// two decoders side by side; they give the same answers.
+pub fn from_slice_round_trip<T: DeserializeOwned + serde::Serialize>(
+    bytes: &[u8],
+) -> Result<T, DecodeError> {
+    check_size(bytes)?;
+    let mut de = serde_json::Deserializer::from_slice(bytes);
+    let decoded = T::deserialize(&mut de);
+    let value = finish(bytes, de, decoded)?;
+    no_unknown_keys(bytes, &value)?;
+    Ok(value)
+}
+
+fn check_size(bytes: &[u8]) -> Result<(), DecodeError> {
     if bytes.len() > MAX_DOCUMENT_BYTES {
         return Err(DecodeError {
             path: String::new(),
@@ -60,8 +99,16 @@ pub fn from_slice<T: DeserializeOwned + serde::Serialize>(bytes: &[u8]) -> Resul
             ),
         });
     }
-    let mut de = serde_json::Deserializer::from_slice(bytes);
-    let value = T::deserialize(&mut de).map_err(|e| DecodeError {
+    Ok(())
+}
+
+/// A decode's result as a `DecodeError` naming the field, and no trailing data.
+fn finish<T>(
+    bytes: &[u8],
+    mut de: serde_json::Deserializer<serde_json::de::SliceRead<'_>>,
+    decoded: Result<T, serde_json::Error>,
+) -> Result<T, DecodeError> {
+    let value = decoded.map_err(|e| DecodeError {
         path: match e.classify() {
             serde_json::error::Category::Data => crate::error_path::at(bytes, e.line(), e.column()),
             _ => String::new(),
@@ -72,12 +119,18 @@ pub fn from_slice<T: DeserializeOwned + serde::Serialize>(bytes: &[u8]) -> Resul
         path: String::new(),
         message: explain(&e),
     })?;
+    Ok(value)
+}
+
+/// The round trip: every key of the document must come back when the decoded
+/// value is written out again; the first that does not is unknown.
+fn no_unknown_keys<T: serde::Serialize>(bytes: &[u8], value: &T) -> Result<(), DecodeError> {
     let internal = |e: serde_json::Error| DecodeError {
         path: String::new(),
         message: format!("the document could not be re-read: {e}"),
     };
     let input: serde_json::Value = serde_json::from_slice(bytes).map_err(internal)?;
-    let back = serde_json::to_value(&value).map_err(internal)?;
+    let back = serde_json::to_value(value).map_err(internal)?;
     if let Some(path) = first_unknown(&input, &back, "") {
         let field = path.rsplit(['.', '[']).next().unwrap_or(&path).to_string();
         return Err(DecodeError {
@@ -87,7 +140,7 @@ pub fn from_slice<T: DeserializeOwned + serde::Serialize>(bytes: &[u8]) -> Resul
             ),
         });
     }
-    Ok(value)
+    Ok(())
 }
 
 /// The path of the first key of `input` (in key order) that the round trip
@@ -277,6 +330,14 @@ mod tests {
             }
         }
         fn check<T: serde::de::DeserializeOwned + serde::Serialize>(doc: &[u8], seen: &mut usize) {
+            // The two strict decoders (fast-decode's one pass and the
+            // browser's round trip) give the same answer, error or value.
+            let fast = from_slice::<T>(doc).map(|v| serde_json::to_value(v).ok());
+            let round = from_slice_round_trip::<T>(doc).map(|v| serde_json::to_value(v).ok());
+            assert_eq!(fast, round, "in {}", String::from_utf8_lossy(doc));
+            if fast.as_ref().is_err_and(|e| e.message.starts_with("unknown field")) {
+                UNKNOWN.with(|u| u.set(u.get() + 1));
+            }
             if let Some((want, why)) = expected::<T>(doc) {
                 let got = from_slice::<T>(doc)
                     .err()
@@ -314,6 +375,12 @@ mod tests {
                 };
                 match node {
                     Value::Object(m) => {
+                        // Unknown keys: one, and two (which one is named first).
+                        out.push(set(&|n| n["zz_unknown"] = Value::Null));
+                        out.push(set(&|n| {
+                            n["zz_unknown"] = Value::from(1);
+                            n["aa_unknown"] = serde_json::json!({"x": [1]});
+                        }));
                         for k in m.keys() {
                             let k2 = k.clone();
                             out.push(set(&|n| {
@@ -348,6 +415,7 @@ mod tests {
             out
         }
 
+        thread_local!(static UNKNOWN: std::cell::Cell<usize> = const { std::cell::Cell::new(0) });
         let corpus = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/corpus");
         let mut seen = 0usize;
         for family in [
@@ -387,7 +455,9 @@ mod tests {
                 }
             }
         }
-        eprintln!("compared {seen} wrong documents");
+        let unknown = UNKNOWN.with(std::cell::Cell::get);
+        eprintln!("compared {seen} wrong documents; {unknown} with unknown keys, both decoders alike");
         assert!(seen > 2000, "only {seen} wrong documents compared");
+        assert!(unknown > 1000, "only {unknown} documents with unknown keys");
     }
 }

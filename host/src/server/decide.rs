@@ -56,7 +56,9 @@ async fn one(State(s): State<AppState>, Path(kind): Path<String>, body: Bytes) -
     }
     let started = std::time::Instant::now();
     let k = kind.clone();
-    let answer = s.with_rules(move |i, _| i.decide_json(&k, &body)).await;
+    let answer = s
+        .decide_sized(body.len(), move |i, _| i.decide_json(&k, &body))
+        .await;
     match answer {
         Ok(Ok(v)) => {
             s.inner

@@ -99,35 +99,65 @@ impl AppState {
         &self,
         f: impl FnOnce(&mut RulesInstance, &Store) -> Result<T> + Send + 'static,
     ) -> Result<T, ApiError> {
-        let _permit = self
-            .inner
+        let _permit = self.permit().await?;
+        let inner = self.inner.clone();
+        tokio::task::spawn_blocking(move || on_instance(&inner, f))
+            .await
+            .map_err(|e| ApiError::internal(&format!("an evaluation task failed: {e}")))?
+            .map_err(evaluation_failed)
+    }
+
+    /// [`with_rules`](Self::with_rules) for a stateless decision of `size`
+    /// input bytes: a small one (most of them; tens of microseconds) runs
+    /// right here on the request's task, which costs less than the trip to
+    /// the blocking pool and back; a large one goes to the pool.
+    async fn decide_sized<T: Send + 'static>(
+        &self,
+        size: usize,
+        f: impl FnOnce(&mut RulesInstance, &Store) -> Result<T> + Send + 'static,
+    ) -> Result<T, ApiError> {
+        if size > INLINE_BYTES {
+            return self.with_rules(f).await;
+        }
+        let _permit = self.permit().await?;
+        on_instance(&self.inner, f).map_err(evaluation_failed)
+    }
+
+    async fn permit(&self) -> Result<tokio::sync::SemaphorePermit<'_>, ApiError> {
+        self.inner
             .permits
             .acquire()
             .await
-            .map_err(|_| ApiError::internal("the evaluation pool is closed"))?;
-        let inner = self.inner.clone();
-        tokio::task::spawn_blocking(move || {
-            let taken = inner.pool.lock().ok().and_then(|mut p| p.pop());
-            let mut instance = match taken {
-                Some(i) => i,
-                None => inner.rules.instance()?,
-            };
-            let out = f(&mut instance, &inner.store);
-            // A trapped instance is not reused: its state is unknown.
-            if out.is_ok()
-                && let Ok(mut p) = inner.pool.lock()
-            {
-                p.push(instance);
-            }
-            out
-        })
-        .await
-        .map_err(|e| ApiError::internal(&format!("an evaluation task failed: {e}")))?
-        .map_err(|e| {
-            tracing::error!(error = %format!("{e:#}"), "evaluation failed");
-            ApiError::internal("the rules could not evaluate this request; the error is logged")
-        })
+            .map_err(|_| ApiError::internal("the evaluation pool is closed"))
     }
+}
+
+/// Below this many input bytes a stateless decision runs on the request's task.
+const INLINE_BYTES: usize = 16 << 10;
+
+/// Take a warm instance from the pool (or make one), run `f`, and put the
+/// instance back unless `f` failed: a trapped instance's state is unknown.
+fn on_instance<T>(
+    inner: &Inner,
+    f: impl FnOnce(&mut RulesInstance, &Store) -> Result<T>,
+) -> Result<T> {
+    let taken = inner.pool.lock().ok().and_then(|mut p| p.pop());
+    let mut instance = match taken {
+        Some(i) => i,
+        None => inner.rules.instance()?,
+    };
+    let out = f(&mut instance, &inner.store);
+    if out.is_ok()
+        && let Ok(mut p) = inner.pool.lock()
+    {
+        p.push(instance);
+    }
+    out
+}
+
+fn evaluation_failed(e: anyhow::Error) -> ApiError {
+    tracing::error!(error = %format!("{e:#}"), "evaluation failed");
+    ApiError::internal("the rules could not evaluate this request; the error is logged")
 }
 
 /// An error answer: a status and `{"error": {"path", "message"}}`. Internal
