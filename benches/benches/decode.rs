@@ -55,8 +55,14 @@ fn benches(c: &mut Criterion) {
     let line = lines.lines().next().unwrap().as_bytes().to_vec();
     let check = std::fs::read(root().join("tests/examples/assign-number.check.json")).unwrap();
     let results = [
-        ("request line", pair::<EligibilityRequest>(c, "decode-request-line", &line)),
-        ("tenant check", pair::<EligibilityCheck>(c, "decode-tenant-check", &check)),
+        (
+            "request line",
+            pair::<EligibilityRequest>(c, "decode-request-line", &line),
+        ),
+        (
+            "tenant check",
+            pair::<EligibilityCheck>(c, "decode-tenant-check", &check),
+        ),
     ];
     println!("\nStrict decoding (µs per document; ratio to plain serde_json):");
     for (what, [plain, native, browser]) in results {

@@ -2,6 +2,9 @@
 # Load benchmark on loopback: `ocpolicy serve` (release build) under wrk (Debian).
 #
 #   benches/load/load.sh [SECONDS]        # default 10 s per scenario
+#   BASE=/path/to/older/ocpolicy benches/load/load.sh
+#       # also runs every scenario against an older build, in the same run,
+#       # alternating, so that the two compare side by side
 #
 # Prints, for each scenario, requests per second, decisions per second, and
 # the latency percentiles wrk measures (p50, p99):
@@ -16,13 +19,16 @@ root="$(cd "$(dirname "$0")/../.." && pwd)"
 secs="${1:-10}"
 command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk; }
 cargo build --release -q -p ocpolicy-host --bin ocpolicy --manifest-path "$root/Cargo.toml"
-bin="${CARGO_TARGET_DIR:-$root/target}/release/ocpolicy"
+new="${CARGO_TARGET_DIR:-$root/target}/release/ocpolicy"
+bins="$new"
+[ -n "${BASE:-}" ] && bins="$BASE $new"
 work="$(mktemp -d)"
 pid=""
 trap '[ -n "$pid" ] && kill "$pid" 2>/dev/null; exec 3>&- 2>/dev/null; rm -rf "$work"' EXIT
 
 start() {
     : > "$work/log"
+    rm -f "$work/load.db"*
     "$bin" serve --demo --db "$1" --listen 127.0.0.1:0 --concurrency 2 2> "$work/log" &
     pid=$!
     for _ in $(seq 1 120); do
@@ -44,7 +50,9 @@ run() {
     p99="$(awk '$1 == "99%" {print $2}' "$work/wrk.txt")"
     bad="$(awk '/Non-2xx/ {print $NF}' "$work/wrk.txt")"
     errors="$(awk '/Socket errors/ {print}' "$work/wrk.txt")"
-    printf '%-10s %12s %14s %10s %10s   %s\n' "$name" "$rps" "$(awk -v r="$rps" -v n="$per" 'BEGIN {printf "%.0f", r * n}')" "$p50" "$p99" "${bad:+non-2xx: $bad }$errors"
+    [ "$bin" = "$new" ] && who=new || who=base
+    [ -z "${BASE:-}" ] && who=""
+    printf '%-10s %-5s %12s %14s %10s %10s   %s\n' "$name" "$who" "$rps" "$(awk -v r="$rps" -v n="$per" 'BEGIN {printf "%.0f", r * n}')" "$p50" "$p99" "${bad:+non-2xx: $bad }$errors"
 }
 
 export OCPOLICY_BODY="$root/tests/examples/assign-number.check.json"
@@ -53,12 +61,18 @@ tr -d '\n' < "$OCPOLICY_BODY" > "$work/one.json"
 for _ in $(seq 1 1000); do cat "$work/one.json"; echo; done > "$work/batch.ndjson"
 
 echo "ocpolicy load benchmark: $secs s per scenario, wrk -t1 -c${CONNS:-16}, server --concurrency 2, $(nproc) cores"
-printf '%-10s %12s %14s %10s %10s\n' scenario "requests/s" "decisions/s" p50 p99
-start "$work/load.db"
-run decide 1 decide.lua /v1/decide/eligibility
-OCPOLICY_BODY="$work/batch.ndjson" run batch 1000 decide.lua /v1/decide/eligibility/batch
-run write 1 write.lua /v1/tenants/contoso-demo/lis
-stop
+printf '%-10s %-5s %12s %14s %10s %10s\n' scenario build "requests/s" "decisions/s" p50 p99
+for scenario in decide batch write; do
+    for bin in $bins; do
+        start "$work/load.db"
+        case "$scenario" in
+            decide) run decide 1 decide.lua /v1/decide/eligibility ;;
+            batch) OCPOLICY_BODY="$work/batch.ndjson" run batch 1000 decide.lua /v1/decide/eligibility/batch ;;
+            write) run write 1 write.lua /v1/tenants/contoso-demo/lis ;;
+        esac
+        stop
+    done
+done
 
 if ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1; then
     port="$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
@@ -66,7 +80,9 @@ if ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1; then
     "$root/tests/postgres.sh" "$port" < "$work/pg.in" > "$work/pg.out" &
     exec 3> "$work/pg.in"
     for _ in $(seq 1 120); do grep -q '^ready ' "$work/pg.out" && break; sleep 0.5; done
-    start "$(sed -n 's/^ready //p' "$work/pg.out")"
-    run write-pg 1 write.lua /v1/tenants/contoso-demo/lis
-    stop
+    for bin in $bins; do
+        start "$(sed -n 's/^ready //p' "$work/pg.out")"
+        run write-pg 1 write.lua /v1/tenants/contoso-demo/lis
+        stop
+    done
 fi

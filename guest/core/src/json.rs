@@ -335,7 +335,10 @@ mod tests {
             let fast = from_slice::<T>(doc).map(|v| serde_json::to_value(v).ok());
             let round = from_slice_round_trip::<T>(doc).map(|v| serde_json::to_value(v).ok());
             assert_eq!(fast, round, "in {}", String::from_utf8_lossy(doc));
-            if fast.as_ref().is_err_and(|e| e.message.starts_with("unknown field")) {
+            if fast
+                .as_ref()
+                .is_err_and(|e| e.message.starts_with("unknown field"))
+            {
                 UNKNOWN.with(|u| u.set(u.get() + 1));
             }
             if let Some((want, why)) = expected::<T>(doc) {
@@ -456,7 +459,9 @@ mod tests {
             }
         }
         let unknown = UNKNOWN.with(std::cell::Cell::get);
-        eprintln!("compared {seen} wrong documents; {unknown} with unknown keys, both decoders alike");
+        eprintln!(
+            "compared {seen} wrong documents; {unknown} with unknown keys, both decoders alike"
+        );
         assert!(seen > 2000, "only {seen} wrong documents compared");
         assert!(unknown > 1000, "only {unknown} documents with unknown keys");
     }

@@ -125,11 +125,25 @@ impl EligibilityCommand {
             let threads = self
                 .threads
                 .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+            // `--plugins`: loaded once, shared by the workers; the tenant
+            // decoded once for them (without --tenant, each line carries its own).
+            let plugins = self.plugin.host()?;
+            let plugin_tenant = match (&plugins, &tenant) {
+                (Some(_), Some(t)) => {
+                    match super::emergency::decode::<ocpolicy_rules::types::Tenant>(t, "tenant") {
+                        Ok(t) => Some(std::sync::Arc::new(t)),
+                        Err(f) => return report_failure(&f, self.common.json, Some("tenant")),
+                    }
+                }
+                _ => None,
+            };
             let spec = BatchSpec {
                 engine: self.common.engine,
                 rules,
                 tenant,
                 threads,
+                plugins,
+                plugin_tenant,
             };
             return run_batch(&spec, batch, self.max_line_bytes, self.common.json);
         }
@@ -140,35 +154,20 @@ impl EligibilityCommand {
         let Some(input) = &self.input else {
             anyhow::bail!("give an input document or --batch");
         };
-        let plugins = if self.plugin.plugins.is_some() {
-            if self.batch.is_some() {
-                anyhow::bail!("--plugins works on one document; run the batch without it");
-            }
-            self.plugin.host()?
-        } else {
-            None
-        };
+        let plugins = self.plugin.host()?;
         let mut runs = Vec::new();
         let result = read_document(input).and_then(|doc| {
             let v = evaluator.eligibility(&doc)?;
             let Some(host) = &plugins else { return Ok(v) };
-            let (tenant, request) = match &tenant {
-                Some(t) => (
-                    super::emergency::decode::<ocpolicy_rules::types::Tenant>(t, "tenant")?,
-                    super::emergency::decode::<ocpolicy_rules::types::EligibilityRequest>(
-                        &doc, "",
-                    )?,
-                ),
-                None => {
-                    let c: ocpolicy_rules::types::EligibilityCheck =
-                        super::emergency::decode(&doc, "")?;
-                    (c.tenant, c.request)
-                }
+            let tenant = match &tenant {
+                Some(t) => Some(std::sync::Arc::new(super::emergency::decode::<
+                    ocpolicy_rules::types::Tenant,
+                >(t, "tenant")?)),
+                None => None,
             };
-            let report = host.eligibility(&std::sync::Arc::new(tenant), &request);
-            let (allowed, json) = super::plugin::with_report(&v.json, &report)?;
-            runs = report.runs;
-            Ok(super::evaluator::Verdict { allowed, json })
+            let (v, r) = with_plugins(host, tenant.as_ref(), &doc, v)?;
+            runs = r;
+            Ok(v)
         });
         let outcome = report_single(result, self.common.json)?;
         if !self.common.json {
@@ -207,6 +206,31 @@ impl ProgrammeCommand {
         let result = read_document(&self.input).and_then(|doc| evaluator.operator_programme(&doc));
         report_single(result, self.common.json)
     }
+}
+
+/// `--plugins`: the operators' plugins decide on the same tenant and request,
+/// and their violations join the verdict (they never remove one). `tenant` is
+/// the `--tenant` snapshot; without it, `doc` is a whole eligibility check.
+fn with_plugins(
+    host: &ocpolicy_host::plugins::PluginHost,
+    tenant: Option<&std::sync::Arc<ocpolicy_rules::types::Tenant>>,
+    doc: &[u8],
+    v: Verdict,
+) -> Result<(Verdict, Vec<ocpolicy_host::plugins::PluginRun>), Failure> {
+    use ocpolicy_rules::types as core;
+    let report = match tenant {
+        Some(t) => host.eligibility(
+            t,
+            &super::emergency::decode::<core::EligibilityRequest>(doc, "")?,
+        ),
+        None => {
+            let c: core::EligibilityCheck = super::emergency::decode(doc, "")?;
+            host.eligibility(&std::sync::Arc::new(c.tenant), &c.request)
+        }
+    };
+    let (allowed, json) =
+        super::plugin::with_report(&v.json, &report).map_err(Failure::Internal)?;
+    Ok((Verdict { allowed, json }, report.runs))
 }
 
 /// Read a whole document, refusing one over the size limit without reading it all.
@@ -436,6 +460,7 @@ fn run_batch(spec: &BatchSpec, path: &Path, cap: usize, json: bool) -> Result<Ou
                     let Ok((seq, lines)) = next else { return };
                     let result = decide_chunk(
                         &mut evaluator,
+                        spec,
                         seq * CHUNK_LINES as u64 + 1,
                         lines,
                         cap,
@@ -501,6 +526,7 @@ fn run_batch(spec: &BatchSpec, path: &Path, cap: usize, json: bool) -> Result<Ou
 /// engine together (one boundary crossing per chunk for the component).
 fn decide_chunk(
     evaluator: &mut Evaluator,
+    spec: &BatchSpec,
     first: u64,
     lines: Vec<Option<Line>>,
     cap: usize,
@@ -530,9 +556,17 @@ fn decide_chunk(
                     "the line is longer than {cap} bytes (--max-line-bytes); it was skipped"
                 ),
             }),
-            Some(Line::Doc(_)) => answers.next().unwrap_or_else(|| {
-                Err(Failure::Internal(anyhow::anyhow!("line {n} got no answer")))
-            }),
+            Some(Line::Doc(doc)) => answers
+                .next()
+                .unwrap_or_else(|| {
+                    Err(Failure::Internal(anyhow::anyhow!("line {n} got no answer")))
+                })
+                .and_then(|v| match &spec.plugins {
+                    Some(host) => {
+                        with_plugins(host, spec.plugin_tenant.as_ref(), doc, v).map(|(v, _)| v)
+                    }
+                    None => Ok(v),
+                }),
         };
         match result {
             Ok(v) => {
@@ -584,6 +618,10 @@ struct BatchSpec {
     rules: Option<ocpolicy_host::Rules>,
     tenant: Option<Vec<u8>>,
     threads: usize,
+    /// `--plugins`, shared by every worker.
+    plugins: Option<ocpolicy_host::plugins::PluginHost>,
+    /// The `--tenant` snapshot decoded once for the plugins.
+    plugin_tenant: Option<std::sync::Arc<ocpolicy_rules::types::Tenant>>,
 }
 
 impl BatchSpec {

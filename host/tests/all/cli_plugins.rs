@@ -134,6 +134,39 @@ fn from_zero_to_a_signed_tested_plugin() {
     assert_eq!(with_v["allowed"], false);
     assert_eq!(with.status.code(), Some(1));
     assert_eq!(with_v["plugins"][0]["plugin"], "acme-ranges@0.1.0");
+
+    // The same through --batch, with a shared --tenant and with a whole check
+    // per line: every line gets the plugin's part, as the single document did.
+    std::fs::write(d.join("tenant.json"), tenant.to_string()).unwrap();
+    let request = cases[1]["request"].to_string();
+    std::fs::write(d.join("requests.ndjson"), format!("{request}\n{request}\n")).unwrap();
+    std::fs::write(d.join("checks.ndjson"), format!("{check}\n")).unwrap();
+    for (args, lines) in [
+        (
+            &["--tenant", "tenant.json", "--batch", "requests.ndjson"][..],
+            2,
+        ),
+        (&["--batch", "checks.ndjson"][..], 1),
+    ] {
+        let mut argv = vec!["check", "eligibility", "--json"];
+        argv.extend_from_slice(args);
+        argv.extend_from_slice(&["--plugins", "acme-ranges", "--trust", "trust.toml"]);
+        let out = run(d, &argv);
+        assert_eq!(out.status.code(), Some(1), "{args:?}: {}", text(&out));
+        let got: Vec<serde_json::Value> = String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect();
+        assert_eq!(got.len(), lines, "{args:?}");
+        for v in got {
+            assert_eq!(v["allowed"], false, "{v}");
+            assert_eq!(
+                v["decision"]["violations"], with_v["violations"],
+                "{args:?}"
+            );
+            assert_eq!(v["decision"]["plugins"][0]["plugin"], "acme-ranges@0.1.0");
+        }
+    }
 }
 
 /// `plugin new --lang js`: the JavaScript template builds with componentize-js
