@@ -1,7 +1,8 @@
 //! The cost of one operator-plugin call: a fresh store and instance per call
 //! (no state carries over), fuel and memory limits on, for the small Rust
-//! example plugin. The pooling allocator (the default) against per-instance
-//! memory mapping, side by side.
+//! example plugin. The tuned pooling allocator (the default) against the
+//! pooling allocator with wasmtime's defaults and per-instance memory mapping,
+//! side by side.
 //!
 //!     cargo bench -p ocpolicy-benches --bench plugins
 
@@ -12,13 +13,13 @@ use std::hint::black_box;
 
 use criterion::Criterion;
 use ocpolicy_benches::mean_ns;
-use ocpolicy_host::plugins::{PluginHost, RunOutcome, Trust};
+use ocpolicy_host::plugins::{Allocator, PluginHost, RunOutcome, Trust};
 use ocpolicy_host::{CacheMode, EXAMPLE_PLUGIN_OWN_RANGES};
 use ocpolicy_rules::types as core;
 use serde_json::json;
 use sha2::{Digest, Sha256};
 
-fn setup(pooling: bool, dir: &std::path::Path) -> PluginHost {
+fn setup(allocator: Allocator, dir: &std::path::Path) -> PluginHost {
     std::fs::write(dir.join("plugin.wasm"), EXAMPLE_PLUGIN_OWN_RANGES).unwrap();
     std::fs::write(
         dir.join("plugin.toml"),
@@ -29,7 +30,7 @@ fn setup(pooling: bool, dir: &std::path::Path) -> PluginHost {
     )
     .unwrap();
     let host =
-        PluginHost::with_pooling(Trust::default(), true, CacheMode::Disabled, pooling).unwrap();
+        PluginHost::with_allocator(Trust::default(), true, CacheMode::Disabled, allocator).unwrap();
     assert!(host.load_dir(dir).errors.is_empty());
     host
 }
@@ -59,7 +60,7 @@ fn benches(c: &mut Criterion) {
     });
     {
         let dir = tempfile::tempdir().unwrap();
-        let host = setup(true, dir.path());
+        let host = setup(Allocator::Pooling, dir.path());
         let other: core::EligibilityRequest =
             serde_json::from_value(json!({"ReviewAccount": {"identity": "alice@contoso.com"}}))
                 .unwrap();
@@ -74,9 +75,13 @@ fn benches(c: &mut Criterion) {
     }
     parts.finish();
     let mut g = c.benchmark_group("plugin-call");
-    for (name, pooling) in [("pooling", true), ("on-demand", false)] {
+    for (name, allocator) in [
+        ("pooling", Allocator::Pooling),
+        ("pooling-defaults", Allocator::PoolingDefaults),
+        ("on-demand", Allocator::OnDemand),
+    ] {
         let dir = tempfile::tempdir().unwrap();
-        let host = setup(pooling, dir.path());
+        let host = setup(allocator, dir.path());
         let r = host.eligibility(&tenant, &request);
         assert_eq!(r.runs.len(), 1);
         assert_eq!(r.runs[0].outcome, RunOutcome::Ok);
@@ -91,13 +96,16 @@ fn main() {
     let mut c = Criterion::default().configure_from_args();
     benches(&mut c);
     c.final_summary();
-    if let (Some(p), Some(o)) = (
+    if let (Some(p), Some(d), Some(o)) = (
         mean_ns("plugin-call", "pooling"),
+        mean_ns("plugin-call", "pooling-defaults"),
         mean_ns("plugin-call", "on-demand"),
     ) {
         println!(
-            "\nsummary: one plugin call with a fresh instance: pooling {:.1} µs, on-demand {:.1} µs, on-demand/pooling = {:.2}x",
+            "\nsummary: one plugin call with a fresh instance: pooling (tuned) {:.1} µs, pooling with wasmtime's defaults {:.1} µs ({:.2}x), on-demand {:.1} µs ({:.2}x)",
             p / 1000.0,
+            d / 1000.0,
+            d / p,
             o / 1000.0,
             o / p
         );

@@ -636,6 +636,15 @@ fn hostile_plugins_are_contained_while_other_requests_are_served() {
         }
     }
 
+    // No state carries from one call to the next: every call is the first
+    // its instance has seen, and finds none of the memory the last one dirtied
+    // (pooled memories are reset, the first pages by memset, the rest by madvise).
+    for _ in 0..5 {
+        let r = h.eligibility(&t, &assign("+12025550009"));
+        assert_eq!(codes(&r), vec!["hostile/HOSTILE-STATE"], "{:?}", r.runs);
+        assert_eq!(r.violations[0].message, "call 1, 0 bytes left over");
+    }
+
     // A code that mimics a built-in one stays labelled as the plugin's.
     let r = h.eligibility(&t, &assign("+12025550007"));
     assert_eq!(codes(&r), vec!["hostile/ELIG-USAGE-LOCATION"]);

@@ -12,6 +12,7 @@
 //! | 6 | a panic (a trap) |
 //! | 7 | a violation whose code mimics a built-in one (`ELIG-USAGE-LOCATION`) |
 //! | 8 | 10,000 log lines of 100 KB |
+//! | 9 | tries to carry state between calls: counts its calls in a static and grows a static heap buffer, and reports both (`HOSTILE-STATE`) |
 //! | other | flags every number it sees (`HOSTILE-FLAG`) |
 //!
 //! The host must contain every one of them.
@@ -58,6 +59,12 @@ fn recurse(n: u64, limit: u64, acc: &mut Vec<u64>) -> u64 {
     r.wrapping_add(acc.len() as u64)
 }
 
+/// Calls seen by this instance, and bytes it left behind, both in linear
+/// memory (the data segment and the heap): a host that reused an instance, or
+/// a memory without resetting it, would let them grow from call to call.
+static CALLS: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+static LEFTOVER: std::sync::Mutex<Vec<u8>> = std::sync::Mutex::new(Vec::new());
+
 fn behave(number: &str) -> Vec<Violation> {
     match number.trim().chars().last() {
         Some('1') => {
@@ -93,6 +100,17 @@ fn behave(number: &str) -> Vec<Violation> {
                 log(LogLevel::Error, &line);
             }
             Vec::new()
+        }
+        Some('9') => {
+            let n = CALLS.fetch_add(1, std::sync::atomic::Ordering::SeqCst) + 1;
+            let mut left = LEFTOVER.lock().unwrap_or_else(|e| e.into_inner());
+            let seen = left.len();
+            // Past the first pages: dirty memory a careless reset could keep.
+            left.extend(std::iter::repeat_n(0xAB, 300_000));
+            vec![flag(
+                "HOSTILE-STATE",
+                format!("call {n}, {seen} bytes left over"),
+            )]
         }
         _ => vec![flag("HOSTILE-FLAG", format!("flagging {number}"))],
     }
