@@ -38,6 +38,21 @@ impl Db {
     }
 }
 
+/// One test per store backend, each running `$body(db)`.
+macro_rules! on_both_backends {
+    ($sqlite:ident, $postgres:ident, $body:ident) => {
+        #[test]
+        fn $sqlite() {
+            $body(Db::Sqlite);
+        }
+
+        #[test]
+        fn $postgres() {
+            $body(Db::Postgres);
+        }
+    };
+}
+
 struct Server {
     state: AppState,
     location: String,
@@ -331,15 +346,11 @@ fn assign(target: &str, number: &str) -> Vec<u8> {
     serde_json::to_vec(&json!({"AssignNumber": {"target": target, "target_kind": "User", "telephone_number": number, "number_type": "OperatorConnect"}})).unwrap()
 }
 
-#[test]
-fn each_principal_against_each_tenant_endpoint_on_sqlite() {
-    each_principal_against_each_tenant_endpoint(Db::Sqlite);
-}
-
-#[test]
-fn each_principal_against_each_tenant_endpoint_on_postgres() {
-    each_principal_against_each_tenant_endpoint(Db::Postgres);
-}
+on_both_backends!(
+    each_principal_against_each_tenant_endpoint_on_sqlite,
+    each_principal_against_each_tenant_endpoint_on_postgres,
+    each_principal_against_each_tenant_endpoint
+);
 
 fn each_principal_against_each_tenant_endpoint(db: Db) {
     rt().block_on(async {
@@ -404,16 +415,12 @@ fn each_principal_against_each_tenant_endpoint(db: Db) {
     });
 }
 
-#[test]
-fn two_admins_assigning_one_number_at_once_exactly_one_succeeds_on_sqlite() {
-    two_admins_assigning_one_number_at_once_exactly_one_succeeds(Db::Sqlite);
-}
-
-/// On PostgreSQL the two admins reach two replicas that share the database.
-#[test]
-fn two_admins_assigning_one_number_at_once_exactly_one_succeeds_on_postgres() {
-    two_admins_assigning_one_number_at_once_exactly_one_succeeds(Db::Postgres);
-}
+// On PostgreSQL the two admins reach two replicas that share the database.
+on_both_backends!(
+    two_admins_assigning_one_number_at_once_exactly_one_succeeds_on_sqlite,
+    two_admins_assigning_one_number_at_once_exactly_one_succeeds_on_postgres,
+    two_admins_assigning_one_number_at_once_exactly_one_succeeds
+);
 
 fn two_admins_assigning_one_number_at_once_exactly_one_succeeds(db: Db) {
     rt().block_on(async {
@@ -644,15 +651,11 @@ fn http(addr: &str, method: &str, path: &str, token: &str, body: &[u8]) -> Optio
     ))
 }
 
-#[test]
-fn kill_9_in_a_stream_of_writes_loses_no_acknowledged_write_and_invents_none_on_sqlite() {
-    kill_9_in_a_stream_of_writes_loses_no_acknowledged_write_and_invents_none(Db::Sqlite);
-}
-
-#[test]
-fn kill_9_in_a_stream_of_writes_loses_no_acknowledged_write_and_invents_none_on_postgres() {
-    kill_9_in_a_stream_of_writes_loses_no_acknowledged_write_and_invents_none(Db::Postgres);
-}
+on_both_backends!(
+    kill_9_in_a_stream_of_writes_loses_no_acknowledged_write_and_invents_none_on_sqlite,
+    kill_9_in_a_stream_of_writes_loses_no_acknowledged_write_and_invents_none_on_postgres,
+    kill_9_in_a_stream_of_writes_loses_no_acknowledged_write_and_invents_none
+);
 
 fn kill_9_in_a_stream_of_writes_loses_no_acknowledged_write_and_invents_none(db: Db) {
     use std::sync::{Arc, Mutex};
@@ -972,19 +975,15 @@ fn operators_release_their_own_numbers_and_never_write_addresses() {
     });
 }
 
-/// The configuration writes: each is decided as the decision API decides the
-/// same question against the stored tenant (same codes), committed (both
-/// copies of a location, the LIS, the bridge, the routing) or refused, and only
-/// the tenant's admin makes them. Run on both backends.
-#[test]
-fn configuration_writes_are_decided_as_the_decision_api_decides_them_on_sqlite() {
-    configuration_writes(Db::Sqlite);
-}
-
-#[test]
-fn configuration_writes_are_decided_as_the_decision_api_decides_them_on_postgres() {
-    configuration_writes(Db::Postgres);
-}
+// The configuration writes: each is decided as the decision API decides the
+// same question against the stored tenant (same codes), committed (both
+// copies of a location, the LIS, the bridge, the routing) or refused, and only
+// the tenant's admin makes them. Run on both backends.
+on_both_backends!(
+    configuration_writes_are_decided_as_the_decision_api_decides_them_on_sqlite,
+    configuration_writes_are_decided_as_the_decision_api_decides_them_on_postgres,
+    configuration_writes
+);
 
 fn configuration_writes(db: Db) {
     rt().block_on(async {
