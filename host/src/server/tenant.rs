@@ -112,15 +112,40 @@ fn redact(request: &Value, keep: bool) -> Value {
     if keep {
         return request.clone();
     }
+    /// Identities and numbers: kept as their last two characters, enough
+    /// to tell two apart in a log without naming anyone.
+    const IDENTITY: &[&str] = &["target", "telephone_number", "identity", "user"];
+    /// Where someone is: a civic address's and a location's own fields, and
+    /// coordinates, removed whole. (Country, ids and validation status stay:
+    /// they say what was changed, not where anyone is.)
+    const PLACE: &[&str] = &[
+        "street_name",
+        "house_number",
+        "house_number_suffix",
+        "pre_directional",
+        "post_directional",
+        "street_suffix",
+        "city",
+        "city_alias",
+        "postal_code",
+        "state_or_province",
+        "description",
+        "company_name",
+        "company_tax_id",
+        "latitude",
+        "longitude",
+        "elin",
+        "place",
+    ];
     fn walk(v: &Value, key: &str) -> Value {
         match v {
             Value::Object(m) => {
                 Value::Object(m.iter().map(|(k, v)| (k.clone(), walk(v, k))).collect())
             }
             Value::Array(a) => Value::Array(a.iter().map(|x| walk(x, key)).collect()),
-            Value::String(s)
-                if matches!(key, "target" | "telephone_number" | "identity" | "user") =>
-            {
+            Value::Null => Value::Null,
+            _ if PLACE.contains(&key) => Value::String("(redacted)".into()),
+            Value::String(s) if IDENTITY.contains(&key) => {
                 let tail: String = s
                     .chars()
                     .rev()
@@ -376,6 +401,16 @@ async fn upload(
     p: Principal,
     body: Bytes,
 ) -> Response {
+    // Who asks comes first: a principal that may not upload learns nothing
+    // from how its body would have been read.
+    let Principal::Operator { operator } = &p else {
+        return ApiError::new(
+            StatusCode::FORBIDDEN,
+            "",
+            "numbers are uploaded by their operator, with an operator token",
+        )
+        .into_response();
+    };
     let request: wt::EligibilityRequest = match decode(&body) {
         Ok(v) => v,
         Err(e) => return e.into_response(),
@@ -385,14 +420,6 @@ async fn upload(
             StatusCode::BAD_REQUEST,
             "",
             "this endpoint takes {\"UploadNumbers\": {...}}",
-        )
-        .into_response();
-    };
-    let Principal::Operator { operator } = &p else {
-        return ApiError::new(
-            StatusCode::FORBIDDEN,
-            "",
-            "numbers are uploaded by their operator, with an operator token",
         )
         .into_response();
     };

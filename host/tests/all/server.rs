@@ -1116,8 +1116,12 @@ fn configuration_writes(db: Db) {
             assert!(e["error"]["message"].as_str().unwrap().starts_with("give at least one of"), "{e}");
         }
 
-        // Every decided write is audited, refused ones too.
+        // Every decided write is audited, refused ones too; where anyone is
+        // (addresses, places) is redacted by default.
         let (_, log) = s.json("GET", &t("/audit"), Some(&auditor), Body::empty()).await;
+        for secret in ["Redmond", "Floor 9", "ELIN9", "Contoso\""] {
+            assert!(!log.to_string().contains(secret), "{db:?}: `{secret}` in the audit log: {log}");
+        }
         let actions: Vec<&str> = log.as_array().unwrap().iter().map(|r| r["action"].as_str().unwrap()).collect();
         for a in ["location", "remove-location", "remove-address", "lis", "trusted-ip", "bridge-default", "bridge", "routing"] {
             assert!(actions.contains(&a), "{db:?}: no `{a}` in {actions:?}");
@@ -1137,4 +1141,69 @@ fn no_nulls(v: &Value) -> Value {
         Value::Array(a) => Value::Array(a.iter().map(no_nulls).collect()),
         x => x.clone(),
     }
+}
+
+/// Every principal against every tenant endpoint: who is let in (the rules
+/// then decide: 2xx, 400, 404 or 422) and who gets 401 or 403, which says why
+/// without naming anything of another tenant.
+#[test]
+fn every_principal_against_every_tenant_endpoint() {
+    rt().block_on(async {
+        let s = Server::new();
+        let tokens = [
+            ("admin", Some(s.token("admin", Some(TENANT), None))),
+            ("other-admin", Some(s.token("admin", Some("fabrikam"), None))),
+            ("operator", Some(s.token("operator", None, Some("OP1")))),
+            ("stranger-operator", Some(s.token("operator", None, Some("OPZ")))),
+            ("auditor", Some(s.token("auditor", Some(TENANT), None))),
+            ("platform", Some(s.token("platform", None, None))),
+            ("no token", None),
+            ("unknown token", Some("ocp_0000".to_string())),
+        ];
+        let upload = json!({"UploadNumbers": {"operator_id": "OP1", "numbers": [{"telephone_number": "+14255550199", "usage": "CallingUserAssignment", "iso_country_code": "US", "location_update_supported": true}]}});
+        // (method, path, body, the principals let in)
+        let endpoints: Vec<(&str, &str, Value, &[&str])> = vec![
+            ("GET", "/snapshot", Value::Null, &["admin", "operator", "auditor"]),
+            ("GET", "/audit", Value::Null, &["admin", "auditor"]),
+            ("POST", "/assignments", serde_json::from_slice(&assign("alice@contoso.com", "+14255550101")).unwrap(), &["admin"]),
+            ("DELETE", "/assignments/+14255550102", Value::Null, &["admin"]),
+            ("POST", "/numbers", upload, &["operator"]),
+            ("DELETE", "/numbers/+14255550150", Value::Null, &["operator"]),
+            ("PUT", "/addresses", json!({"id": "A9", "company_name": "Contoso", "country_or_region": "US"}), &["admin"]),
+            ("DELETE", "/addresses/A1", Value::Null, &["admin"]),
+            ("PUT", "/locations", json!({"location_id": "L7", "civic_address_id": "A1"}), &["admin"]),
+            ("DELETE", "/locations/L7", Value::Null, &["admin"]),
+            ("PUT", "/lis", json!({"Switch": {"chassis_id": "B8-BE-BF-4A-A3-01", "location_id": "L1"}}), &["admin"]),
+            ("PUT", "/trusted-ips", json!({"ip_address": "192.0.2.0", "mask_bits": 24}), &["admin"]),
+            ("PUT", "/bridge/default", json!({"default_service_number": "+14255550000"}), &["admin"]),
+            ("PUT", "/routing", json!({"pstn_usages": ["US and Canada", "International", "OCC"]}), &["admin"]),
+        ];
+        let mut checked = 0;
+        for (method, path, body, allowed) in &endpoints {
+            for (who, token) in &tokens {
+                let body = if body.is_null() { Body::empty() } else { Body::from(serde_json::to_vec(body).unwrap()) };
+                let uri = format!("/v1/tenants/{TENANT}{path}");
+                let (st, v) = s.json(method, &uri, token.as_deref(), body).await;
+                let expect = match (*who, allowed.contains(who)) {
+                    ("no token" | "unknown token", _) => Some(StatusCode::UNAUTHORIZED),
+                    (_, false) => Some(StatusCode::FORBIDDEN),
+                    (_, true) => None,
+                };
+                match expect {
+                    Some(want) => {
+                        assert_eq!(st, want, "{who} {method} {path}: {v}");
+                        let why = v["error"]["message"].as_str().unwrap_or_default();
+                        assert!(!why.is_empty(), "{who} {method} {path}: no reason given");
+                        assert!(!why.contains("fabrikam") || *who == "other-admin", "{who}: {why}");
+                    }
+                    None => assert!(
+                        st != StatusCode::UNAUTHORIZED && st != StatusCode::FORBIDDEN && !st.is_server_error(),
+                        "{who} {method} {path} was not let in: {st} {v}"
+                    ),
+                }
+                checked += 1;
+            }
+        }
+        assert_eq!(checked, endpoints.len() * tokens.len());
+    });
 }
