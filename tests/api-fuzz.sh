@@ -24,7 +24,7 @@ for _ in $(seq 1 120); do
     grep -q '^ready ' "$work/pg.out" && break
     sleep 0.5
 done
-pg_url="$(sed -n 's/^ready //p' "$work/pg.out")"
+pg_url="$(awk '/^ready / {print $2}' "$work/pg.out")"
 [ -n "$pg_url" ] || { echo "api-fuzz: PostgreSQL did not start" >&2; exit 1; }
 
 fuzz() {

@@ -5,7 +5,8 @@
 #   tests/postgres.sh PORT
 #
 # creates a cluster in a new temporary folder, starts it on 127.0.0.1:PORT,
-# prints one line `ready postgres://ocpolicy@127.0.0.1:PORT/postgres`, then
+# prints one line `ready postgres://ocpolicy@127.0.0.1:PORT/postgres DIR` (DIR
+# holds the cluster, `DIR/data`, and its sockets, for a test that restarts it), then
 # waits for its standard input to close (its caller exiting, however it
 # exits), and then stops the server and deletes the folder. As root, the
 # server runs as the `postgres` user: PostgreSQL refuses to run as root.
@@ -29,5 +30,5 @@ $as "$bin/initdb" -D "$dir/data" -U ocpolicy --auth=trust -E UTF8 --no-sync >"$d
 $as "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
     -o "-h 127.0.0.1 -p $port -k $dir -c max_connections=200" start >/dev/null \
     || { cat "$dir/server.log" >&2; exit 1; }
-echo "ready postgres://ocpolicy@127.0.0.1:$port/postgres"
+echo "ready postgres://ocpolicy@127.0.0.1:$port/postgres $dir"
 cat >/dev/null || true

@@ -81,7 +81,7 @@ if ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1; then
     exec 3> "$work/pg.in"
     for _ in $(seq 1 120); do grep -q '^ready ' "$work/pg.out" && break; sleep 0.5; done
     for bin in $bins; do
-        start "$(sed -n 's/^ready //p' "$work/pg.out")"
+        start "$(awk '/^ready / {print $2}' "$work/pg.out")"
         run write-pg 1 write.lua /v1/tenants/contoso-demo/lis
         stop
     done

@@ -80,7 +80,7 @@ pub fn principal(store: &Store, headers: &HeaderMap) -> Result<Principal, ApiErr
         .ok_or_else(|| unauthorized("the Authorization header must be `Bearer <token>`"))?;
     let found = store
         .token(&hash(token))
-        .map_err(|_| ApiError::internal("the token store could not be read"))?
+        .map_err(|e| ApiError::store(&e, "the token store could not be read"))?
         .ok_or_else(|| unauthorized("unknown token"))?;
     match found {
         (role, Some(tenant), _) if role == "admin" => Ok(Principal::Admin { tenant }),

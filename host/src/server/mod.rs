@@ -156,8 +156,10 @@ fn on_instance<T>(
 }
 
 fn evaluation_failed(e: anyhow::Error) -> ApiError {
-    tracing::error!(error = %format!("{e:#}"), "evaluation failed");
-    ApiError::internal("the rules could not evaluate this request; the error is logged")
+    ApiError::store(
+        &e,
+        "the rules could not evaluate this request; the error is logged",
+    )
 }
 
 /// An error answer: a status and `{"error": {"path", "message"}}`. Internal
@@ -181,15 +183,31 @@ impl ApiError {
     fn internal(message: &str) -> Self {
         ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "", message)
     }
+
+    /// A store error: 503 (with `Retry-After`) when the store is unavailable
+    /// for now, else 500 saying what could not be done. Either is logged.
+    fn store(e: &anyhow::Error, what: &str) -> Self {
+        tracing::error!(error = %format!("{e:#}"), "{what}");
+        if store::is_unavailable(e) {
+            ApiError::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "",
+                "the store is unavailable just now (the database may be restarting); nothing was changed, send the request again shortly",
+            )
+        } else {
+            ApiError::internal(what)
+        }
+    }
 }
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        (
-            self.status,
-            axum::Json(json!({ "error": { "path": self.path, "message": self.message } })),
-        )
-            .into_response()
+        let body = axum::Json(json!({ "error": { "path": self.path, "message": self.message } }));
+        if self.status == StatusCode::SERVICE_UNAVAILABLE {
+            (self.status, [(axum::http::header::RETRY_AFTER, "1")], body).into_response()
+        } else {
+            (self.status, body).into_response()
+        }
     }
 }
 

@@ -66,6 +66,26 @@ pub enum Outcome<T> {
     Refuse(T),
 }
 
+/// The store cannot be reached just now (the database restarting, a network
+/// cut, SQLite busy past its timeout): the server answers 503 with
+/// `Retry-After`, and the request may simply be sent again. A write that
+/// failed this way was not committed.
+#[derive(Debug)]
+pub struct Unavailable(pub String);
+
+impl std::fmt::Display for Unavailable {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "the store is unavailable: {}", self.0)
+    }
+}
+
+impl std::error::Error for Unavailable {}
+
+/// Whether `e` (or anything it wraps) says the store is unavailable.
+pub fn is_unavailable(e: &anyhow::Error) -> bool {
+    e.chain().any(|c| c.is::<Unavailable>())
+}
+
 /// The tenant store.
 pub struct Store {
     backend: Backend,
@@ -151,7 +171,22 @@ impl Store {
         let mut conn = conn
             .lock()
             .map_err(|_| anyhow!("the store's lock is poisoned"))?;
-        f(&mut conn)
+        f(&mut conn).map_err(|e| {
+            let busy = e.chain().any(|c| {
+                matches!(
+                    c.downcast_ref::<rusqlite::Error>()
+                        .and_then(rusqlite::Error::sqlite_error_code),
+                    Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked)
+                )
+            });
+            if busy {
+                e.context(Unavailable(
+                    "SQLite stayed busy past its 5 s timeout".into(),
+                ))
+            } else {
+                e
+            }
+        })
     }
 
     /// The tenant's document, if there is one.
@@ -403,6 +438,40 @@ mod pg {
 
     /// How many connections (and threads) a store keeps.
     const CONNECTIONS: usize = 8;
+    /// A connection idle longer than this is checked before its next job.
+    const IDLE_CHECK: std::time::Duration = std::time::Duration::from_secs(2);
+
+    /// An error on a connection that is now closed, or that says the server
+    /// is shutting down or unreachable: the database went away, try again.
+    fn lost_connection(c: &postgres::Client, e: anyhow::Error) -> anyhow::Error {
+        let gone = c.is_closed()
+            || e.chain()
+                .filter_map(|x| x.downcast_ref::<postgres::Error>())
+                .any(gone);
+        if gone && !is_unavailable(&e) {
+            e.context(Unavailable("the connection to PostgreSQL was lost".into()))
+        } else {
+            e
+        }
+    }
+
+    fn unavailable_if_gone(e: postgres::Error) -> anyhow::Error {
+        let gone = gone(&e);
+        let e = anyhow::Error::new(e);
+        if gone {
+            e.context(Unavailable("the connection to PostgreSQL was lost".into()))
+        } else {
+            e
+        }
+    }
+
+    /// Closed, a connection exception (SQLSTATE class 08), or an operator
+    /// intervention such as a shutdown (class 57).
+    fn gone(e: &postgres::Error) -> bool {
+        e.is_closed()
+            || e.code()
+                .is_some_and(|c| c.code().starts_with("08") || c.code().starts_with("57"))
+    }
 
     const SCHEMA: &str = "
         SELECT pg_advisory_xact_lock(7305372718);
@@ -499,7 +568,8 @@ mod pg {
         ) -> Result<R> {
             let (tx, rx) = mpsc::channel();
             self.submit(Box::new(move |c| {
-                let _ = tx.send(c.and_then(f));
+                let answer = c.and_then(|c| f(c).map_err(|e| lost_connection(c, e)));
+                let _ = tx.send(answer);
             }))?;
             rx.recv()
                 .map_err(|_| anyhow!("a store connection thread stopped mid-job"))?
@@ -519,14 +589,15 @@ mod pg {
             let (plan_tx, plan_rx) = mpsc::channel::<(Option<Value>, Verdict)>();
             let (done_tx, done_rx) = mpsc::channel::<Result<()>>();
             self.submit(Box::new(move |c| {
-                let run = || -> Result<()> {
-                    let c = match c {
-                        Ok(c) => c,
-                        Err(e) => {
-                            let _ = doc_tx.send(Err(e));
-                            return Ok(());
-                        }
-                    };
+                let c = match c {
+                    Ok(c) => c,
+                    Err(e) => {
+                        let _ = doc_tx.send(Err(e));
+                        let _ = done_tx.send(Ok(()));
+                        return;
+                    }
+                };
+                let run = |c: &mut postgres::Client| -> Result<()> {
                     let mut tx = c.transaction()?;
                     let row = tx.query_opt(
                         "SELECT doc FROM tenants WHERE id = $1 FOR UPDATE",
@@ -537,7 +608,7 @@ mod pg {
                         Err(e) => Err(e),
                     };
                     let found = matches!(doc, Ok(Some(_)));
-                    let _ = doc_tx.send(doc.map_err(Into::into));
+                    let _ = doc_tx.send(doc.map_err(unavailable_if_gone));
                     if !found {
                         return Ok(());
                     }
@@ -568,7 +639,8 @@ mod pg {
                     tx.commit()?;
                     Ok(())
                 };
-                let _ = done_tx.send(run());
+                let answer = run(c).map_err(|e| lost_connection(c, e));
+                let _ = done_tx.send(answer);
             }))?;
             let lost = || anyhow!("a store connection thread stopped mid-write");
             let Some(doc) = doc_rx.recv().map_err(|_| lost())?? else {
@@ -597,9 +669,10 @@ mod pg {
         let connect = || -> Result<postgres::Client> {
             config
                 .connect(postgres::NoTls)
-                .with_context(|| format!("connecting to {place}"))
+                .map_err(|e| anyhow::Error::new(Unavailable(format!("connecting to {place}: {e}"))))
         };
         let mut client = None;
+        let mut last_used = std::time::Instant::now();
         if let Some(ready) = ready {
             let first = connect().and_then(|mut c| {
                 c.batch_execute(&format!("BEGIN; {SCHEMA} COMMIT;"))
@@ -623,6 +696,15 @@ mod pg {
                 Err(_) => return,
             };
             let Ok(job) = job else { return };
+            // A connection idle for a while may have been cut (the database
+            // restarted): check it with a round trip before trusting it. Busy
+            // connections skip this; a cut one fails its job once, as 503.
+            if last_used.elapsed() > IDLE_CHECK
+                && let Some(c) = client.as_mut()
+                && c.is_valid(std::time::Duration::from_secs(2)).is_err()
+            {
+                client = None;
+            }
             if client.as_ref().is_none_or(postgres::Client::is_closed) {
                 client = None;
                 match connect() {
@@ -638,6 +720,7 @@ mod pg {
                 Some(c) => job(Ok(c)),
                 None => job(Err(anyhow!("no connection to {place}"))),
             }
+            last_used = std::time::Instant::now();
         }
     }
 }

@@ -63,7 +63,7 @@ fn readable(s: &AppState, p: &Principal, tenant: &str) -> Result<Value, ApiError
     let doc = s
         .store()
         .tenant(tenant)
-        .map_err(|_| ApiError::internal("the store could not be read"))?;
+        .map_err(|e| ApiError::store(&e, "the store could not be read"))?;
     auth::may_read(
         p,
         tenant,
@@ -93,7 +93,7 @@ async fn audit(State(s): State<AppState>, Path(tenant): Path<String>, p: Princip
     }
     match s.store().audit(&tenant, 1000) {
         Ok(records) => axum::Json(records).into_response(),
-        Err(_) => ApiError::internal("the audit log could not be read").into_response(),
+        Err(e) => ApiError::store(&e, "the audit log could not be read").into_response(),
     }
 }
 

@@ -10,15 +10,20 @@ use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Mutex, OnceLock};
 
-struct Cluster {
-    url: String,
-    // Held open for the life of the process: its closing stops the server.
+/// A PostgreSQL server started by `tests/postgres.sh`; it stops (and its
+/// folder goes) when this value is dropped or the process exits.
+pub struct Cluster {
+    /// `postgres://ocpolicy@127.0.0.1:PORT/postgres`.
+    pub url: String,
+    dir: String,
+    port: u16,
+    // Its closing stops the server.
     _script: Mutex<Child>,
 }
 
-fn cluster() -> &'static Cluster {
-    static CLUSTER: OnceLock<Cluster> = OnceLock::new();
-    CLUSTER.get_or_init(|| {
+impl Cluster {
+    /// A server of its own (for a test that stops and starts it).
+    pub fn start() -> Cluster {
         let port = std::net::TcpListener::bind("127.0.0.1:0")
             .and_then(|l| l.local_addr())
             .unwrap()
@@ -33,22 +38,80 @@ fn cluster() -> &'static Cluster {
         BufReader::new(child.stdout.take().unwrap())
             .read_line(&mut line)
             .unwrap();
-        let url = line
+        let mut words = line
             .strip_prefix("ready ")
             .unwrap_or_else(|| panic!("tests/postgres.sh did not start PostgreSQL: {line:?}"))
-            .trim()
-            .to_string();
+            .split_whitespace();
+        let (url, dir) = (
+            words.next().unwrap().to_string(),
+            words.next().unwrap().to_string(),
+        );
         Cluster {
             url,
+            dir,
+            port,
             _script: Mutex::new(child),
         }
-    })
+    }
+
+    /// `pg_ctl` on this server, as the user that owns it.
+    fn pg_ctl(&self, args: &[&str]) {
+        let bin = std::fs::read_dir("/usr/lib/postgresql")
+            .unwrap()
+            .flatten()
+            .map(|e| e.path().join("bin/pg_ctl"))
+            .find(|p| p.exists())
+            .unwrap();
+        let data = format!("{}/data", self.dir);
+        let mut cmd = if is_root() {
+            let mut c = Command::new("runuser");
+            c.args(["-u", "postgres", "--"]).arg(&bin);
+            c
+        } else {
+            Command::new(&bin)
+        };
+        let out = cmd.args(["-D", &data]).args(args).output().unwrap();
+        assert!(
+            out.status.success(),
+            "pg_ctl {args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+
+    /// Stop the server (fast: sessions are cut, as in a restart).
+    pub fn stop(&self) {
+        self.pg_ctl(&["-m", "fast", "-w", "stop"]);
+    }
+
+    /// Start it again on the same port.
+    pub fn restart(&self) {
+        let opts = format!("-h 127.0.0.1 -p {} -k {}", self.port, self.dir);
+        let log = format!("{}/server.log", self.dir);
+        self.pg_ctl(&["-l", &log, "-w", "-t", "60", "-o", &opts, "start"]);
+    }
 }
 
-/// The URL of a new, empty database on the test cluster.
+fn is_root() -> bool {
+    Command::new("id")
+        .arg("-u")
+        .output()
+        .is_ok_and(|o| o.stdout.starts_with(b"0\n"))
+}
+
+fn cluster() -> &'static Cluster {
+    static CLUSTER: OnceLock<Cluster> = OnceLock::new();
+    CLUSTER.get_or_init(Cluster::start)
+}
+
+/// The URL of a new, empty database on the shared test cluster.
 pub fn database() -> String {
+    database_on(cluster())
+}
+
+/// The URL of a new, empty database on `cluster`.
+pub fn database_on(cluster: &Cluster) -> String {
     static N: AtomicUsize = AtomicUsize::new(0);
-    let base = &cluster().url;
+    let base = &cluster.url;
     let name = format!(
         "t{}_{}",
         std::process::id(),

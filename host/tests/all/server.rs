@@ -1207,3 +1207,95 @@ fn every_principal_against_every_tenant_endpoint() {
         assert_eq!(checked, endpoints.len() * tokens.len());
     });
 }
+
+/// A PostgreSQL restart: while the database is down, tenant requests get 503
+/// with `Retry-After` and change nothing (the stateless decision API goes on);
+/// once it is back, every connection reconnects and requests are served.
+#[test]
+fn a_database_restart_is_a_503_and_then_served_again() {
+    let cluster = crate::pg::Cluster::start();
+    let url = crate::pg::database_on(&cluster);
+    rt().block_on(async {
+        let dir = tempfile::tempdir().unwrap();
+        let s = Server::open(url, dir.into(), None, None);
+        s.state.store().reset(TENANT, &demo_doc()).unwrap();
+        let admin = s.token("admin", Some(TENANT), None);
+        let snap = format!("/v1/tenants/{TENANT}/snapshot");
+        let write = format!("/v1/tenants/{TENANT}/assignments");
+        assert_eq!(
+            s.call("GET", &snap, Some(&admin), Body::empty()).await.0,
+            StatusCode::OK
+        );
+
+        cluster.stop();
+        for (method, path, body) in [
+            ("GET", snap.as_str(), Body::empty()),
+            (
+                "POST",
+                write.as_str(),
+                Body::from(assign("alice@contoso.com", "+14255550101")),
+            ),
+            ("GET", "/readyz", Body::empty()),
+        ] {
+            let mut req = Request::builder()
+                .method(method)
+                .uri(path)
+                .header("authorization", format!("Bearer {admin}"));
+            req = req.header("content-type", "application/json");
+            let res = app(s.state.clone())
+                .oneshot(req.body(body).unwrap())
+                .await
+                .unwrap();
+            assert_eq!(
+                res.status(),
+                StatusCode::SERVICE_UNAVAILABLE,
+                "{method} {path} with the database down"
+            );
+            assert_eq!(
+                res.headers()
+                    .get("retry-after")
+                    .map(|v| v.to_str().unwrap().to_string()),
+                Some("1".into())
+            );
+        }
+        let check = std::fs::read(crate::root().join("tests/examples/address.json")).unwrap();
+        assert_eq!(
+            s.call("POST", "/v1/decide/address", None, check).await.0,
+            StatusCode::OK,
+            "stateless decisions go on"
+        );
+
+        cluster.restart();
+        // Idle connections are checked before use, so once they have been
+        // idle a moment every request is served.
+        tokio::time::sleep(std::time::Duration::from_millis(2500)).await;
+        for _ in 0..12 {
+            assert_eq!(
+                s.call("GET", &snap, Some(&admin), Body::empty()).await.0,
+                StatusCode::OK
+            );
+        }
+        let (st, d) = s
+            .json(
+                "POST",
+                &write,
+                Some(&admin),
+                assign("alice@contoso.com", "+14255550101"),
+            )
+            .await;
+        assert_eq!(st, StatusCode::OK, "{d}");
+        let (_, log) = s
+            .json(
+                "GET",
+                &format!("/v1/tenants/{TENANT}/audit"),
+                Some(&admin),
+                Body::empty(),
+            )
+            .await;
+        assert_eq!(
+            log.as_array().map(Vec::len),
+            Some(1),
+            "the write during the outage left nothing: {log}"
+        );
+    });
+}
