@@ -26,20 +26,14 @@ work="$(mktemp -d)"
 pid=""
 trap '[ -n "$pid" ] && kill "$pid" 2>/dev/null; exec 3>&- 2>/dev/null; rm -rf "$work"' EXIT
 
+# shellcheck source=tests/lib.sh
+. "$root/tests/lib.sh"
 start() {
-    : > "$work/log"
     rm -f "$work/load.db"*
-    "$bin" serve --demo --db "$1" --listen 127.0.0.1:0 --concurrency 2 2> "$work/log" &
-    pid=$!
-    for _ in $(seq 1 120); do
-        grep -q "serving on" "$work/log" && break
-        kill -0 "$pid" 2>/dev/null || { cat "$work/log" >&2; exit 1; }
-        sleep 0.25
-    done
-    addr="$(grep -o 'serving on http://[0-9.:]*' "$work/log" | sed 's/serving on //')"
-    export OCPOLICY_TOKEN="$(grep -o 'ocp_[0-9a-f]*' "$work/log" | head -1)"
+    serve_demo "$bin" "$1" --concurrency 2
+    export OCPOLICY_TOKEN="$token"
 }
-stop() { kill "$pid"; wait "$pid" 2>/dev/null || true; pid=""; }
+stop() { serve_stop; }
 
 # Run wrk; print one line: scenario, req/s, decisions/s, p50, p99.
 run() {
@@ -75,13 +69,9 @@ for scenario in decide batch write; do
 done
 
 if ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1; then
-    port="$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
-    mkfifo "$work/pg.in"
-    "$root/tests/postgres.sh" "$port" < "$work/pg.in" > "$work/pg.out" &
-    exec 3> "$work/pg.in"
-    for _ in $(seq 1 120); do grep -q '^ready ' "$work/pg.out" && break; sleep 0.5; done
+    postgres_start "$root"
     for bin in $bins; do
-        start "$(awk '/^ready / {print $2}' "$work/pg.out")"
+        start "$pg_url"
         run write-pg 1 write.lua /v1/tenants/contoso-demo/lis
         stop
     done

@@ -12,7 +12,7 @@
 use axum::http::{HeaderMap, StatusCode, header};
 use sha2::{Digest, Sha256};
 
-use super::{ApiError, AppState, Store};
+use super::{ApiError, AppState};
 
 /// Who is asking.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -65,7 +65,7 @@ pub fn hash(token: &str) -> String {
 }
 
 /// The principal of a request's bearer token.
-pub fn principal(store: &Store, headers: &HeaderMap) -> Result<Principal, ApiError> {
+pub async fn principal(state: &AppState, headers: &HeaderMap) -> Result<Principal, ApiError> {
     let unauthorized = |m: &str| ApiError::new(StatusCode::UNAUTHORIZED, "", m);
     let value = headers.get(header::AUTHORIZATION).ok_or_else(|| {
         unauthorized(
@@ -78,8 +78,10 @@ pub fn principal(store: &Store, headers: &HeaderMap) -> Result<Principal, ApiErr
         .and_then(|v| v.strip_prefix("Bearer "))
         .map(str::trim)
         .ok_or_else(|| unauthorized("the Authorization header must be `Bearer <token>`"))?;
-    let found = store
-        .token(&hash(token))
+    let hashed = hash(token);
+    let found = state
+        .on_store(move |store| store.token(&hashed))
+        .await
         .map_err(|e| ApiError::store(&e, "the token store could not be read"))?
         .ok_or_else(|| unauthorized("unknown token"))?;
     match found {
@@ -151,6 +153,6 @@ impl axum::extract::FromRequestParts<AppState> for Principal {
         parts: &mut axum::http::request::Parts,
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
-        principal(state.store(), &parts.headers)
+        principal(state, &parts.headers).await
     }
 }

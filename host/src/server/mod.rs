@@ -123,6 +123,20 @@ impl AppState {
         on_instance(&self.inner, f).map_err(evaluation_failed)
     }
 
+    /// Run `f` on the store on a blocking thread. Store calls wait on the
+    /// disk or the network (a PostgreSQL connection check can take seconds
+    /// while the database is away), never on the async runtime's threads,
+    /// which keep serving the stateless decision API meanwhile.
+    async fn on_store<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&Store) -> Result<T> + Send + 'static,
+    ) -> Result<T> {
+        let inner = self.inner.clone();
+        tokio::task::spawn_blocking(move || f(&inner.store))
+            .await
+            .map_err(|e| anyhow::anyhow!("a store task failed: {e}"))?
+    }
+
     async fn permit(&self) -> Result<tokio::sync::SemaphorePermit<'_>, ApiError> {
         self.inner
             .permits

@@ -59,10 +59,11 @@ fn operators(doc: &Value) -> Vec<String> {
 
 /// Read a stored tenant for `p`: 403 before 404, so a token for another tenant
 /// learns nothing about this one.
-fn readable(s: &AppState, p: &Principal, tenant: &str) -> Result<Value, ApiError> {
+async fn readable(s: &AppState, p: &Principal, tenant: &str) -> Result<Value, ApiError> {
+    let id = tenant.to_string();
     let doc = s
-        .store()
-        .tenant(tenant)
+        .on_store(move |store| store.tenant(&id))
+        .await
         .map_err(|e| ApiError::store(&e, "the store could not be read"))?;
     auth::may_read(
         p,
@@ -73,7 +74,7 @@ fn readable(s: &AppState, p: &Principal, tenant: &str) -> Result<Value, ApiError
 }
 
 async fn snapshot(State(s): State<AppState>, Path(tenant): Path<String>, p: Principal) -> Response {
-    match readable(&s, &p, &tenant) {
+    match readable(&s, &p, &tenant).await {
         Ok(doc) => axum::Json(doc).into_response(),
         Err(e) => e.into_response(),
     }
@@ -88,10 +89,11 @@ async fn audit(State(s): State<AppState>, Path(tenant): Path<String>, p: Princip
         )
         .into_response();
     }
-    if let Err(e) = readable(&s, &p, &tenant) {
+    if let Err(e) = readable(&s, &p, &tenant).await {
         return e.into_response();
     }
-    match s.store().audit(&tenant, 1000) {
+    let id = tenant.clone();
+    match s.on_store(move |store| store.audit(&id, 1000)).await {
         Ok(records) => axum::Json(records).into_response(),
         Err(e) => ApiError::store(&e, "the audit log could not be read").into_response(),
     }
@@ -435,7 +437,7 @@ async fn upload(
         .into_response();
     }
     // Consent: the tenant must list the operator (403 either way, nothing leaks).
-    if let Err(e) = readable(&s, &p, &tenant) {
+    if let Err(e) = readable(&s, &p, &tenant).await {
         return e.into_response();
     }
     let records: Vec<Value> = u
@@ -480,7 +482,7 @@ async fn release(
         )
         .into_response();
     };
-    let doc = match readable(&s, &p, &tenant) {
+    let doc = match readable(&s, &p, &tenant).await {
         Ok(d) => d,
         Err(e) => return e.into_response(),
     };
