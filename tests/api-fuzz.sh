@@ -4,7 +4,7 @@
 # once on each store backend: the embedded SQLite file, and PostgreSQL (a
 # throwaway server on loopback from tests/postgres.sh). The NDJSON batch
 # operations are left out (schemathesis cannot write NDJSON);
-# host/tests/all/server.rs covers them. A fixed seed keeps CI reproducible;
+# host/cli/tests/all/server.rs covers them. A fixed seed keeps CI reproducible;
 # SEED=random explores.
 set -eu
 root="$(cd "$(dirname "$0")/.." && pwd)"

@@ -72,7 +72,7 @@ plugin="web/pkg/plugin"
 mkdir -p "$plugin"
 ocpolicy="${OCPOLICY_BIN:-}"
 if [ -z "$ocpolicy" ]; then
-    cargo build -q -p ocpolicy-host
+    cargo build -q -p ocpolicy-cli
     ocpolicy="$target/debug/ocpolicy"
 fi
 "$ocpolicy" component save --example-plugin "$plugin/plugin.wasm"

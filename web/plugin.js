@@ -1,7 +1,7 @@
 // Operator plugins in the browser and in Node: a plugin component transpiled by
 // @bytecodealliance/jco (`jco transpile --instantiation async`), run by a small
 // JS host that does what the server's plugin host does around a call
-// (host/src/plugins/mod.rs): it calls a plugin only for requests that involve
+// (host/plugins/src/lib.rs): it calls a plugin only for requests that involve
 // its operator and countries, serves `plugin-host` lookups from the request's
 // own tenant, and labels what the plugin returns with its id and version.
 //

@@ -16,8 +16,8 @@ use std::hint::black_box;
 
 use criterion::{Criterion, Throughput};
 use ocpolicy_benches::mean_ns;
-use ocpolicy_host::{Rules, types as wt};
 use ocpolicy_rules::{conferencing::ConferencingSnapshot, json, types as core};
+use ocpolicy_runtime::{Rules, types as wt};
 use serde_json::{Value, json};
 
 const USAGES: usize = 50;

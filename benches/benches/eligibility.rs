@@ -13,8 +13,8 @@ use std::hint::black_box;
 
 use criterion::{Criterion, Throughput};
 use ocpolicy_benches::{corpus, demo, mean_ns};
-use ocpolicy_host::{Options, Rules};
 use ocpolicy_rules::TenantSnapshot;
+use ocpolicy_runtime::{Options, Rules};
 
 fn benches(c: &mut Criterion) {
     let rules = Rules::new().expect("compiling the rules component");

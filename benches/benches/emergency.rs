@@ -16,8 +16,8 @@ use std::hint::black_box;
 
 use criterion::{BenchmarkId, Criterion, Throughput};
 use ocpolicy_benches::{mean_ns, root};
-use ocpolicy_host::{Rules, types as wt};
 use ocpolicy_rules::{emergency::EmergencySnapshot, json, types as core};
+use ocpolicy_runtime::{Rules, types as wt};
 use serde_json::{Value, json};
 
 const SIZES: [usize; 3] = [10, 1_000, 100_000];

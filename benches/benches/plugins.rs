@@ -13,9 +13,10 @@ use std::hint::black_box;
 
 use criterion::Criterion;
 use ocpolicy_benches::mean_ns;
-use ocpolicy_host::plugins::{Allocator, PluginHost, RunOutcome, Trust};
-use ocpolicy_host::{CacheMode, EXAMPLE_PLUGIN_OWN_RANGES};
+use ocpolicy_plugins::{Allocator, PluginHost, RunOutcome, Trust};
 use ocpolicy_rules::types as core;
+use ocpolicy_runtime::CacheMode;
+use ocpolicy_runtime::artifacts::EXAMPLE_PLUGIN_OWN_RANGES;
 use serde_json::json;
 use sha2::{Digest, Sha256};
 
@@ -53,8 +54,7 @@ fn benches(c: &mut Criterion) {
         b.iter(|| {
             let v = serde_json::to_value(black_box(&request)).unwrap();
             black_box(
-                serde_json::from_value::<ocpolicy_host::plugins::ptypes::EligibilityRequest>(v)
-                    .unwrap(),
+                serde_json::from_value::<ocpolicy_plugins::ptypes::EligibilityRequest>(v).unwrap(),
             )
         })
     });

@@ -18,7 +18,7 @@ set -eu
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 secs="${1:-10}"
 command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk; }
-cargo build --release -q -p ocpolicy-host --bin ocpolicy --manifest-path "$root/Cargo.toml"
+cargo build --release -q -p ocpolicy-cli --bin ocpolicy --manifest-path "$root/Cargo.toml"
 new="${CARGO_TARGET_DIR:-$root/target}/release/ocpolicy"
 bins="$new"
 [ -n "${BASE:-}" ] && bins="$BASE $new"

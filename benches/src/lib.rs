@@ -4,8 +4,8 @@
 use std::path::PathBuf;
 
 use anyhow::{Context, Result};
-use ocpolicy_host::types as wt;
 use ocpolicy_rules::{json, types as core};
+use ocpolicy_runtime::types as wt;
 
 /// The repository root.
 pub fn root() -> PathBuf {

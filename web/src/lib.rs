@@ -13,6 +13,7 @@
 // `#[wasm_bindgen]` expands to `unsafe extern` glue; no hand-written unsafe code lives here.
 #![allow(unsafe_code)]
 
+use ocpolicy_rules::KindId;
 use ocpolicy_rules::ffi;
 use wasm_bindgen::prelude::*;
 
@@ -46,47 +47,33 @@ pub fn wit_package() -> String {
     ocpolicy_rules::WIT_PACKAGE.to_string()
 }
 
+/// One `#[wasm_bindgen]` function per kind of check, named by the table's
+/// `js` field (`checkEligibility`, `resolveEmergency`...): the table in
+/// `ocpolicy_rules::kinds` is the only list of kinds, so a new kind gets its
+/// browser function here without an edit.
 macro_rules! checks {
-    ($($(#[$doc:meta])* $js:ident => $kind:literal;)*) => {
+    ($(
+        $name:literal => $id:ident {
+            family: $family:ident,
+            input: $input:ident,
+            output: $output:ident,
+            js: $js:ident,
+            summary: $summary:literal,
+            schema_aliases: [$($alias:literal),* $(,)?] $(,)?
+        }
+    ),* $(,)?) => {
         $(
-            $(#[$doc])*
+            #[doc = concat!("`", stringify!($input), "` → `", stringify!($output), "`: ", $summary, " (kind `", $name, "`).")]
             #[wasm_bindgen(js_name = $js)]
             #[allow(non_snake_case)]
             pub fn $js(input: &str) -> String {
-                ffi::run($kind, input.as_bytes())
+                ffi::run_id(KindId::$id, input.as_bytes())
             }
         )*
     };
 }
 
-checks! {
-    /// `EligibilityCheck` → `Decision`.
-    checkEligibility => "eligibility";
-    /// `OperatorProgramme` → `Decision`.
-    checkOperatorProgramme => "operator-programme";
-    /// `AddressCheck` → `Decision`.
-    checkAddress => "address";
-    /// `EmergencyCheck` → `Decision`.
-    checkEmergency => "emergency";
-    /// `EmergencyConfig` → `Decision`.
-    auditEmergency => "emergency-audit";
-    /// `ResolveCheck` → `Resolution`.
-    resolveEmergency => "emergency-resolve";
-    /// `PidfLoInput` → the PIDF-LO XML.
-    renderPidfLo => "render-pidf-lo";
-    /// `{"xml": ...}` → `Decision`.
-    validatePidfLo => "pidf-lo";
-    /// `BridgeCheck` → `Decision`.
-    checkBridge => "bridge";
-    /// `ConferencingCheck` → `Decision`.
-    checkConferencing => "conferencing";
-    /// `ConferencingConfig` → `Decision`.
-    lintConferencing => "conferencing-lint";
-    /// `RouteCheck` → `RouteDecision`.
-    routeDialOut => "conferencing-route";
-    /// `NormalizeCheck` → `Normalization`.
-    normalize => "normalize";
-}
+ocpolicy_rules::for_each_kind!(checks);
 
 /// A tenant indexed once, for a form that checks on every keystroke.
 #[wasm_bindgen]

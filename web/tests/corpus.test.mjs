@@ -29,7 +29,7 @@ function cases(dir) {
 }
 
 function native() {
-  assert.ok(existsSync(bin), `the native CLI is missing at ${bin}: run \`cargo build -p ocpolicy-host\` or set OCPOLICY_BIN`);
+  assert.ok(existsSync(bin), `the native CLI is missing at ${bin}: run \`cargo build -p ocpolicy-cli\` or set OCPOLICY_BIN`);
   const lines = execFileSync(bin, ['corpus', '--json', corpus], { maxBuffer: 256 << 20 }).toString().trim().split('\n');
   return new Map(lines.map((l) => JSON.parse(l)).map((r) => [r.case, r]));
 }

@@ -22,152 +22,112 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
+use crate::kinds::{KindId, input as i, output as o};
 use crate::types::{
-    AddressCheck, BridgeCheck, ConferencingCheck, ConferencingConfig, ConferencingRequest, DialOut,
-    EligibilityCheck, EligibilityRequest, EmergencyCheck, EmergencyConfig, EmergencyRequest,
-    InputError, NetworkContext, NormalizeCheck, OperatorProgramme, PidfLoInput, ResolveCheck,
-    RouteCheck, Tenant,
+    ConferencingConfig, ConferencingRequest, DialOut, EligibilityRequest, EmergencyConfig,
+    EmergencyRequest, InputError, NetworkContext, Tenant,
 };
 use crate::{conferencing, eligibility, emergency, json};
 
-/// One kind of check: its name and what it takes.
+/// One kind of check: its name and what it takes (a row of
+/// [`for_each_kind!`](crate::for_each_kind), as data).
 #[derive(Debug, Clone, Copy, Serialize)]
 pub struct Kind {
+    /// Which kind (not serialised: `name` says it).
+    #[serde(skip)]
+    pub id: KindId,
     /// The name [`run`] takes (`eligibility`, `emergency-resolve`...).
     pub name: &'static str,
-    /// The input document's type, as `ocpolicy schema` names it.
+    /// Its family (`eligibility`, `emergency`, `conferencing`).
+    pub family: &'static str,
+    /// The input document's type (`ResolveCheck`); `ocpolicy schema <name>`
+    /// prints its schema.
     pub input: &'static str,
-    /// The output's type.
+    /// The output's type (`Decision`...; `string` for `render-pidf-lo`).
     pub output: &'static str,
     /// What it decides.
     pub summary: &'static str,
 }
 
-/// Every kind [`run`] accepts.
-pub const KINDS: &[Kind] = &[
-    Kind {
-        name: "eligibility",
-        input: "EligibilityCheck",
-        output: "Decision",
-        summary: "may this number be assigned, uploaded, released, or this operator or country removed",
-    },
-    Kind {
-        name: "operator-programme",
-        input: "OperatorProgramme",
-        output: "Decision",
-        summary: "does an operator's offer meet the Operator Connect programme",
-    },
-    Kind {
-        name: "address",
-        input: "AddressCheck",
-        output: "Decision",
-        summary: "is this civic address valid for its country and connectivity",
-    },
-    Kind {
-        name: "emergency",
-        input: "EmergencyCheck",
-        output: "Decision",
-        summary: "an emergency change (address, location, LIS entry, policy) against the configuration",
-    },
-    Kind {
-        name: "emergency-audit",
-        input: "EmergencyConfig",
-        output: "Decision",
-        summary: "do the emergency configuration and policies meet the law",
-    },
-    Kind {
-        name: "emergency-resolve",
-        input: "ResolveCheck",
-        output: "Resolution",
-        summary: "which location an emergency call from this network context carries, and why",
-    },
-    Kind {
-        name: "render-pidf-lo",
-        input: "PidfLoInput",
-        output: "string",
-        summary: "the PIDF-LO document an emergency call carries",
-    },
-    Kind {
-        name: "pidf-lo",
-        input: "PidfLoDocument",
-        output: "Decision",
-        summary: "is this PIDF-LO document what Teams would send",
-    },
-    Kind {
-        name: "bridge",
-        input: "BridgeCheck",
-        output: "Decision",
-        summary: "is the conferencing bridge set up validly",
-    },
-    Kind {
-        name: "conferencing",
-        input: "ConferencingCheck",
-        output: "Decision",
-        summary: "a conferencing change (bridge number, default, policy grant) against the configuration",
-    },
-    Kind {
-        name: "conferencing-lint",
-        input: "ConferencingConfig",
-        output: "Decision",
-        summary: "routes, usages and dial plans that can never work as meant",
-    },
-    Kind {
-        name: "conferencing-route",
-        input: "RouteCheck",
-        output: "RouteDecision",
-        summary: "which way a meeting dial-out goes, and why",
-    },
-    Kind {
-        name: "normalize",
-        input: "NormalizeCheck",
-        output: "Normalization",
-        summary: "what a dial string becomes under the organizer's dial plan",
-    },
-];
-
-/// The input of the `pidf-lo` kind.
-#[derive(Debug, serde::Deserialize, serde::Serialize)]
-#[serde(deny_unknown_fields)]
-struct PidfLoDocument {
-    xml: String,
+impl Kind {
+    /// The descriptor of `id`.
+    pub const fn of(id: KindId) -> Kind {
+        Kind {
+            id,
+            name: id.name(),
+            family: id.family().name(),
+            input: id.input_type(),
+            output: id.output_type(),
+            summary: id.summary(),
+        }
+    }
 }
+
+macro_rules! kinds {
+    ($($name:literal => $id:ident { $($field:tt)* }),* $(,)?) => {
+        /// Every kind [`run`] accepts, in table order.
+        pub const KINDS: &[Kind] = &[$(Kind::of(KindId::$id)),*];
+    };
+}
+
+crate::for_each_kind!(kinds);
 
 /// Decide one document of `kind`; the envelope as JSON.
 pub fn run(kind: &str, input: &[u8]) -> String {
     envelope(decide(kind, input))
 }
 
+/// Decide one document of the kind `id`; the envelope as JSON.
+pub fn run_id(id: KindId, input: &[u8]) -> String {
+    envelope(decide_id(id, input))
+}
+
 /// Decide one document of `kind`: the output's JSON form, or what is wrong
-/// with the input.
+/// with the input (an unknown `kind` included).
 pub fn decide(kind: &str, input: &[u8]) -> Result<Value, InputError> {
-    match kind {
-        "eligibility" => out(eligibility::evaluate(doc::<EligibilityCheck>(input)?)?),
-        "operator-programme" => out(eligibility::check_operator_programme(&doc::<
-            OperatorProgramme,
-        >(input)?)),
-        "address" => out(emergency::check_address(&doc::<AddressCheck>(input)?)),
-        "emergency" => out(emergency::evaluate(doc::<EmergencyCheck>(input)?)?),
-        "emergency-audit" => {
-            out(emergency::EmergencySnapshot::new(doc::<EmergencyConfig>(input)?)?.audit())
-        }
-        "emergency-resolve" => out(emergency::resolve(doc::<ResolveCheck>(input)?)?),
-        "render-pidf-lo" => out(emergency::render_pidf_lo(&doc::<PidfLoInput>(input)?)?),
-        "pidf-lo" => out(emergency::validate_pidf_lo(
-            &doc::<PidfLoDocument>(input)?.xml,
-        )),
-        "bridge" => out(conferencing::check_bridge(&doc::<BridgeCheck>(input)?)),
-        "conferencing" => out(conferencing::evaluate(doc::<ConferencingCheck>(input)?)?),
-        "conferencing-lint" => out(conferencing::lint(doc::<ConferencingConfig>(input)?)?),
-        "conferencing-route" => out(conferencing::route(doc::<RouteCheck>(input)?)?),
-        "normalize" => out(conferencing::normalize(&doc::<NormalizeCheck>(input)?)?),
-        other => Err(InputError {
-            path: String::new(),
-            message: format!(
-                "unknown kind `{other}`; use one of {}",
-                KINDS.iter().map(|k| k.name).collect::<Vec<_>>().join(", ")
-            ),
-        }),
+    decide_id(kind.parse()?, input)
+}
+
+/// Decide one document of the kind `id`: the output's JSON form, or what is
+/// wrong with the input.
+pub fn decide_id(id: KindId, input: &[u8]) -> Result<Value, InputError> {
+    // Decode the kind's input type and encode its output type, as the table
+    // declares them, around its rule: an arm that disagrees with the table
+    // does not compile, and neither does a row without an arm.
+    macro_rules! rule {
+        ($id:ident, $rule:expr) => {
+            rule::<i::$id, o::$id>(input, $rule)
+        };
     }
+    match id {
+        KindId::Eligibility => rule!(Eligibility, eligibility::evaluate),
+        KindId::OperatorProgramme => rule!(OperatorProgramme, |p| Ok(
+            eligibility::check_operator_programme(&p)
+        )),
+        KindId::Address => rule!(Address, |c| Ok(emergency::check_address(&c))),
+        KindId::Emergency => rule!(Emergency, emergency::evaluate),
+        KindId::EmergencyAudit => rule!(EmergencyAudit, |c| Ok(emergency::EmergencySnapshot::new(
+            c
+        )?
+        .audit())),
+        KindId::EmergencyResolve => rule!(EmergencyResolve, emergency::resolve),
+        KindId::RenderPidfLo => rule!(RenderPidfLo, |p| emergency::render_pidf_lo(&p)),
+        KindId::PidfLo => rule!(PidfLo, |d| Ok(emergency::validate_pidf_lo(&d.xml))),
+        KindId::Bridge => rule!(Bridge, |c| Ok(conferencing::check_bridge(&c))),
+        KindId::Conferencing => rule!(Conferencing, conferencing::evaluate),
+        KindId::ConferencingLint => rule!(ConferencingLint, conferencing::lint),
+        KindId::ConferencingRoute => rule!(ConferencingRoute, conferencing::route),
+        KindId::Normalize => rule!(Normalize, |c| conferencing::normalize(&c)),
+    }
+}
+
+/// Decode an `I`, apply `f`, encode its `O`.
+fn rule<I, O>(input: &[u8], f: impl FnOnce(I) -> Result<O, InputError>) -> Result<Value, InputError>
+where
+    I: DeserializeOwned + Serialize,
+    O: Serialize,
+{
+    out(f(doc::<I>(input)?)?)
 }
 
 /// A tenant indexed once, for many eligibility requests (a form that checks
@@ -297,6 +257,29 @@ mod tests {
         assert_eq!(e.as_deref(), Some("address"));
         let out = run("pidf-lo", b"{\"xml\": \"<x/>\", \"extra\": 1}");
         assert!(out.contains("\"error\"") && out.contains("extra"), "{out}");
+    }
+
+    #[test]
+    fn kinds_follow_the_table() {
+        assert_eq!(KINDS.len(), KindId::ALL.len());
+        for (k, &id) in KINDS.iter().zip(KindId::ALL) {
+            assert_eq!(k.id, id);
+            assert_eq!(k.name, id.name());
+            assert_eq!(k.family, id.family().name());
+            assert_eq!(k.input, id.input_type());
+            assert_eq!(k.output, id.output_type());
+        }
+        let v: Value = serde_json::from_str(&kinds_json()).unwrap_or_default();
+        assert_eq!(
+            v.get(5),
+            Some(&serde_json::json!({
+                "name": "emergency-resolve",
+                "family": "emergency",
+                "input": "ResolveCheck",
+                "output": "Resolution",
+                "summary": "which location an emergency call from this network context carries, and why",
+            }))
+        );
     }
 
     #[test]

@@ -79,6 +79,7 @@ pub mod emergency;
 mod error_path;
 pub mod ffi;
 pub mod json;
+pub mod kinds;
 mod licences;
 mod netregex;
 mod phone;
@@ -87,6 +88,8 @@ mod snapshot;
 mod timestamp;
 
 pub use decision::Findings;
+pub use kinds::{Family, KindId};
+pub use phone::{NumberKey, number_key};
 pub use snapshot::TenantSnapshot;
 pub use types::{Decision, InputError, Severity, Violation};
 

@@ -213,7 +213,54 @@ pub(crate) fn pending_message(number: &str, what: &str) -> String {
     )
 }
 
-/// Normalise a number found in data (inventory, LineURI) to its index key, if it has a valid shape.
+/// The canonical identity of a telephone number: the key every lookup and
+/// write of a number uses, in the core (the tenant index), in the plugin
+/// host's scoping and in the server's stored-tenant edits, so that every
+/// spelling accepted anywhere names the same number everywhere.
+///
+/// Two spellings are the same number when they have the same digits and the
+/// same extension: a leading `+`, a `tel:` prefix (any case) and surrounding
+/// whitespace do not change a number's identity. A spelling with any other
+/// character (a space or a dash inside the digits, a letter) has no key: it
+/// names no inventory number, and the shape rule (`ELIG-NUM-FORMAT`) says why.
+///
+/// ```
+/// use ocpolicy_rules::number_key;
+/// let k = number_key("+14255550100").unwrap();
+/// assert_eq!(number_key("tel:+14255550100"), Some(k.clone()));
+/// assert_eq!(number_key(" 14255550100 "), Some(k.clone()));
+/// assert_ne!(number_key("+14255550100;ext=12"), Some(k));
+/// assert_eq!(number_key("+1 425 555 0100"), None);
+/// ```
+pub fn number_key(input: &str) -> Option<NumberKey> {
+    key_of(input).map(NumberKey)
+}
+
+/// A telephone number's canonical identity ([`number_key`]): its digits
+/// without `+`, then `;ext=<digits>` when it has an extension.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct NumberKey(String);
+
+impl NumberKey {
+    /// The key as text (`14255550100`, `14255550100;ext=12`).
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// Whether `spelling` names this number.
+    pub fn matches(&self, spelling: &str) -> bool {
+        key_of(spelling).is_some_and(|k| k == self.0)
+    }
+}
+
+impl fmt::Display for NumberKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// Normalise a number found in data (inventory, LineURI) to its index key,
+/// if it has a valid shape ([`number_key`] is the public form).
 pub(crate) fn key_of(input: &str) -> Option<String> {
     let s = input.trim();
     let s = if s.len() >= 4 && s.get(..4).is_some_and(|p| p.eq_ignore_ascii_case("tel:")) {

@@ -1,0 +1,304 @@
+//! `ocpolicy serve` and `ocpolicy token`: the HTTP decision and enforcement
+//! service, and the bearer tokens of its tenant API.
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result};
+use clap::{Args, Subcommand, ValueEnum};
+
+use super::Outcome;
+use ocpolicy_server::{self as server, AppState, Config, Store, auth};
+
+/// The demo tenant: the repository's example documents.
+const DEMO_ID: &str = "contoso-demo";
+const DEMO_TENANT: &str = include_str!("../../../../tests/examples/tenant.json");
+const DEMO_EMERGENCY: &str = include_str!("../../../../tests/examples/emergency-config.json");
+const DEMO_CONFERENCING: &str = include_str!("../../../../tests/examples/conferencing-config.json");
+/// What the demo adds to the examples: numbers in every activation and
+/// assignment state, more users and a resource account (web/build.sh merges
+/// the same file into the console's bundled demo).
+const DEMO_EXTRA: &str = include_str!("../../../../tests/examples/demo-extra.json");
+
+/// The store's default place: `$XDG_DATA_HOME/ocpolicy/ocpolicy.db`, else
+/// `~/.local/share/ocpolicy/ocpolicy.db`, else `./ocpolicy.db`.
+fn default_db() -> String {
+    std::env::var_os("XDG_DATA_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".local/share")))
+        .map(|d| d.join("ocpolicy").join("ocpolicy.db"))
+        .unwrap_or_else(|| PathBuf::from("ocpolicy.db"))
+        .display()
+        .to_string()
+}
+
+/// The console's files: `web/` here, else the source tree's.
+fn default_web_dir() -> Option<PathBuf> {
+    [
+        PathBuf::from("web"),
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../web"),
+    ]
+    .into_iter()
+    .find(|d| d.join("index.html").is_file())
+}
+
+/// `ocpolicy serve`.
+#[derive(Args)]
+#[command(after_help = "\
+Examples:
+  ocpolicy serve --demo                       # demo tenant + console at http://127.0.0.1:8080/
+  ocpolicy serve --listen 0.0.0.0:8080 --db /var/lib/ocpolicy/ocpolicy.db
+  ocpolicy serve --db postgres://ocpolicy@db.internal/ocpolicy   # one of several replicas
+  curl -s localhost:8080/v1/decide/address -d @tests/examples/address.json
+  curl -s localhost:8080/openapi.json | jq '.paths | keys'
+
+The decision API (/v1/decide/<kind>, and /batch for NDJSON) needs no token: it
+holds no state. The tenant API (/v1/tenants/...) needs `Authorization: Bearer`
+with a token from `ocpolicy token create`. SIGTERM drains in-flight requests.
+Logs: RUST_LOG=info (default), debug, ...")]
+pub struct ServeCommand {
+    /// Where to listen.
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    pub listen: SocketAddr,
+    /// The store: a SQLite file (created on first run; default
+    /// ~/.local/share/ocpolicy/ocpolicy.db), or a PostgreSQL URL
+    /// (postgres://user:password@host:5432/db) for several replicas.
+    #[arg(long, env = "OCPOLICY_DB")]
+    pub db: Option<String>,
+    /// Reset the demo tenant and give the console an admin token for it.
+    #[arg(long)]
+    pub demo: bool,
+    /// The web console's folder (built by web/build.sh); default `web/`.
+    #[arg(long)]
+    pub web_dir: Option<PathBuf>,
+    /// The most rule evaluations at once (default: the number of cores).
+    #[arg(long)]
+    pub concurrency: Option<usize>,
+    /// Keep identities and numbers in the audit log (redacted by default).
+    #[arg(long)]
+    pub audit_unredacted: bool,
+    /// Operator plugins that take part in every tenant write.
+    #[command(flatten)]
+    pub plugins: super::plugin::PluginArgs,
+}
+
+/// The demo tenant: the examples, with the extras merged in (lists appended,
+/// objects merged).
+pub fn demo_doc() -> Result<serde_json::Value> {
+    use serde_json::Value;
+    fn merge(a: &mut Value, b: Value) {
+        match (a, b) {
+            (Value::Array(a), Value::Array(b)) => a.extend(b),
+            (Value::Object(a), Value::Object(b)) => {
+                for (k, v) in b {
+                    match a.get_mut(&k) {
+                        Some(x) => merge(x, v),
+                        None => {
+                            a.insert(k, v);
+                        }
+                    }
+                }
+            }
+            (a, b) => *a = b,
+        }
+    }
+    let mut doc = serde_json::json!({
+        "tenant": serde_json::from_str::<Value>(DEMO_TENANT)?,
+        "emergency": serde_json::from_str::<Value>(DEMO_EMERGENCY)?,
+        "conferencing": serde_json::from_str::<Value>(DEMO_CONFERENCING)?,
+    });
+    merge(&mut doc, serde_json::from_str(DEMO_EXTRA)?);
+    Ok(doc)
+}
+
+impl ServeCommand {
+    /// Run it.
+    pub fn execute(self) -> Result<Outcome> {
+        let _ = tracing_subscriber::fmt()
+            .with_env_filter(
+                tracing_subscriber::EnvFilter::try_from_default_env()
+                    .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
+            )
+            .with_writer(std::io::stderr)
+            .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
+            .try_init();
+        let store = Store::connect(&self.db.clone().unwrap_or_else(default_db))?;
+        let first_run = store.tenant(DEMO_ID)?.is_none();
+        let mut console_token = None;
+        if self.demo || first_run {
+            store.reset(DEMO_ID, &demo_doc()?)?;
+            eprintln!(
+                "ocpolicy: demo tenant `{DEMO_ID}` seeded in the {}",
+                store.place()
+            );
+        }
+        if self.demo {
+            let (token, hash) = auth::new_token()?;
+            store.add_token(&hash, "admin", Some(DEMO_ID), None)?;
+            eprintln!(
+                "ocpolicy: demo admin token for `{DEMO_ID}` (also given to the console): {token}"
+            );
+            console_token = Some(token);
+        }
+        let web_dir = self.web_dir.clone().or_else(default_web_dir);
+        if let Some(dir) = &web_dir
+            && !dir.join("pkg/lite/ocpolicy_bg.wasm").is_file()
+        {
+            eprintln!(
+                "ocpolicy: the console's modules are not built in {}: run web/build.sh",
+                dir.display()
+            );
+        }
+        let config = Config {
+            concurrency: self
+                .concurrency
+                .unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get())),
+            web_dir,
+            console_tenant: Some(DEMO_ID.to_string()),
+            console_token,
+            audit_unredacted: self.audit_unredacted,
+            plugin_dir: self.plugins.plugins.clone(),
+        };
+        let rules = ocpolicy_runtime::Rules::new().context("compiling the rules component")?;
+        let state = AppState::new(rules, store, config, self.plugins.host()?);
+        tokio::runtime::Builder::new_multi_thread()
+            .enable_all()
+            .build()
+            .context("starting the async runtime")?
+            .block_on(server::serve(state, self.listen))?;
+        Ok(Outcome::Allowed)
+    }
+}
+
+/// `ocpolicy token`.
+#[derive(Subcommand)]
+pub enum TokenCommand {
+    /// Create a bearer token for the tenant API; it is printed once, and only
+    /// its SHA-256 is stored.
+    #[command(after_help = "\
+Examples:
+  ocpolicy token create --role admin --tenant contoso-demo
+  ocpolicy token create --role operator --operator OP1
+  ocpolicy token create --role auditor               # every tenant, read-only")]
+    Create {
+        /// What the token may do.
+        #[arg(long, value_enum)]
+        role: Role,
+        /// The tenant (admins: required; auditors: optional, else all).
+        #[arg(long)]
+        tenant: Option<String>,
+        /// The operator (operators: required).
+        #[arg(long)]
+        operator: Option<String>,
+        /// The store: a SQLite file or a PostgreSQL URL, as for `serve`.
+        #[arg(long, env = "OCPOLICY_DB")]
+        db: Option<String>,
+    },
+}
+
+/// A principal's role.
+#[derive(Clone, Copy, ValueEnum)]
+pub enum Role {
+    /// Acts on its own tenant.
+    Admin,
+    /// Runs the service (reloads plugins); sees no tenant's data.
+    Platform,
+    /// Uploads and releases its own numbers; reads consenting tenants.
+    Operator,
+    /// Reads; writes nothing.
+    Auditor,
+}
+
+impl TokenCommand {
+    /// Run it.
+    pub fn execute(self) -> Result<Outcome> {
+        let TokenCommand::Create {
+            role,
+            tenant,
+            operator,
+            db,
+        } = self;
+        let (name, ok) = match role {
+            Role::Admin => ("admin", tenant.is_some()),
+            Role::Operator => ("operator", operator.is_some()),
+            Role::Auditor => ("auditor", true),
+            Role::Platform => ("platform", true),
+        };
+        if !ok {
+            return Err(super::BadInput(format!(
+                "a {name} token needs --{}",
+                if name == "admin" {
+                    "tenant"
+                } else {
+                    "operator"
+                }
+            ))
+            .into());
+        }
+        let store = Store::connect(&db.unwrap_or_else(default_db))?;
+        let (token, hash) = auth::new_token()?;
+        store.add_token(&hash, name, tenant.as_deref(), operator.as_deref())?;
+        outln!("{token}");
+        Ok(Outcome::Allowed)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::panic)]
+    use ocpolicy_rules::types as t;
+    use std::collections::BTreeSet;
+
+    /// The demo decodes strictly as the console and the rules read it, and
+    /// shows what an admin meets: every number type, activation state and
+    /// block, users with and without licences, and the main assignments.
+    #[test]
+    fn the_demo_tenant_is_valid_and_shows_every_state() {
+        let doc = super::demo_doc().unwrap();
+        let bytes = |k: &str| serde_json::to_vec(&doc[k]).unwrap();
+        let tenant: t::Tenant = ocpolicy_rules::json::from_slice(&bytes("tenant")).unwrap();
+        let _: t::EmergencyConfig = ocpolicy_rules::json::from_slice(&bytes("emergency")).unwrap();
+        let _: t::ConferencingConfig =
+            ocpolicy_rules::json::from_slice(&bytes("conferencing")).unwrap();
+        let seen = |f: &dyn Fn(&t::PhoneNumber) -> String| -> BTreeSet<String> {
+            tenant.numbers.iter().map(f).collect()
+        };
+        let name = |v: serde_json::Value| match v {
+            serde_json::Value::Object(m) => m.keys().next().cloned().unwrap_or_default(),
+            other => other.as_str().unwrap_or_default().to_string(),
+        };
+        assert_eq!(
+            seen(&|n| name(serde_json::to_value(n.number_type).unwrap())).len(),
+            3
+        );
+        assert_eq!(
+            seen(&|n| name(serde_json::to_value(n.activation_state).unwrap())).len(),
+            5
+        );
+        assert_eq!(
+            seen(&|n| name(serde_json::to_value(&n.block).unwrap())).len(),
+            3
+        );
+        let statuses = seen(&|n| name(serde_json::to_value(n.assignment_status).unwrap()));
+        for s in [
+            "Unassigned",
+            "UserAssigned",
+            "ConferenceAssigned",
+            "VoiceApplicationAssigned",
+        ] {
+            assert!(statuses.contains(s), "no {s} number in {statuses:?}");
+        }
+        let licensed = tenant
+            .accounts
+            .iter()
+            .filter(|a| !a.licenses.is_empty())
+            .count();
+        assert!(licensed > 0 && licensed < tenant.accounts.len());
+        let countries: BTreeSet<_> = tenant
+            .operators
+            .iter()
+            .flat_map(|o| o.enabled_countries.clone())
+            .collect();
+        assert!(tenant.operators.len() >= 2 && countries.len() >= 2);
+    }
+}

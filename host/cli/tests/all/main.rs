@@ -1,0 +1,76 @@
+//! The host's integration tests, one binary:
+//!
+//! - `conformance`: the corpus in `tests/corpus/` through the native core and
+//!   the component; both must match the expected decision and each other.
+//! - `differential`: random well-formed requests (proptest); native and
+//!   component decisions must be identical.
+//! - `component`: the built component's shape (its WIT package, no imports).
+//! - `cli`: the `ocpolicy` binary's output, exit codes and bad-input handling.
+//! - `cli_conferencing`: a separate set of routing cases, written from the
+//!   reference, run through the binary (same outcome, operator, caller ID, codes).
+//! - `cli_emergency`: a separate set of emergency cases, written from the
+//!   reference, run through the binary.
+//! - `cli_plugins`: the plugin kit (new, build, test, keygen, sign, verify) and `--plugins`.
+//! - `docs`: README examples decode; CI runs the README test command.
+//! - `pidf_schema`: rendered PIDF-LO passes `xmllint --schema` (RFC 4119/5139).
+//! - `plugins`: operator plugins: loading, refusals, scoping, reload, hostile corpus.
+//! - `pg`: a throwaway PostgreSQL server (tests/postgres.sh) for the second store backend.
+//! - `plugins_js`: the JavaScript example plugin (componentize-js) loads and runs.
+//! - `server`: `ocpolicy serve`: router tests (oneshot) and a real-socket test.
+
+// A test binary: panicking is how a test fails.
+#![allow(clippy::panic, clippy::unwrap_used, clippy::expect_used)]
+
+mod cli;
+mod cli_conferencing;
+mod cli_emergency;
+mod cli_plugins;
+mod component;
+mod conformance;
+mod differential;
+mod docs;
+mod pg;
+mod pidf_schema;
+mod plugins;
+mod plugins_js;
+mod server;
+
+use std::path::PathBuf;
+use std::sync::OnceLock;
+
+/// The rules component, compiled once for the whole test binary.
+pub fn rules() -> &'static ocpolicy_runtime::Rules {
+    static RULES: OnceLock<ocpolicy_runtime::Rules> = OnceLock::new();
+    RULES.get_or_init(|| match ocpolicy_runtime::Rules::new() {
+        Ok(r) => r,
+        Err(e) => panic!("compiling the rules component: {e:#}"),
+    })
+}
+
+/// The repository root.
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+/// Run the `ocpolicy` binary in `dir` and wait for it.
+pub fn ocpolicy_in(dir: &std::path::Path, args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_ocpolicy"))
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .unwrap_or_else(|e| panic!("spawning ocpolicy: {e}"))
+}
+
+/// The distinct violation codes of a decision (or resolution, or route
+/// decision) printed as JSON, sorted.
+pub fn codes_of(v: &serde_json::Value) -> Vec<String> {
+    let mut c: Vec<String> = v["violations"]
+        .as_array()
+        .unwrap_or_else(|| panic!("no violations in {v}"))
+        .iter()
+        .map(|x| x["code"].as_str().unwrap().to_string())
+        .collect();
+    c.sort();
+    c.dedup();
+    c
+}

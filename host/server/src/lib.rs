@@ -1,0 +1,343 @@
+//! `ocpolicy serve` as a library: the decision API (stateless: send the whole context, get
+//! the decision), the tenant API (stateful: every write passes the rules
+//! against the stored tenant before it is committed), and the web console.
+//!
+//! Rules run in the rules component on a bounded pool of warm instances, on
+//! tokio's blocking threads, so evaluation never stalls the async runtime.
+#![deny(missing_docs)]
+
+pub mod auth;
+mod configure;
+mod decide;
+mod metrics;
+mod openapi;
+pub mod store;
+mod tenant;
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+
+use anyhow::{Context, Result};
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use serde_json::json;
+use tokio::sync::Semaphore;
+
+use ocpolicy_runtime::{Rules, RulesInstance};
+
+pub use store::Store;
+
+/// The most bytes a request body may have.
+pub const MAX_BODY: usize = 16 << 20;
+
+/// How the server runs.
+#[derive(Clone, Debug)]
+pub struct Config {
+    /// The most rule evaluations at once (each holds a warm instance).
+    pub concurrency: usize,
+    /// The web console's folder (`web/`, built by `web/build.sh`).
+    pub web_dir: Option<PathBuf>,
+    /// The tenant the console shows, and whose snapshot it embeds.
+    pub console_tenant: Option<String>,
+    /// A token the console may use (only with `--demo`).
+    pub console_token: Option<String>,
+    /// Keep personal data and emergency addresses in the audit log.
+    pub audit_unredacted: bool,
+    /// The plugin directory `POST /v1/admin/plugins/reload` loads again.
+    pub plugin_dir: Option<PathBuf>,
+}
+
+/// What every handler shares.
+#[derive(Clone)]
+pub struct AppState {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    rules: Rules,
+    pool: Mutex<Vec<RulesInstance>>,
+    permits: Semaphore,
+    store: Store,
+    config: Config,
+    metrics: metrics::Metrics,
+    plugins: Option<ocpolicy_plugins::PluginHost>,
+}
+
+impl AppState {
+    /// The compiled rules, the open store, and the operator plugins that take
+    /// part in every tenant write, if any.
+    pub fn new(
+        rules: Rules,
+        store: Store,
+        config: Config,
+        plugins: Option<ocpolicy_plugins::PluginHost>,
+    ) -> Self {
+        AppState {
+            inner: Arc::new(Inner {
+                rules,
+                pool: Mutex::new(Vec::new()),
+                permits: Semaphore::new(config.concurrency.max(1)),
+                store,
+                config,
+                metrics: metrics::Metrics::default(),
+                plugins,
+            }),
+        }
+    }
+
+    /// The store.
+    pub fn store(&self) -> &Store {
+        &self.inner.store
+    }
+
+    /// Run `f` on a warm rules instance, on a blocking thread, at most
+    /// `concurrency` at once.
+    async fn with_rules<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&mut RulesInstance, &Store) -> Result<T> + Send + 'static,
+    ) -> Result<T, ApiError> {
+        let _permit = self.permit().await?;
+        let inner = self.inner.clone();
+        tokio::task::spawn_blocking(move || on_instance(&inner, f))
+            .await
+            .map_err(|e| ApiError::internal(&format!("an evaluation task failed: {e}")))?
+            .map_err(evaluation_failed)
+    }
+
+    /// [`with_rules`](Self::with_rules) for a stateless decision of `size`
+    /// input bytes: a small one (most of them; tens of microseconds) runs
+    /// right here on the request's task, which costs less than the trip to
+    /// the blocking pool and back; a large one goes to the pool.
+    async fn decide_sized<T: Send + 'static>(
+        &self,
+        size: usize,
+        f: impl FnOnce(&mut RulesInstance, &Store) -> Result<T> + Send + 'static,
+    ) -> Result<T, ApiError> {
+        if size > INLINE_BYTES {
+            return self.with_rules(f).await;
+        }
+        let _permit = self.permit().await?;
+        on_instance(&self.inner, f).map_err(evaluation_failed)
+    }
+
+    /// Run `f` on the store on a blocking thread. Store calls wait on the
+    /// disk or the network (a PostgreSQL connection check can take seconds
+    /// while the database is away), never on the async runtime's threads,
+    /// which keep serving the stateless decision API meanwhile.
+    async fn on_store<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&Store) -> Result<T> + Send + 'static,
+    ) -> Result<T> {
+        let inner = self.inner.clone();
+        tokio::task::spawn_blocking(move || f(&inner.store))
+            .await
+            .map_err(|e| anyhow::anyhow!("a store task failed: {e}"))?
+    }
+
+    async fn permit(&self) -> Result<tokio::sync::SemaphorePermit<'_>, ApiError> {
+        self.inner
+            .permits
+            .acquire()
+            .await
+            .map_err(|_| ApiError::internal("the evaluation pool is closed"))
+    }
+}
+
+/// Below this many input bytes a stateless decision runs on the request's task.
+const INLINE_BYTES: usize = 16 << 10;
+
+/// Take a warm instance from the pool (or make one), run `f`, and put the
+/// instance back unless `f` failed: a trapped instance's state is unknown.
+fn on_instance<T>(
+    inner: &Inner,
+    f: impl FnOnce(&mut RulesInstance, &Store) -> Result<T>,
+) -> Result<T> {
+    let taken = inner.pool.lock().ok().and_then(|mut p| p.pop());
+    let mut instance = match taken {
+        Some(i) => i,
+        None => inner.rules.instance()?,
+    };
+    let out = f(&mut instance, &inner.store);
+    if out.is_ok()
+        && let Ok(mut p) = inner.pool.lock()
+    {
+        p.push(instance);
+    }
+    out
+}
+
+fn evaluation_failed(e: anyhow::Error) -> ApiError {
+    ApiError::store(
+        &e,
+        "the rules could not evaluate this request; the error is logged",
+    )
+}
+
+/// An error answer: a status and `{"error": {"path", "message"}}`. Internal
+/// errors never carry internals.
+#[derive(Debug)]
+pub struct ApiError {
+    status: StatusCode,
+    path: String,
+    message: String,
+}
+
+impl ApiError {
+    fn new(status: StatusCode, path: &str, message: &str) -> Self {
+        ApiError {
+            status,
+            path: path.to_string(),
+            message: message.to_string(),
+        }
+    }
+
+    fn internal(message: &str) -> Self {
+        ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "", message)
+    }
+
+    /// A store error: 503 (with `Retry-After`) when the store is unavailable
+    /// for now, else 500 saying what could not be done. Either is logged.
+    fn store(e: &anyhow::Error, what: &str) -> Self {
+        tracing::error!(error = %format!("{e:#}"), "{what}");
+        if store::is_unavailable(e) {
+            ApiError::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "",
+                "the store is unavailable just now (the database may be restarting); nothing was changed, send the request again shortly",
+            )
+        } else {
+            ApiError::internal(what)
+        }
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let body = axum::Json(json!({ "error": { "path": self.path, "message": self.message } }));
+        if self.status == StatusCode::SERVICE_UNAVAILABLE {
+            (self.status, [(axum::http::header::RETRY_AFTER, "1")], body).into_response()
+        } else {
+            (self.status, body).into_response()
+        }
+    }
+}
+
+/// The whole service.
+pub fn app(state: AppState) -> Router {
+    let mut router = Router::new()
+        .route("/healthz", get(|| async { "ok\n" }))
+        .route("/readyz", get(readyz))
+        .route("/metrics", get(metrics::handler))
+        .route("/openapi.json", get(openapi::handler))
+        .route(
+            "/v1/admin/plugins/reload",
+            axum::routing::post(reload_plugins),
+        )
+        .merge(decide::routes())
+        .merge(tenant::routes())
+        .merge(configure::routes());
+    if let Some(dir) = state.inner.config.web_dir.clone() {
+        router = router
+            .route("/", get(tenant::console))
+            .route("/index.html", get(tenant::console))
+            .fallback_service(tower_http::services::ServeDir::new(dir));
+    }
+    // One structured log line per request (method, path, status, latency).
+    let trace = tower_http::trace::TraceLayer::new_for_http()
+        .make_span_with(tower_http::trace::DefaultMakeSpan::new().level(tracing::Level::INFO))
+        .on_response(tower_http::trace::DefaultOnResponse::new().level(tracing::Level::INFO));
+    router
+        .layer(DefaultBodyLimit::max(MAX_BODY))
+        .layer(trace)
+        .layer(tower_http::timeout::TimeoutLayer::with_status_code(
+            StatusCode::REQUEST_TIMEOUT,
+            std::time::Duration::from_secs(30),
+        ))
+        .with_state(state)
+}
+
+/// `POST /v1/admin/plugins/reload` (platform token): load the plugin directory
+/// again and swap the set atomically; in-flight decisions finish on the old
+/// set, and a plugin that fails to load keeps its previous version and says why.
+async fn reload_plugins(
+    axum::extract::State(s): axum::extract::State<AppState>,
+    p: auth::Principal,
+) -> Response {
+    if p != auth::Principal::Platform {
+        return ApiError::new(
+            StatusCode::FORBIDDEN,
+            "",
+            "reloading plugins takes a platform token (`ocpolicy token create --role platform`)",
+        )
+        .into_response();
+    }
+    let (Some(_), Some(dir)) = (&s.inner.plugins, s.inner.config.plugin_dir.clone()) else {
+        return ApiError::new(
+            StatusCode::CONFLICT,
+            "",
+            "this server runs without --plugins: there is no plugin directory to reload",
+        )
+        .into_response();
+    };
+    let inner = s.inner.clone();
+    let report =
+        tokio::task::spawn_blocking(move || inner.plugins.as_ref().map(|h| h.reload(&dir))).await;
+    match report {
+        Ok(Some(r)) => {
+            tracing::info!(loaded = ?r.loaded, errors = r.errors.len(), "plugins reloaded");
+            axum::Json(json!({
+                "loaded": r.loaded,
+                "errors": r.errors.iter().map(|e| json!({
+                    "plugin": e.id, "dir": e.dir.display().to_string(), "reason": e.reason,
+                })).collect::<Vec<_>>(),
+            }))
+            .into_response()
+        }
+        _ => ApiError::internal("the reload failed; the previous plugins stay in force")
+            .into_response(),
+    }
+}
+
+async fn readyz(axum::extract::State(s): axum::extract::State<AppState>) -> Response {
+    match s.with_rules(|_, store| store.tenant("").map(|_| ())).await {
+        Ok(()) => (StatusCode::OK, "ready\n").into_response(),
+        Err(e) => e.into_response(),
+    }
+}
+
+/// Listen on `addr` until SIGTERM or Ctrl-C, then drain in-flight requests.
+pub async fn serve(state: AppState, addr: SocketAddr) -> Result<()> {
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .with_context(|| format!("listening on {addr}"))?;
+    let local = listener.local_addr()?;
+    eprintln!("ocpolicy: serving on http://{local}/");
+    tracing::info!(%local, "listening");
+    axum::serve(listener, app(state))
+        .with_graceful_shutdown(shutdown())
+        .await
+        .context("serving")
+}
+
+async fn shutdown() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    tokio::select! {
+        () = ctrl_c => {},
+        () = term => {},
+    }
+    tracing::info!("shutting down: draining in-flight requests");
+}
