@@ -12,6 +12,8 @@
 //!   reference, run through the binary.
 //! - `cli_plugins`: the plugin kit (new, build, test, keygen, sign, verify) and `--plugins`.
 //! - `docs`: README examples decode; CI runs the README test command.
+//! - `number_identity`: every accepted spelling of a number names it in the
+//!   core, the plugin host and the server alike.
 //! - `pidf_schema`: rendered PIDF-LO passes `xmllint --schema` (RFC 4119/5139).
 //! - `plugins`: operator plugins: loading, refusals, scoping, reload, hostile corpus.
 //! - `pg`: a throwaway PostgreSQL server (tests/postgres.sh) for the second store backend.
@@ -29,6 +31,7 @@ mod component;
 mod conformance;
 mod differential;
 mod docs;
+mod number_identity;
 mod pg;
 mod pidf_schema;
 mod plugins;

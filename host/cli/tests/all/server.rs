@@ -8,9 +8,9 @@ use ocpolicy_server::{AppState, Config, Store, app, auth};
 use serde_json::{Value, json};
 use tower::ServiceExt;
 
-const TENANT: &str = "contoso-demo";
+pub(crate) const TENANT: &str = "contoso-demo";
 
-fn demo_doc() -> Value {
+pub(crate) fn demo_doc() -> Value {
     let ex = |f: &str| -> Value {
         serde_json::from_str(
             &std::fs::read_to_string(crate::root().join("tests/examples").join(f)).unwrap(),
@@ -53,14 +53,14 @@ macro_rules! on_both_backends {
     };
 }
 
-struct Server {
-    state: AppState,
+pub(crate) struct Server {
+    pub(crate) state: AppState,
     location: String,
     _dir: std::sync::Arc<tempfile::TempDir>,
 }
 
 impl Server {
-    fn new() -> Self {
+    pub(crate) fn new() -> Self {
         Server::on(Db::Sqlite)
     }
 
@@ -111,7 +111,7 @@ impl Server {
         }
     }
 
-    fn token(&self, role: &str, tenant: Option<&str>, operator: Option<&str>) -> String {
+    pub(crate) fn token(&self, role: &str, tenant: Option<&str>, operator: Option<&str>) -> String {
         let (token, hash) = auth::new_token().unwrap();
         self.state
             .store()
@@ -120,7 +120,7 @@ impl Server {
         token
     }
 
-    async fn call(
+    pub(crate) async fn call(
         &self,
         method: &str,
         uri: &str,
@@ -157,7 +157,7 @@ impl Server {
     }
 }
 
-fn rt() -> tokio::runtime::Runtime {
+pub(crate) fn rt() -> tokio::runtime::Runtime {
     tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
