@@ -51,9 +51,10 @@ impl Principal {
 }
 
 /// A new token: the text to hand out, and the hash to store.
-pub fn new_token() -> anyhow::Result<(String, String)> {
+pub fn new_token() -> crate::Result<(String, String)> {
     let mut bytes = [0u8; 32];
-    getrandom::fill(&mut bytes).map_err(|e| anyhow::anyhow!("no randomness: {e}"))?;
+    getrandom::fill(&mut bytes)
+        .map_err(|e| crate::Error::Internal(format!("no randomness: {e}")))?;
     let token = format!("ocp_{}", hex::encode(bytes));
     let hash = hash(&token);
     Ok((token, hash))
@@ -82,7 +83,7 @@ pub async fn principal(state: &AppState, headers: &HeaderMap) -> Result<Principa
     let found = state
         .on_store(move |store| store.token(&hashed))
         .await
-        .map_err(|e| ApiError::store(&e, "the token store could not be read"))?
+        .map_err(|e| ApiError::store(e, "the token store could not be read"))?
         .ok_or_else(|| unauthorized("unknown token"))?;
     match found {
         (role, Some(tenant), _) if role == "admin" => Ok(Principal::Admin { tenant }),

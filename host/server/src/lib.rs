@@ -18,7 +18,6 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
-use anyhow::{Context, Result};
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::http::StatusCode;
@@ -29,7 +28,41 @@ use tokio::sync::Semaphore;
 
 use ocpolicy_runtime::{Rules, RulesInstance};
 
-pub use store::Store;
+pub use store::{Store, StoreError};
+
+/// What can fail in the server, apart from the requests themselves (those
+/// are answered, never errors).
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// The store failed, or is unavailable just now ([`StoreError::Unavailable`]).
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// The rules component failed (a trap, an instance that could not be made).
+    #[error("the rules component failed")]
+    Rules(#[from] ocpolicy_runtime::Error),
+    /// A value could not be converted between the contract's types.
+    #[error("a value could not be converted between the contract's types")]
+    Convert(#[from] serde_json::Error),
+    /// The listening socket could not be opened.
+    #[error("listening on {addr}")]
+    Listen {
+        /// The address.
+        addr: SocketAddr,
+        /// Why.
+        #[source]
+        source: std::io::Error,
+    },
+    /// Serving stopped with an I/O error.
+    #[error("serving")]
+    Serve(#[source] std::io::Error),
+    /// Something the server relies on is missing (no randomness, a task that
+    /// could not finish).
+    #[error("{0}")]
+    Internal(String),
+}
+
+/// The server's result.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 /// The most bytes a request body may have.
 pub const MAX_BODY: usize = 16 << 20;
@@ -130,12 +163,12 @@ impl AppState {
     /// which keep serving the stateless decision API meanwhile.
     async fn on_store<T: Send + 'static>(
         &self,
-        f: impl FnOnce(&Store) -> Result<T> + Send + 'static,
-    ) -> Result<T> {
+        f: impl FnOnce(&Store) -> store::Result<T> + Send + 'static,
+    ) -> store::Result<T> {
         let inner = self.inner.clone();
         tokio::task::spawn_blocking(move || f(&inner.store))
             .await
-            .map_err(|e| anyhow::anyhow!("a store task failed: {e}"))?
+            .map_err(|e| StoreError::Internal(format!("a store task failed: {e}")))?
     }
 
     async fn permit(&self) -> Result<tokio::sync::SemaphorePermit<'_>, ApiError> {
@@ -170,9 +203,9 @@ fn on_instance<T>(
     out
 }
 
-fn evaluation_failed(e: anyhow::Error) -> ApiError {
+fn evaluation_failed(e: Error) -> ApiError {
     ApiError::store(
-        &e,
+        e,
         "the rules could not evaluate this request; the error is logged",
     )
 }
@@ -201,9 +234,10 @@ impl ApiError {
 
     /// A store error: 503 (with `Retry-After`) when the store is unavailable
     /// for now, else 500 saying what could not be done. Either is logged.
-    fn store(e: &anyhow::Error, what: &str) -> Self {
-        tracing::error!(error = %format!("{e:#}"), "{what}");
-        if store::is_unavailable(e) {
+    fn store(e: impl Into<Error>, what: &str) -> Self {
+        let e: Error = e.into();
+        tracing::error!(error = %chain(&e), "{what}");
+        if matches!(&e, Error::Store(s) if s.is_unavailable()) {
             ApiError::new(
                 StatusCode::SERVICE_UNAVAILABLE,
                 "",
@@ -303,7 +337,10 @@ async fn reload_plugins(
 }
 
 async fn readyz(axum::extract::State(s): axum::extract::State<AppState>) -> Response {
-    match s.with_rules(|_, store| store.tenant("").map(|_| ())).await {
+    match s
+        .with_rules(|_, store| Ok(store.tenant("").map(|_| ())?))
+        .await
+    {
         Ok(()) => (StatusCode::OK, "ready\n").into_response(),
         Err(e) => e.into_response(),
     }
@@ -313,14 +350,26 @@ async fn readyz(axum::extract::State(s): axum::extract::State<AppState>) -> Resp
 pub async fn serve(state: AppState, addr: SocketAddr) -> Result<()> {
     let listener = tokio::net::TcpListener::bind(addr)
         .await
-        .with_context(|| format!("listening on {addr}"))?;
-    let local = listener.local_addr()?;
+        .map_err(|source| Error::Listen { addr, source })?;
+    let local = listener.local_addr().map_err(Error::Serve)?;
     eprintln!("ocpolicy: serving on http://{local}/");
     tracing::info!(%local, "listening");
     axum::serve(listener, app(state))
         .with_graceful_shutdown(shutdown())
         .await
-        .context("serving")
+        .map_err(Error::Serve)
+}
+
+/// An error and its causes, one line: `a: b: c`.
+fn chain(e: &dyn std::error::Error) -> String {
+    let mut out = e.to_string();
+    let mut next = e.source();
+    while let Some(c) = next {
+        out.push_str(": ");
+        out.push_str(&c.to_string());
+        next = c.source();
+    }
+    out
 }
 
 async fn shutdown() {

@@ -18,7 +18,6 @@ use std::path::Path;
 use std::sync::mpsc;
 use std::sync::{Arc, Mutex};
 
-use anyhow::{Context, Result, anyhow};
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 use serde_json::Value;
 
@@ -66,25 +65,119 @@ pub enum Outcome<T> {
     Refuse(T),
 }
 
-/// The store cannot be reached just now (the database restarting, a network
-/// cut, SQLite busy past its timeout): the server answers 503 with
-/// `Retry-After`, and the request may simply be sent again. A write that
-/// failed this way was not committed.
-#[derive(Debug)]
-pub struct Unavailable(pub String);
+/// What went wrong in the store. An outage is its own variant,
+/// [`StoreError::Unavailable`], decided from what the database said (never
+/// from a message's text or from timing): the server answers it 503 with
+/// `Retry-After`, and the request may simply be sent again.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// The store cannot be reached just now (the database restarting, a
+    /// network cut, SQLite busy past its timeout). A write that failed this
+    /// way was not committed.
+    #[error("the store is unavailable: {reason}")]
+    Unavailable {
+        /// What happened, for the log.
+        reason: String,
+        /// The database client's error, when there is one.
+        #[source]
+        source: Option<Box<dyn std::error::Error + Send + Sync + 'static>>,
+    },
+    /// The store's location is wrong (not a PostgreSQL URL, a folder that
+    /// cannot be created, a file that cannot be opened): bad configuration.
+    #[error("{what}")]
+    Location {
+        /// What could not be done, naming the place.
+        what: String,
+        /// Why.
+        #[source]
+        source: Box<dyn std::error::Error + Send + Sync + 'static>,
+    },
+    /// The database refused a statement.
+    #[error("the {backend} store failed")]
+    Database {
+        /// `sqlite` or `postgres`.
+        backend: &'static str,
+        /// The client's error.
+        #[source]
+        source: Box<dyn std::error::Error + Send + Sync + 'static>,
+    },
+    /// A stored document is not JSON.
+    #[error("a stored tenant is not JSON")]
+    Corrupt(#[source] serde_json::Error),
+    /// The caller's decision failed inside a write (nothing was committed).
+    #[error("the write could not be decided")]
+    Decide(#[source] Box<dyn std::error::Error + Send + Sync + 'static>),
+    /// The store's own machinery failed (a lock poisoned, a connection
+    /// thread gone).
+    #[error("{0}")]
+    Internal(String),
+}
 
-impl std::fmt::Display for Unavailable {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "the store is unavailable: {}", self.0)
+impl StoreError {
+    /// Whether this is an outage (503), rather than a failure (500).
+    pub fn is_unavailable(&self) -> bool {
+        matches!(self, StoreError::Unavailable { .. })
+    }
+
+    fn unavailable(reason: impl Into<String>) -> Self {
+        StoreError::Unavailable {
+            reason: reason.into(),
+            source: None,
+        }
     }
 }
 
-impl std::error::Error for Unavailable {}
-
-/// Whether `e` (or anything it wraps) says the store is unavailable.
-pub fn is_unavailable(e: &anyhow::Error) -> bool {
-    e.chain().any(|c| c.is::<Unavailable>())
+impl From<rusqlite::Error> for StoreError {
+    /// Busy or locked past the busy timeout is an outage; anything else is a
+    /// database failure.
+    fn from(e: rusqlite::Error) -> Self {
+        match e.sqlite_error_code() {
+            Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked) => {
+                StoreError::Unavailable {
+                    reason: "SQLite stayed busy past its 5 s timeout".into(),
+                    source: Some(Box::new(e)),
+                }
+            }
+            _ => StoreError::Database {
+                backend: "sqlite",
+                source: Box::new(e),
+            },
+        }
+    }
 }
+
+impl From<postgres::Error> for StoreError {
+    /// The connection closed, or broke on the socket (an I/O error), or
+    /// the server's SQLSTATE says the connection is gone (class 08) or the
+    /// server is shutting down (class 57): an outage. The rest are failures.
+    fn from(e: postgres::Error) -> Self {
+        let io = std::error::Error::source(&e).is_some_and(|s| s.is::<std::io::Error>());
+        let gone = e.is_closed()
+            || io
+            || e.code()
+                .is_some_and(|c| c.code().starts_with("08") || c.code().starts_with("57"));
+        if gone {
+            StoreError::Unavailable {
+                reason: "the connection to PostgreSQL was lost".into(),
+                source: Some(Box::new(e)),
+            }
+        } else {
+            StoreError::Database {
+                backend: "postgres",
+                source: Box::new(e),
+            }
+        }
+    }
+}
+
+impl From<serde_json::Error> for StoreError {
+    fn from(e: serde_json::Error) -> Self {
+        StoreError::Corrupt(e)
+    }
+}
+
+/// The store's result.
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 
 /// The tenant store.
 pub struct Store {
@@ -137,13 +230,16 @@ impl Store {
     /// tests.
     pub fn open(path: &Path) -> Result<Self> {
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir)
-                .with_context(|| format!("creating the store's folder {}", dir.display()))?;
+            std::fs::create_dir_all(dir).map_err(|e| StoreError::Location {
+                what: format!("creating the store's folder {}", dir.display()),
+                source: Box::new(e),
+            })?;
         }
-        let conn = Connection::open(path)
-            .with_context(|| format!("opening the store {}", path.display()))?;
-        conn.execute_batch(SQLITE_SCHEMA)
-            .context("creating the store's tables")?;
+        let conn = Connection::open(path).map_err(|e| StoreError::Location {
+            what: format!("opening the store {}", path.display()),
+            source: Box::new(e),
+        })?;
+        conn.execute_batch(SQLITE_SCHEMA)?;
         Ok(Store {
             backend: Backend::Sqlite(Mutex::new(conn)),
             place: format!("SQLite file {}", path.display()),
@@ -170,23 +266,8 @@ impl Store {
     ) -> Result<R> {
         let mut conn = conn
             .lock()
-            .map_err(|_| anyhow!("the store's lock is poisoned"))?;
-        f(&mut conn).map_err(|e| {
-            let busy = e.chain().any(|c| {
-                matches!(
-                    c.downcast_ref::<rusqlite::Error>()
-                        .and_then(rusqlite::Error::sqlite_error_code),
-                    Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked)
-                )
-            });
-            if busy {
-                e.context(Unavailable(
-                    "SQLite stayed busy past its 5 s timeout".into(),
-                ))
-            } else {
-                e
-            }
-        })
+            .map_err(|_| StoreError::Internal("the store's lock is poisoned".into()))?;
+        f(&mut conn)
     }
 
     /// The tenant's document, if there is one.
@@ -199,7 +280,7 @@ impl Store {
                 let doc: Option<String> = conn
                     .query_row("SELECT doc FROM tenants WHERE id = ?1", [id], |r| r.get(0))
                     .optional()?;
-                doc.map(|d| serde_json::from_str(&d).context("a stored tenant is not JSON"))
+                doc.map(|d| serde_json::from_str(&d).map_err(StoreError::Corrupt))
                     .transpose()
             }),
             Backend::Postgres(pool) => {
@@ -263,8 +344,7 @@ impl Store {
                 let Some(doc) = doc else {
                     return Ok(None);
                 };
-                let doc: Value =
-                    serde_json::from_str(&doc).context("a stored tenant is not JSON")?;
+                let doc: Value = serde_json::from_str(&doc).map_err(StoreError::Corrupt)?;
                 let (outcome, verdict) = decide(&doc)?;
                 let answer = match outcome {
                     Outcome::Commit(new, answer) => {
@@ -285,7 +365,7 @@ impl Store {
                         tenant,
                         action,
                         verdict.allowed,
-                        serde_json::to_string(&verdict.codes)?,
+                        serde_json::to_string(&verdict.codes).map_err(StoreError::Corrupt)?,
                         request.to_string(),
                         verdict.plugins.to_string()
                     ],
@@ -333,7 +413,8 @@ impl Store {
                             .unwrap_or(Value::Null),
                     })
                 })?;
-                rows.collect::<Result<Vec<_>, _>>().map_err(Into::into)
+                rows.collect::<std::result::Result<Vec<_>, _>>()
+                    .map_err(Into::into)
             }),
             Backend::Postgres(pool) => {
                 let tenant = tenant.to_string();
@@ -441,36 +522,17 @@ mod pg {
     /// A connection idle longer than this is checked before its next job.
     const IDLE_CHECK: std::time::Duration = std::time::Duration::from_secs(2);
 
-    /// An error on a connection that is now closed, or that says the server
-    /// is shutting down or unreachable: the database went away, try again.
-    fn lost_connection(c: &postgres::Client, e: anyhow::Error) -> anyhow::Error {
-        let gone = c.is_closed()
-            || e.chain()
-                .filter_map(|x| x.downcast_ref::<postgres::Error>())
-                .any(gone);
-        if gone && !is_unavailable(&e) {
-            e.context(Unavailable("the connection to PostgreSQL was lost".into()))
+    /// An error on a connection that is now closed is an outage, whatever
+    /// it was: the database went away, try again.
+    fn lost_connection(c: &postgres::Client, e: StoreError) -> StoreError {
+        if c.is_closed() && !e.is_unavailable() {
+            StoreError::Unavailable {
+                reason: "the connection to PostgreSQL was lost".into(),
+                source: Some(Box::new(e)),
+            }
         } else {
             e
         }
-    }
-
-    fn unavailable_if_gone(e: postgres::Error) -> anyhow::Error {
-        let gone = gone(&e);
-        let e = anyhow::Error::new(e);
-        if gone {
-            e.context(Unavailable("the connection to PostgreSQL was lost".into()))
-        } else {
-            e
-        }
-    }
-
-    /// Closed, a connection exception (SQLSTATE class 08), or an operator
-    /// intervention such as a shutdown (class 57).
-    fn gone(e: &postgres::Error) -> bool {
-        e.is_closed()
-            || e.code()
-                .is_some_and(|c| c.code().starts_with("08") || c.code().starts_with("57"))
     }
 
     const SCHEMA: &str = "
@@ -526,9 +588,10 @@ mod pg {
         /// Connect once (so a wrong URL fails now, with a clear message),
         /// create the schema, and start the connection threads.
         pub fn open(url: &str) -> Result<(Self, String)> {
-            let config: postgres::Config = url
-                .parse()
-                .context("the --db URL is not a PostgreSQL URL (postgres://user@host:port/db)")?;
+            let config: postgres::Config = url.parse().map_err(|e| StoreError::Location {
+                what: "the --db URL is not a PostgreSQL URL (postgres://user@host:port/db)".into(),
+                source: Box::new(e),
+            })?;
             let place = place(&config);
             let (tx, rx) = mpsc::channel::<Job>();
             let rx = Arc::new(Mutex::new(rx));
@@ -539,12 +602,14 @@ mod pg {
                 std::thread::Builder::new()
                     .name(format!("ocpolicy-pg-{n}"))
                     .spawn(move || connection(config, rx, place, (n == 0).then_some(ready)))
-                    .context("starting a store connection thread")?;
+                    .map_err(|e| {
+                        StoreError::Internal(format!("starting a store connection thread: {e}"))
+                    })?;
             }
             drop(ready_tx);
-            ready_rx
-                .recv()
-                .map_err(|_| anyhow!("the store's first connection thread stopped"))??;
+            ready_rx.recv().map_err(|_| {
+                StoreError::Internal("the store's first connection thread stopped".into())
+            })??;
             Ok((
                 Pool {
                     jobs: Mutex::new(tx),
@@ -556,9 +621,11 @@ mod pg {
         fn submit(&self, job: Job) -> Result<()> {
             self.jobs
                 .lock()
-                .map_err(|_| anyhow!("the store's queue lock is poisoned"))?
+                .map_err(|_| StoreError::Internal("the store's queue lock is poisoned".into()))?
                 .send(job)
-                .map_err(|_| anyhow!("the store's connection threads have stopped"))
+                .map_err(|_| {
+                    StoreError::Internal("the store's connection threads have stopped".into())
+                })
         }
 
         /// Run `f` on a connection and wait for its answer.
@@ -571,8 +638,9 @@ mod pg {
                 let answer = c.and_then(|c| f(c).map_err(|e| lost_connection(c, e)));
                 let _ = tx.send(answer);
             }))?;
-            rx.recv()
-                .map_err(|_| anyhow!("a store connection thread stopped mid-job"))?
+            rx.recv().map_err(|_| {
+                StoreError::Internal("a store connection thread stopped mid-job".into())
+            })?
         }
 
         /// The write conversation: the connection thread opens the
@@ -608,7 +676,7 @@ mod pg {
                         Err(e) => Err(e),
                     };
                     let found = matches!(doc, Ok(Some(_)));
-                    let _ = doc_tx.send(doc.map_err(unavailable_if_gone));
+                    let _ = doc_tx.send(doc.map_err(StoreError::from));
                     if !found {
                         return Ok(());
                     }
@@ -631,7 +699,7 @@ mod pg {
                             &record.tenant,
                             &record.action,
                             &verdict.allowed,
-                            &serde_json::to_value(&verdict.codes)?,
+                            &serde_json::to_value(&verdict.codes).map_err(StoreError::Corrupt)?,
                             &record.request,
                             &verdict.plugins,
                         ],
@@ -642,7 +710,8 @@ mod pg {
                 let answer = run(c).map_err(|e| lost_connection(c, e));
                 let _ = done_tx.send(answer);
             }))?;
-            let lost = || anyhow!("a store connection thread stopped mid-write");
+            let lost =
+                || StoreError::Internal("a store connection thread stopped mid-write".into());
             let Some(doc) = doc_rx.recv().map_err(|_| lost())?? else {
                 return Ok(None);
             };
@@ -669,14 +738,16 @@ mod pg {
         let connect = || -> Result<postgres::Client> {
             config
                 .connect(postgres::NoTls)
-                .map_err(|e| anyhow::Error::new(Unavailable(format!("connecting to {place}: {e}"))))
+                .map_err(|e| StoreError::Unavailable {
+                    reason: format!("connecting to {place}"),
+                    source: Some(Box::new(e)),
+                })
         };
         let mut client = None;
         let mut last_used = std::time::Instant::now();
         if let Some(ready) = ready {
             let first = connect().and_then(|mut c| {
-                c.batch_execute(&format!("BEGIN; {SCHEMA} COMMIT;"))
-                    .with_context(|| format!("creating the store's tables in {place}"))?;
+                c.batch_execute(&format!("BEGIN; {SCHEMA} COMMIT;"))?;
                 Ok(c)
             });
             match first {
@@ -718,7 +789,9 @@ mod pg {
             }
             match client.as_mut() {
                 Some(c) => job(Ok(c)),
-                None => job(Err(anyhow!("no connection to {place}"))),
+                None => job(Err(StoreError::unavailable(format!(
+                    "no connection to {place}"
+                )))),
             }
             last_used = std::time::Instant::now();
         }

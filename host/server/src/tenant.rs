@@ -64,7 +64,7 @@ async fn readable(s: &AppState, p: &Principal, tenant: &str) -> Result<Value, Ap
     let doc = s
         .on_store(move |store| store.tenant(&id))
         .await
-        .map_err(|e| ApiError::store(&e, "the store could not be read"))?;
+        .map_err(|e| ApiError::store(e, "the store could not be read"))?;
     auth::may_read(
         p,
         tenant,
@@ -95,7 +95,7 @@ async fn audit(State(s): State<AppState>, Path(tenant): Path<String>, p: Princip
     let id = tenant.clone();
     match s.on_store(move |store| store.audit(&id, 1000)).await {
         Ok(records) => axum::Json(records).into_response(),
-        Err(e) => ApiError::store(&e, "the audit log could not be read").into_response(),
+        Err(e) => ApiError::store(e, "the audit log could not be read").into_response(),
     }
 }
 
@@ -182,7 +182,7 @@ pub(super) enum Judgement {
 /// How a write is decided against the stored document (`{tenant, emergency,
 /// conferencing}`): on a warm rules instance, with the server's plugins.
 pub(super) type Decide = Box<
-    dyn FnOnce(&mut ocpolicy_runtime::RulesInstance, &AppState, &Value) -> anyhow::Result<Judgement>
+    dyn FnOnce(&mut ocpolicy_runtime::RulesInstance, &AppState, &Value) -> crate::Result<Judgement>
         + Send,
 >;
 
@@ -192,7 +192,7 @@ pub(super) fn ask(
     rules: &mut ocpolicy_runtime::RulesInstance,
     kind: &str,
     input: &Value,
-) -> anyhow::Result<Result<CoreDecision, (String, String)>> {
+) -> crate::Result<Result<CoreDecision, (String, String)>> {
     let bytes = serde_json::to_vec(input)?;
     Ok(match rules.decide_json(kind, &bytes)? {
         Ok(v) => Ok(serde_json::from_value(v)?),
@@ -293,8 +293,10 @@ pub(super) async fn enforced_write(
     let state = s.clone();
     let answer = s
         .with_rules(move |rules, store| {
-            store.write(&t, &principal, action, &audit_copy, |doc| {
-                let (decision, plugins) = match decide(rules, &state, doc)? {
+            let written = store.write(&t, &principal, action, &audit_copy, |doc| {
+                let judged = decide(rules, &state, doc)
+                    .map_err(|e| super::StoreError::Decide(Box::new(e)))?;
+                let (decision, plugins) = match judged {
                     Judgement::Decided(d, p) => (d, p),
                     Judgement::BadInput(path, message) => {
                         let v = Verdict {
@@ -318,7 +320,8 @@ pub(super) async fn enforced_write(
                 let mut new = doc.clone();
                 apply(&mut new);
                 Ok((Outcome::Commit(new, Ok(decision)), verdict))
-            })
+            })?;
+            Ok(written)
         })
         .await;
     match answer {
@@ -596,7 +599,7 @@ async fn unassign(
     let want = ocpolicy_rules::number_key(&number);
     let answer = s
         .with_rules(move |_, store| {
-            store.write(&t, &principal, "unassign", &audit_copy, |doc| {
+            Ok(store.write(&t, &principal, "unassign", &audit_copy, |doc| {
                 let mut new = doc.clone();
                 let found = new["tenant"]["numbers"].as_array_mut().and_then(|ns| {
                     ns.iter_mut().find(|n| {
@@ -626,7 +629,7 @@ async fn unassign(
                         (Outcome::Refuse(false), v)
                     }
                 })
-            })
+            })?)
         })
         .await;
     match answer {

@@ -42,6 +42,23 @@ fn default_web_dir() -> Option<PathBuf> {
     .find(|d| d.join("index.html").is_file())
 }
 
+/// Open the store; a location that is wrong (not a PostgreSQL URL, a folder
+/// or file that cannot be made) is the user's to fix: exit 2, not 3.
+fn open_store(location: &str) -> Result<Store> {
+    Store::connect(location).map_err(|e| match e {
+        server::StoreError::Location { .. } => {
+            let message = format!(
+                "{e}: {}",
+                std::error::Error::source(&e)
+                    .map(ToString::to_string)
+                    .unwrap_or_default()
+            );
+            anyhow::Error::new(super::BadInput(message))
+        }
+        other => anyhow::Error::new(other),
+    })
+}
+
 /// `ocpolicy serve`.
 #[derive(Args)]
 #[command(after_help = "\
@@ -122,7 +139,7 @@ impl ServeCommand {
             .with_writer(std::io::stderr)
             .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
             .try_init();
-        let store = Store::connect(&self.db.clone().unwrap_or_else(default_db))?;
+        let store = open_store(&self.db.clone().unwrap_or_else(default_db))?;
         let first_run = store.tenant(DEMO_ID)?.is_none();
         let mut console_token = None;
         if self.demo || first_run {
@@ -235,7 +252,7 @@ impl TokenCommand {
             ))
             .into());
         }
-        let store = Store::connect(&db.unwrap_or_else(default_db))?;
+        let store = open_store(&db.unwrap_or_else(default_db))?;
         let (token, hash) = auth::new_token()?;
         store.add_token(&hash, name, tenant.as_deref(), operator.as_deref())?;
         outln!("{token}");
