@@ -17,7 +17,7 @@ use serde_json::{Map, Value, json};
 
 use super::auth::Principal;
 use super::tenant::{
-    Apply, CoreDecision, Decide, Judgement, ask, decode, enforced_write, merge, plugin_part,
+    Apply, CoreDecision, Decide, Judgement, decode, enforced_write, merge, plugin_part,
 };
 use super::{ApiError, AppState};
 use ocpolicy_rules::types as core;
@@ -65,16 +65,56 @@ fn may_configure(p: &Principal, tenant: &str, what: &str) -> Result<(), ApiError
     }
 }
 
-/// The `emergency` kind on `request` against the stored emergency
-/// configuration.
-fn emergency(request: Value) -> Decide {
-    Box::new(move |rules, _, doc| {
-        let check = json!({"config": doc["emergency"], "request": request});
-        Ok(match ask(rules, "emergency", &check)? {
-            Ok(d) => Judgement::Decided(d, Vec::new()),
-            Err((path, message)) => Judgement::BadInput(path, message),
-        })
+/// A stored part of the tenant document (`doc[key]`), decoded as the decision
+/// API decodes a body (strictly), or the field at fault under `at` (the path
+/// it has in the decision API's document).
+fn stored<T: serde::de::DeserializeOwned + serde::Serialize>(
+    doc: &Value,
+    key: &str,
+    at: &str,
+) -> crate::Result<Result<T, (String, String)>> {
+    let bytes = serde_json::to_vec(&doc[key])?;
+    Ok(ocpolicy_rules::json::from_slice(&bytes).map_err(|e| {
+        let path = match (at.is_empty(), e.path.is_empty()) {
+            (true, _) => e.path,
+            (false, true) => at.to_string(),
+            (false, false) => format!("{at}.{}", e.path),
+        };
+        (path, e.message)
+    }))
+}
+
+/// A component decision or input error, as a judgement without plugins.
+fn judged(r: Result<wt::Decision, wt::InputError>) -> crate::Result<Judgement> {
+    Ok(match r {
+        Ok(d) => Judgement::Decided(ocpolicy_runtime::convert(&d)?, Vec::new()),
+        Err(e) => Judgement::BadInput(e.path, e.message),
     })
+}
+
+/// Take the `Ok` of a [`stored`] decode, or return its bad input.
+macro_rules! stored_or_bad {
+    ($e:expr) => {
+        match $e? {
+            Ok(v) => v,
+            Err((path, message)) => return Ok(Judgement::BadInput(path, message)),
+        }
+    };
+}
+
+/// The `emergency` kind on `request` against the stored emergency
+/// configuration: a typed `EmergencyCheck`, as `POST /v1/decide/emergency`
+/// takes it.
+fn emergency(request: wt::EmergencyRequest) -> Decide {
+    Box::new(move |rules, _, doc| {
+        let config: wt::EmergencyConfig = stored_or_bad!(stored(doc, "emergency", "config"));
+        judged(rules.emergency_evaluate(&wt::EmergencyCheck { config, request })?)
+    })
+}
+
+/// The audit record's copy of a typed request.
+fn audited<T: serde::Serialize>(request: &T) -> Value {
+    serde_json::to_value(request).unwrap_or(Value::Null)
 }
 
 /// Run `f` on the admin's decoded body, or answer why not.
@@ -152,7 +192,7 @@ async fn write_location(
         &body,
         |loc: wt::Location| {
             let record = serde_json::to_value(&loc).unwrap_or(Value::Null);
-            let request = json!({ "WriteLocation": record });
+            let request = wt::EmergencyRequest::WriteLocation(loc);
             let apply: Apply = Box::new(move |doc| {
                 for pointer in ["/tenant/locations", "/emergency/tenant/locations"] {
                     upsert(doc, pointer, record.clone(), |x| {
@@ -160,7 +200,7 @@ async fn write_location(
                     });
                 }
             });
-            (request.clone(), emergency(request), apply)
+            (audited(&request), emergency(request), apply)
         },
     )
     .await
@@ -187,7 +227,7 @@ async fn remove_location(
     if let Err(e) = may_configure(&p, &tenant, "locations") {
         return e.into_response();
     }
-    let request = json!({ "RemoveLocation": id });
+    let request = wt::EmergencyRequest::RemoveLocation(id.clone());
     let apply = remove_from(
         &["/tenant/locations", "/emergency/tenant/locations"],
         "location_id",
@@ -198,7 +238,7 @@ async fn remove_location(
         tenant,
         &p,
         "remove-location",
-        request.clone(),
+        audited(&request),
         emergency(request),
         apply,
     )
@@ -215,7 +255,7 @@ async fn remove_address(
     if let Err(e) = may_configure(&p, &tenant, "civic addresses") {
         return e.into_response();
     }
-    let request = json!({ "RemoveCivicAddress": id });
+    let request = wt::EmergencyRequest::RemoveCivicAddress(id.clone());
     let apply = remove_from(
         &[
             "/tenant/civic_addresses",
@@ -229,7 +269,7 @@ async fn remove_address(
         tenant,
         &p,
         "remove-address",
-        request.clone(),
+        audited(&request),
         emergency(request),
         apply,
     )
@@ -254,7 +294,6 @@ async fn set_lis_entry(
         &body,
         |entry: wt::LisEntry| {
             let value = serde_json::to_value(&entry).unwrap_or(Value::Null);
-            let request = json!({ "SetLisEntry": { "entry": value, "now": super::store::now() } });
             let (list, keys): (&str, &[&str]) = match entry {
                 wt::LisEntry::Subnet(_) => ("subnets", &["subnet"]),
                 wt::LisEntry::Wap(_) => ("waps", &["bssid"]),
@@ -267,12 +306,16 @@ async fn set_lis_entry(
                 .cloned()
                 .unwrap_or(Value::Null);
             let pointer = format!("/emergency/lis/{list}");
+            let request = wt::EmergencyRequest::SetLisEntry(wt::SetLisEntry {
+                entry,
+                now: Some(super::store::now()),
+            });
             let apply: Apply = Box::new(move |doc| {
                 upsert(doc, &pointer, record.clone(), |x| {
                     keys.iter().all(|k| same_field(x, &record, k))
                 });
             });
-            (request.clone(), emergency(request), apply)
+            (audited(&request), emergency(request), apply)
         },
     )
     .await
@@ -295,13 +338,13 @@ async fn set_trusted_ip(
         &body,
         |ip: wt::TrustedIp| {
             let record = serde_json::to_value(&ip).unwrap_or(Value::Null);
-            let request = json!({ "SetTrustedIp": record });
+            let request = wt::EmergencyRequest::SetTrustedIp(ip);
             let apply: Apply = Box::new(move |doc| {
                 upsert(doc, "/emergency/trusted_ips", record.clone(), |x| {
                     same_field(x, &record, "ip_address")
                 });
             });
-            (request.clone(), emergency(request), apply)
+            (audited(&request), emergency(request), apply)
         },
     )
     .await
@@ -326,21 +369,22 @@ async fn set_bridge(
         &body,
         |bridge: wt::Bridge| {
             let record = serde_json::to_value(&bridge).unwrap_or(Value::Null);
-            let new = record.clone();
             let decide: Decide = Box::new(move |rules, state, doc| {
-                let c = &doc["conferencing"];
-                let check = json!({
-                    "bridge": new, "org_country": c["org_country"],
-                    "communications_credits": c["communications_credits"],
-                    "operators": c["operators"], "organizers": c["organizers"],
-                });
-                let mut decision = match ask(rules, "bridge", &check)? {
-                    Ok(d) => d,
-                    Err((path, message)) => return Ok(Judgement::BadInput(path, message)),
+                let c: wt::ConferencingConfig =
+                    stored_or_bad!(stored(doc, "conferencing", "config"));
+                let check = wt::BridgeCheck {
+                    bridge,
+                    org_country: c.org_country,
+                    communications_credits: c.communications_credits,
+                    operators: c.operators,
+                    organizers: Some(c.organizers),
                 };
+                let mut decision: CoreDecision =
+                    ocpolicy_runtime::convert(&rules.check_bridge(&check)?)?;
                 let mut plugins = Vec::new();
                 if let Some(host) = &state.inner.plugins {
-                    let check: ocpolicy_rules::types::BridgeCheck = serde_json::from_value(check)?;
+                    let check: ocpolicy_rules::types::BridgeCheck =
+                        ocpolicy_runtime::convert(&check)?;
                     plugins = plugin_part(state, &host.bridge(&check), &mut decision);
                 }
                 Ok(Judgement::Decided(decision, plugins))
@@ -379,14 +423,12 @@ async fn set_default(
         &body,
         |d: DefaultNumber| {
             let number = d.default_service_number;
-            let request = json!({ "SetDefaultServiceNumber": number });
-            let audit = request.clone();
+            let request = wt::ConferencingRequest::SetDefaultServiceNumber(number.clone());
+            let audit = audited(&request);
             let decide: Decide = Box::new(move |rules, _, doc| {
-                let check = json!({"config": doc["conferencing"], "request": request});
-                Ok(match ask(rules, "conferencing", &check)? {
-                    Ok(d) => Judgement::Decided(d, Vec::new()),
-                    Err((path, message)) => Judgement::BadInput(path, message),
-                })
+                let config: wt::ConferencingConfig =
+                    stored_or_bad!(stored(doc, "conferencing", "config"));
+                judged(rules.conferencing_evaluate(&wt::ConferencingCheck { config, request })?)
             });
             let apply: Apply = Box::new(move |doc| {
                 set_pointer(
@@ -459,10 +501,9 @@ async fn set_routing(
                 for (k, v) in &given {
                     config[k.as_str()] = v.clone();
                 }
-                Ok(match ask(rules, "conferencing-lint", &config)? {
-                    Ok(d) => Judgement::Decided(d, Vec::new()),
-                    Err((path, message)) => Judgement::BadInput(path, message),
-                })
+                let config: wt::ConferencingConfig =
+                    stored_or_bad!(stored(&json!({ "new": config }), "new", ""));
+                judged(rules.conferencing_lint(&config)?)
             });
             let apply: Apply = Box::new(move |doc| {
                 for (k, v) in replace {
@@ -485,17 +526,27 @@ pub(super) fn address_checks(address: wt::CivicAddress, eligibility: Decide) -> 
             Judgement::Decided(d, p) => (d, p),
             bad => return Ok(bad),
         };
-        let value = serde_json::to_value(&address)?;
-        let check = json!({"config": doc["emergency"], "request": {"WriteCivicAddress": {"address": value, "connectivity": null}}});
-        let mut decision: CoreDecision = match ask(rules, "emergency", &check)? {
-            Ok(d) => d,
-            Err((path, message)) => return Ok(Judgement::BadInput(path, message)),
+        let config: wt::EmergencyConfig = stored_or_bad!(stored(doc, "emergency", "config"));
+        let check = wt::EmergencyCheck {
+            config,
+            request: wt::EmergencyRequest::WriteCivicAddress(wt::WriteEmergencyAddress {
+                address: address.clone(),
+                connectivity: None,
+            }),
+        };
+        let mut decision: CoreDecision = match rules.emergency_evaluate(&check)? {
+            Ok(d) => ocpolicy_runtime::convert(&d)?,
+            Err(e) => return Ok(Judgement::BadInput(e.path, e.message)),
         };
         let mut plugins = first.1;
         if let Some(host) = &state.inner.plugins {
-            let check: ocpolicy_rules::types::AddressCheck = serde_json::from_value(
-                json!({"address": value, "connectivity": null, "location": null, "previous": null}),
-            )?;
+            let check: ocpolicy_rules::types::AddressCheck =
+                ocpolicy_runtime::convert(&wt::AddressCheck {
+                    address: address.clone(),
+                    connectivity: None,
+                    location: None,
+                    previous: None,
+                })?;
             plugins.extend(plugin_part(state, &host.address(&check), &mut decision));
         }
         Ok(Judgement::Decided(merge(first.0, decision), plugins))

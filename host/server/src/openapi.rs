@@ -5,13 +5,15 @@
 
 use axum::Json;
 use axum::extract::State;
+use ocpolicy_rules::kinds::{KindId, io};
 use ocpolicy_rules::types as t;
 use schemars::generate::SchemaSettings;
 use serde_json::{Map, Value, json};
 
 use super::AppState;
 
-/// Every schema the API names, by the name the kinds' table uses.
+/// Every schema the API names, by the name the kinds' table uses. Every
+/// kind's input and output is here by construction (the table drives it).
 fn schemas() -> (Map<String, Value>, Map<String, Value>) {
     let mut g = SchemaSettings::draft2020_12()
         .with(|s| s.definitions_path = "/components/schemas".into())
@@ -22,32 +24,37 @@ fn schemas() -> (Map<String, Value>, Map<String, Value>) {
             $( refs.insert($name.to_string(), g.subschema_for::<$ty>().to_value()); )*
         };
     }
+    // Every kind's input and output, from the one table of kinds.
+    macro_rules! kinds {
+        ($(
+            $name:literal => $id:ident {
+                family: $family:ident,
+                input: $input:ident,
+                output: $output:ident,
+                js: $js:ident,
+                summary: $summary:literal,
+                schema_aliases: [$($alias:literal),* $(,)?] $(,)?
+            }
+        ),* $(,)?) => {
+            $(
+                refs.insert(
+                    KindId::$id.input_type().to_string(),
+                    g.subschema_for::<io::$input>().to_value(),
+                );
+                refs.insert(
+                    KindId::$id.output_type().to_string(),
+                    g.subschema_for::<io::$output>().to_value(),
+                );
+            )*
+        };
+    }
+    ocpolicy_rules::for_each_kind!(kinds);
+    // What the tenant API takes besides.
     add! {
-        "EligibilityCheck" => t::EligibilityCheck,
-        "OperatorProgramme" => t::OperatorProgramme,
-        "AddressCheck" => t::AddressCheck,
-        "EmergencyCheck" => t::EmergencyCheck,
-        "EmergencyConfig" => t::EmergencyConfig,
-        "ResolveCheck" => t::ResolveCheck,
-        "PidfLoInput" => t::PidfLoInput,
-        "BridgeCheck" => t::BridgeCheck,
-        "ConferencingCheck" => t::ConferencingCheck,
-        "ConferencingConfig" => t::ConferencingConfig,
-        "RouteCheck" => t::RouteCheck,
-        "NormalizeCheck" => t::NormalizeCheck,
-        "Decision" => t::Decision,
-        "Resolution" => t::Resolution,
-        "RouteDecision" => t::RouteDecision,
-        "Normalization" => t::Normalization,
         "EligibilityRequest" => t::EligibilityRequest,
         "CivicAddress" => t::CivicAddress,
         "Tenant" => t::Tenant,
     }
-    refs.insert(
-        "PidfLoDocument".into(),
-        json!({"type": "object", "properties": {"xml": {"type": "string"}}, "required": ["xml"], "additionalProperties": false}),
-    );
-    refs.insert("string".into(), json!({"type": "string"}));
     (refs, g.take_definitions(true))
 }
 

@@ -186,20 +186,6 @@ pub(super) type Decide = Box<
         + Send,
 >;
 
-/// Ask the rules component one question of the decision API (`kind`, as in
-/// `/v1/decide/{kind}`) whose answer is a decision.
-pub(super) fn ask(
-    rules: &mut ocpolicy_runtime::RulesInstance,
-    kind: &str,
-    input: &Value,
-) -> crate::Result<Result<CoreDecision, (String, String)>> {
-    let bytes = serde_json::to_vec(input)?;
-    Ok(match rules.decide_json(kind, &bytes)? {
-        Ok(v) => Ok(serde_json::from_value(v)?),
-        Err(e) => Err((e.path, e.message)),
-    })
-}
-
 /// Fold a plugin report into a decision, count it, and describe its runs for
 /// the audit record.
 pub(super) fn plugin_part(
