@@ -247,9 +247,20 @@ impl NumberKey {
         &self.0
     }
 
-    /// Whether `spelling` names this number.
+    /// Whether `spelling` names this number. Allocation-free: it runs once
+    /// per inventory number in a scan.
     pub fn matches(&self, spelling: &str) -> bool {
-        key_of(spelling).is_some_and(|k| k == self.0)
+        let Some((digits, ext)) = key_parts(spelling) else {
+            return false;
+        };
+        match ext {
+            None => self.0 == digits,
+            Some(ext) => self
+                .0
+                .strip_prefix(digits)
+                .and_then(|rest| rest.strip_prefix(";ext="))
+                .is_some_and(|e| e == ext),
+        }
     }
 }
 
@@ -259,21 +270,82 @@ impl fmt::Display for NumberKey {
     }
 }
 
-/// Normalise a number found in data (inventory, LineURI) to its index key,
-/// if it has a valid shape ([`number_key`] is the public form).
-pub(crate) fn key_of(input: &str) -> Option<String> {
+/// The digits and extension of a spelling, borrowed: what [`key_of`] keys,
+/// without building the key (a `tel:` prefix, a `+` and surrounding
+/// whitespace dropped; anything else that is not the E.164 shape is `None`).
+fn key_parts(input: &str) -> Option<(&str, Option<&str>)> {
     let s = input.trim();
     let s = if s.len() >= 4 && s.get(..4).is_some_and(|p| p.eq_ignore_ascii_case("tel:")) {
         s.get(4..).unwrap_or("")
     } else {
         s
     };
-    shape(s).ok().map(|n| n.key())
+    let s = s.trim_start();
+    let s = s.strip_prefix('+').unwrap_or(s);
+    let (main, ext) = match s.split_once(';') {
+        Some((m, rest)) => {
+            let ext = rest
+                .strip_prefix("ext=")
+                .filter(|e| !e.is_empty() && e.bytes().all(|b| b.is_ascii_digit()))?;
+            (m, Some(ext))
+        }
+        None => (s, None),
+    };
+    (!main.is_empty() && main.bytes().all(|b| b.is_ascii_digit())).then_some((main, ext))
+}
+
+/// Normalise a number found in data (inventory, LineURI) to its index key,
+/// if it has a valid shape ([`number_key`] is the public form).
+pub(crate) fn key_of(input: &str) -> Option<String> {
+    key_parts(input).map(|(digits, ext)| match ext {
+        Some(ext) => format!("{digits};ext={ext}"),
+        None => digits.to_string(),
+    })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_key_matches_exactly_the_spellings_that_have_it() {
+        let spellings = [
+            "+14255550100",
+            "14255550100",
+            " tel:+14255550100 ",
+            "TEL:14255550100",
+            "+14255550100;ext=12",
+            "tel:+14255550100;ext=12",
+            "+14255550100;ext=1",
+            "+1425555010",
+            "+1 425 555 0100",
+            "tel:tel:+14255550100",
+            "+14255550100;ext=",
+            "",
+            "+",
+        ];
+        for a in spellings {
+            let Some(k) = number_key(a) else { continue };
+            // The key is the shape check's own key.
+            let shaped = shape(
+                a.trim()
+                    .trim_start_matches("tel:")
+                    .trim_start_matches("TEL:"),
+            );
+            assert_eq!(
+                shaped.ok().map(|s| s.key()).as_deref(),
+                Some(k.as_str()),
+                "{a}"
+            );
+            for b in spellings {
+                assert_eq!(
+                    k.matches(b),
+                    number_key(b).as_ref() == Some(&k),
+                    "{a} / {b}"
+                );
+            }
+        }
+    }
 
     #[cfg(feature = "numbering-plan")]
     #[test]
