@@ -3,7 +3,7 @@
 // with checks that need the numbering plan finished by the full build in a
 // Web Worker. Nothing here waits on the network after the page has loaded.
 
-import { loadRules, openAll, exec, planPending } from './rules.js';
+import { loadRules, openAll, exec, planPending, configOf } from './rules.js';
 
 const metrics = { rulesReadyMs: null, firstValidationMs: null, planReadyMs: null };
 window.ocpolicy = { metrics };
@@ -275,7 +275,7 @@ function fieldInput(prefix, path, name, label, value = '') {
 }
 
 function addressPanel(engine, full, snapshot) {
-  const base = snapshot.emergency?.tenant?.civic_addresses?.[0] || snapshot.tenant.civic_addresses?.[0] || { id: 'A1', company_name: 'Contoso', country_or_region: 'US', validation_status: 'NotValidated' };
+  const base = snapshot.tenant.civic_addresses?.[0] || { id: 'A1', company_name: 'Contoso', country_or_region: 'US', validation_status: 'NotValidated' };
   const grid = $('address-form').querySelector('.grid');
   for (const [name, label] of ADDRESS_FIELDS) grid.append(fieldInput('address', `address.${name}`, name, label, base[name])[0]);
   const conn = el('select', { id: 'address-connectivity', name: 'connectivity', 'data-path': 'connectivity', 'aria-describedby': 'address-connectivity-msg' },
@@ -314,7 +314,7 @@ const NETWORK_FIELDS = [
 
 function networkPanel(engine, full, snapshot) {
   const grid = $('network-form').querySelector('.grid');
-  const users = snapshot.emergency?.tenant?.accounts || snapshot.tenant.accounts;
+  const users = snapshot.tenant.accounts;
   const user = el('select', { id: 'network-user', name: 'user', 'data-path': 'user', 'aria-describedby': 'network-user-msg' }, ...users.map((a) => option(a.identity)));
   grid.append(el('div', { class: 'field' }, el('label', { for: 'network-user' }, 'Caller'), user, el('div', { class: 'msgs', id: 'network-user-msg' })));
   for (const [name, label, value] of NETWORK_FIELDS) grid.append(fieldInput('network', name, name, label, value)[0]);
@@ -360,7 +360,7 @@ function networkPanel(engine, full, snapshot) {
 }
 
 function bridgePanel(engine, full, snapshot) {
-  const conf = snapshot.conferencing;
+  const conf = configOf(snapshot, 'conferencing');
   const rows = $('bridge-rows');
   conf.bridge.numbers.forEach((n, i) => {
     const id = `bridge-number-${i}`;

@@ -47,22 +47,10 @@ for variant in lite full; do
     echo "web/pkg/$variant: ocpolicy_bg.wasm $raw bytes ($gz gzip)"
 done
 
-# The page's bundled demo tenant: the repository's example documents plus
-# tests/examples/demo-extra.json (lists appended, objects merged), the same
-# tenant `ocpolicy serve --demo` seeds, so the console opened on its own (no
+# The page's bundled demo tenant: tests/examples/demo-tenant.json, the very
+# document `ocpolicy serve --demo` seeds, so the console opened on its own (no
 # server) has the same real tenant to check.
-node -e '
-const fs = require("fs");
-const ex = (f) => JSON.parse(fs.readFileSync("tests/examples/" + f, "utf8"));
-const merge = (a, b) => Array.isArray(a) && Array.isArray(b) ? [...a, ...b]
-  : a && b && typeof a === "object" && typeof b === "object" && !Array.isArray(a) && !Array.isArray(b)
-    ? Object.fromEntries([...Object.keys(a), ...Object.keys(b).filter((k) => !(k in a))].map((k) => [k, k in b ? (k in a ? merge(a[k], b[k]) : b[k]) : a[k]]))
-    : b;
-fs.writeFileSync("web/pkg/demo-snapshot.json", JSON.stringify(merge({
-  tenant: ex("tenant.json"),
-  emergency: ex("emergency-config.json"),
-  conferencing: ex("conferencing-config.json"),
-}, ex("demo-extra.json"))));'
+cp tests/examples/demo-tenant.json web/pkg/demo-snapshot.json
 echo "web/pkg/demo-snapshot.json written"
 
 # The example operator plugin (guest/plugins/own-ranges), the very component

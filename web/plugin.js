@@ -100,9 +100,12 @@ export async function loadPlugin({ module, manifest, schemas, getCoreModule }) {
   };
   const root = await module.instantiate(getCoreModule, {
     'ocpolicy:rules/plugin-host': host,
+    // Every patch release of the package: a plugin built against 0.3.0 runs here too.
     'ocpolicy:rules/plugin-host@0.3.0': host,
+    'ocpolicy:rules/plugin-host@0.3.1': host,
     'ocpolicy:rules/types': {},
     'ocpolicy:rules/types@0.3.0': {},
+    'ocpolicy:rules/types@0.3.1': {},
   });
   const covers = (c) => !manifest.countries?.length || c == null || manifest.countries.some((x) => same(x, c));
   const isOperator = (op) => same(op, manifest.operator);

@@ -99,12 +99,26 @@ export function openAll(rules, snapshot) {
     ['emergency', (d) => rules.emergency(d)],
     ['conferencing', (d) => rules.conferencing(d)],
   ]) {
-    if (!snapshot[name]) continue;
-    const r = open(snapshot[name]);
+    const doc = configOf(snapshot, name);
+    if (!doc) continue;
+    const r = open(doc);
     if (r.ok) engine[name] = r.ok;
     else engine.errors[name] = r.error;
   }
   return engine;
+}
+
+/** The document each family's snapshot takes, from the stored tenant
+ * (`{tenant, emergency, conferencing}`, the contract's `tenant-document`): the
+ * tenant itself; the emergency settings around the tenant; the conferencing
+ * settings with the tenant's id and operators. The server builds the same
+ * configurations from the same document (ocpolicy_rules::document). */
+export function configOf(snapshot, name) {
+  const part = snapshot[name];
+  if (!part) return null;
+  if (name === 'emergency') return { ...part, tenant: snapshot.tenant };
+  if (name === 'conferencing') return { ...part, tenant_id: snapshot.tenant.tenant_id, operators: snapshot.tenant.operators };
+  return part;
 }
 
 /** Run one call: `{on: 'tenant'|'emergency'|'conferencing', method, input}`

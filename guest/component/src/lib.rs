@@ -20,7 +20,7 @@ use ocpolicy_rules::bindings::exports::ocpolicy::rules::emergency::{
 use ocpolicy_rules::types::{
     AddressCheck, CountryEmergencyNumbers, Decision, EligibilityCheck, EligibilityRequest,
     EmergencyCheck, EmergencyConfig, EmergencyRequest, InputError, NetworkContext,
-    OperatorProgramme, PidfLoInput, Resolution, ResolveCheck, Tenant,
+    OperatorProgramme, PidfLoInput, Resolution, ResolveCheck, Tenant, TenantDocument,
 };
 use ocpolicy_rules::types::{
     BridgeCheck, ConferencingCheck, ConferencingConfig, ConferencingRequest, DialOut,
@@ -38,6 +38,10 @@ impl Guest for Component {
 
     fn check_operator_programme(programme: OperatorProgramme) -> Decision {
         ocpolicy_rules::eligibility::check_operator_programme(&programme)
+    }
+
+    fn check_document(document: TenantDocument) -> Result<(), InputError> {
+        ocpolicy_rules::document::check(&document)
     }
 }
 

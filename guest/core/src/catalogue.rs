@@ -79,6 +79,10 @@ rules! {
         "a check that needs the numbering plan was made by a build that carries it",
         "wait for the full numbering plan to load (the page says when), or ask the server; nothing to fix in the input",
         "Not in the domain reference: ocpolicy's own marker. The browser's first module leaves out libphonenumber's data (about 520 KB gzip) so that typing is validated at once; where a rule needs the plan it raises this instead of guessing, and the page replaces the decision with the full module's when that has loaded. The server and the CLI always carry the plan and never raise it.");
+    TENANT_UNDECIDABLE = ("TENANT-UNDECIDABLE", Error, Derived, "[SETPNA][ACG-NMP]",
+        "a write to a stored tenant leaves it decidable: the tenant, its emergency configuration and its conferencing configuration still decode and index (no two inventory records for one number, no location under a missing address, no pattern that does not compile)",
+        "change the request so that the tenant stays consistent (the message names the record it would break); a tenant stored broken before this check is shown and fixed with `POST /v1/tenants/{tenant}/repair` by a platform admin",
+        "Not in the domain reference: ocpolicy's own guard at the enforcement point. Teams keeps one inventory record per number and refuses the writes that would make two; a stored tenant the rules cannot index would fail every later rule-checked write, so the server builds the same snapshots the rules use from the written document before it commits, and refuses the write that would break them. Raised by the server only, never by the rules component.");
     EXT_DR_ONLY = ("ELIG-EXT-DR-ONLY", Error, Sourced, "[SETPNA][DREN]",
         "extensions (`;ext=`) are only supported for Direct Routing numbers",
         "remove the `;ext=` part, or assign the number as DirectRouting");

@@ -37,7 +37,7 @@ mod generated {
     // The plain build generates the data model alone.
     #[cfg(not(feature = "component"))]
     wit_bindgen::generate!({
-        inline: "package ocpolicy:model; world model { import ocpolicy:rules/types@0.3.0; }",
+        inline: "package ocpolicy:model; world model { import ocpolicy:rules/types@0.3.1; }",
         path: "../../wit",
         additional_derives: [serde::Serialize, serde::Deserialize, schemars::JsonSchema, PartialEq],
         generate_all,
@@ -74,6 +74,7 @@ pub mod bindings {
 pub mod catalogue;
 pub mod conferencing;
 mod decision;
+pub mod document;
 pub mod eligibility;
 pub mod emergency;
 mod error_path;
@@ -94,4 +95,4 @@ pub use snapshot::TenantSnapshot;
 pub use types::{Decision, InputError, Severity, Violation};
 
 /// The WIT package this crate implements.
-pub const WIT_PACKAGE: &str = "ocpolicy:rules@0.3.0";
+pub const WIT_PACKAGE: &str = "ocpolicy:rules@0.3.1";

@@ -68,11 +68,23 @@ fn wt<T>(r: std::result::Result<T, wasmtime::Error>, context: &'static str) -> R
     r.map_err(Error::wasm(context))
 }
 
-/// The imports a plugin may have.
-const ALLOWED_IMPORTS: &[&str] = &[
-    "ocpolicy:rules/plugin-host@0.3.0",
-    "ocpolicy:rules/types@0.3.0",
-];
+/// The interfaces a plugin may import, at any version of the package that is
+/// compatible with this host's (`0.3.x`: a patch release only adds, so a
+/// plugin built against `0.3.0` links against a `0.3.1` host, and wasmtime's
+/// linker matches the names by semver).
+const ALLOWED_IMPORTS: &[&str] = &["ocpolicy:rules/plugin-host", "ocpolicy:rules/types"];
+/// The package version prefix every allowed import carries.
+const COMPATIBLE_VERSION: &str = "0.3.";
+
+/// Whether `import` is one of [`ALLOWED_IMPORTS`] at a compatible version.
+fn allowed_import(import: &str) -> bool {
+    import.split_once('@').is_some_and(|(name, version)| {
+        ALLOWED_IMPORTS.contains(&name)
+            && version
+                .strip_prefix(COMPATIBLE_VERSION)
+                .is_some_and(|patch| !patch.is_empty() && patch.bytes().all(|b| b.is_ascii_digit()))
+    })
+}
 /// The largest component accepted.
 const MAX_COMPONENT_BYTES: usize = 64 << 20;
 /// The WebAssembly stack a call may use.
@@ -629,7 +641,7 @@ impl PluginHost {
         let (imports, exports) = component_interface(&self.engine, &component);
         let extra: Vec<&String> = imports
             .iter()
-            .filter(|i| !ALLOWED_IMPORTS.contains(&i.as_str()))
+            .filter(|i| !allowed_import(i))
             .filter(|i| !(manifest.wasi && i.starts_with("wasi:")))
             .collect();
         if !extra.is_empty() {
@@ -645,7 +657,11 @@ impl PluginHost {
                     .map(|s| s.as_str())
                     .collect::<Vec<_>>()
                     .join(", "),
-                ALLOWED_IMPORTS.join(" and ")
+                ALLOWED_IMPORTS
+                    .iter()
+                    .map(|i| format!("{i}@{COMPATIBLE_VERSION}x"))
+                    .collect::<Vec<_>>()
+                    .join(" and ")
             )));
         }
         let linker = if manifest.wasi {
@@ -667,7 +683,7 @@ impl PluginHost {
             };
             if !present {
                 return Err(fail(format!(
-                    "the manifest declares `{}`, but the component does not export its interface (with the types of ocpolicy:rules@0.3.0)",
+                    "the manifest declares `{}`, but the component does not export its interface (with the types of ocpolicy:rules@0.3.x)",
                     h.name()
                 )));
             }
@@ -1140,5 +1156,32 @@ fn failed(p: &LoadedPlugin, hook: Hook, outcome: &RunOutcome) -> core::Violation
             "the host contained the plugin; ask its author (operator {}) to fix it, or remove it from the plugin directory",
             p.manifest.operator
         ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::allowed_import;
+
+    #[test]
+    fn imports_are_matched_by_name_and_compatible_version() {
+        for ok in [
+            "ocpolicy:rules/plugin-host@0.3.0",
+            "ocpolicy:rules/plugin-host@0.3.1",
+            "ocpolicy:rules/types@0.3.0",
+            "ocpolicy:rules/types@0.3.12",
+        ] {
+            assert!(allowed_import(ok), "{ok}");
+        }
+        for bad in [
+            "ocpolicy:rules/plugin-host",
+            "ocpolicy:rules/plugin-host@0.4.0",
+            "ocpolicy:rules/plugin-host@0.3.",
+            "ocpolicy:rules/plugin-host@0.3.1-rc",
+            "ocpolicy:rules/eligibility@0.3.1",
+            "wasi:filesystem/types@0.2.0",
+        ] {
+            assert!(!allowed_import(bad), "{bad}");
+        }
     }
 }

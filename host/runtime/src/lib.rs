@@ -245,6 +245,21 @@ impl RulesInstance {
         )
     }
 
+    /// Whether a stored tenant can be decided (every family's snapshot
+    /// builds from it); the inner error names the field from the document's
+    /// root.
+    pub fn check_document(
+        &mut self,
+        document: &types::TenantDocument,
+    ) -> Result<Result<(), InputError>> {
+        self.arm();
+        let g = self.bindings.ocpolicy_rules_eligibility();
+        wt(
+            g.call_check_document(&mut self.store, document),
+            "the rules component trapped in `check-document`",
+        )
+    }
+
     /// Index a tenant inside the instance, once, for many [`RulesInstance::check`] calls.
     pub fn snapshot(&mut self, tenant: &Tenant) -> Result<Result<Snapshot, InputError>> {
         self.arm();

@@ -13,9 +13,10 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{delete, put};
-use serde_json::{Map, Value, json};
+use serde_json::{Value, json};
 
 use super::auth::Principal;
+use super::document::{self, same_id, upsert};
 use super::tenant::{
     Apply, CoreDecision, Decide, Judgement, decode, enforced_write, merge, plugin_part,
 };
@@ -65,25 +66,6 @@ fn may_configure(p: &Principal, tenant: &str, what: &str) -> Result<(), ApiError
     }
 }
 
-/// A stored part of the tenant document (`doc[key]`), decoded as the decision
-/// API decodes a body (strictly), or the field at fault under `at` (the path
-/// it has in the decision API's document).
-fn stored<T: serde::de::DeserializeOwned + serde::Serialize>(
-    doc: &Value,
-    key: &str,
-    at: &str,
-) -> crate::Result<Result<T, (String, String)>> {
-    let bytes = serde_json::to_vec(&doc[key])?;
-    Ok(ocpolicy_rules::json::from_slice(&bytes).map_err(|e| {
-        let path = match (at.is_empty(), e.path.is_empty()) {
-            (true, _) => e.path,
-            (false, true) => at.to_string(),
-            (false, false) => format!("{at}.{}", e.path),
-        };
-        (path, e.message)
-    }))
-}
-
 /// A component decision or input error, as a judgement without plugins.
 fn judged(r: Result<wt::Decision, wt::InputError>) -> crate::Result<Judgement> {
     Ok(match r {
@@ -92,22 +74,12 @@ fn judged(r: Result<wt::Decision, wt::InputError>) -> crate::Result<Judgement> {
     })
 }
 
-/// Take the `Ok` of a [`stored`] decode, or return its bad input.
-macro_rules! stored_or_bad {
-    ($e:expr) => {
-        match $e? {
-            Ok(v) => v,
-            Err((path, message)) => return Ok(Judgement::BadInput(path, message)),
-        }
-    };
-}
-
 /// The `emergency` kind on `request` against the stored emergency
 /// configuration: a typed `EmergencyCheck`, as `POST /v1/decide/emergency`
 /// takes it.
 fn emergency(request: wt::EmergencyRequest) -> Decide {
     Box::new(move |rules, _, doc| {
-        let config: wt::EmergencyConfig = stored_or_bad!(stored(doc, "emergency", "config"));
+        let config = document::emergency(doc)?;
         judged(rules.emergency_evaluate(&wt::EmergencyCheck { config, request })?)
     })
 }
@@ -125,7 +97,7 @@ async fn configure<T: serde::de::DeserializeOwned + serde::Serialize>(
     what: &str,
     action: &'static str,
     body: &[u8],
-    f: impl FnOnce(T) -> (Value, Decide, Apply),
+    f: impl FnOnce(T) -> crate::Result<(Value, Decide, Apply)>,
 ) -> Response {
     if let Err(e) = may_configure(&p, &tenant, what) {
         return e.into_response();
@@ -134,45 +106,20 @@ async fn configure<T: serde::de::DeserializeOwned + serde::Serialize>(
         Ok(v) => v,
         Err(e) => return e.into_response(),
     };
-    let (audit, decide, apply) = f(value);
+    let (audit, decide, apply) = match f(value) {
+        Ok(parts) => parts,
+        Err(e) => return ApiError::store(e, "the request could not be converted").into_response(),
+    };
     enforced_write(s, tenant, &p, action, audit, decide, apply).await
 }
 
-/// Replace the entry of the list at `pointer` that `same` picks, else append.
-fn upsert(doc: &mut Value, pointer: &str, record: Value, same: impl Fn(&Value) -> bool) {
-    if doc.pointer(pointer).is_none_or(Value::is_null) {
-        set_pointer(doc, pointer, json!([]));
-    }
-    if let Some(list) = doc.pointer_mut(pointer).and_then(Value::as_array_mut) {
-        match list.iter_mut().find(|x| same(x)) {
-            Some(x) => *x = record,
-            None => list.push(record),
-        }
-    }
-}
-
-/// Set `doc` at `pointer` (`/a/b`), creating objects on the way.
-fn set_pointer(doc: &mut Value, pointer: &str, value: Value) {
-    let mut at = doc;
-    let keys: Vec<&str> = pointer.split('/').skip(1).collect();
-    let Some((last, path)) = keys.split_last() else {
-        return;
-    };
-    for k in path {
-        if !at.get(*k).is_some_and(Value::is_object) {
-            at[*k] = json!({});
-        }
-        at = &mut at[*k];
-    }
-    at[*last] = value;
-}
-
-/// Case-insensitive equality of a string field of two records.
-fn same_field(a: &Value, b: &Value, field: &str) -> bool {
-    match (a[field].as_str(), b[field].as_str()) {
-        (Some(x), Some(y)) => x.trim().eq_ignore_ascii_case(y.trim()),
-        _ => false,
-    }
+/// The stored conferencing settings, or why a write that needs them cannot
+/// be decided.
+fn no_conferencing() -> Judgement {
+    Judgement::NotFound(
+        "conferencing".into(),
+        "this tenant has no conferencing configuration (no audio-conferencing bridge); the platform sets one up with the tenant".into(),
+    )
 }
 
 /// `PUT /v1/tenants/{t}/locations` with a location: create it, or replace the
@@ -190,31 +137,18 @@ async fn write_location(
         "locations",
         "location",
         &body,
-        |loc: wt::Location| {
-            let record = serde_json::to_value(&loc).unwrap_or(Value::Null);
-            let request = wt::EmergencyRequest::WriteLocation(loc);
+        |loc: core::Location| {
+            let request = wt::EmergencyRequest::WriteLocation(ocpolicy_runtime::convert(&loc)?);
             let apply: Apply = Box::new(move |doc| {
-                for pointer in ["/tenant/locations", "/emergency/tenant/locations"] {
-                    upsert(doc, pointer, record.clone(), |x| {
-                        same_field(x, &record, "location_id")
-                    });
-                }
+                let id = loc.location_id.clone();
+                upsert(&mut doc.tenant.locations, loc, |x| {
+                    same_id(&x.location_id, &id)
+                });
             });
-            (audited(&request), emergency(request), apply)
+            Ok((audited(&request), emergency(request), apply))
         },
     )
     .await
-}
-
-/// Remove the records with `field` = `id` from the lists at `pointers`.
-fn remove_from(pointers: &'static [&'static str], field: &'static str, id: String) -> Apply {
-    Box::new(move |doc| {
-        for pointer in pointers {
-            if let Some(list) = doc.pointer_mut(pointer).and_then(Value::as_array_mut) {
-                list.retain(|x| !same_field(x, &json!({ field: id }), field));
-            }
-        }
-    })
 }
 
 /// `DELETE /v1/tenants/{t}/locations/{id}`: refused while a number, user or
@@ -228,11 +162,11 @@ async fn remove_location(
         return e.into_response();
     }
     let request = wt::EmergencyRequest::RemoveLocation(id.clone());
-    let apply = remove_from(
-        &["/tenant/locations", "/emergency/tenant/locations"],
-        "location_id",
-        id,
-    );
+    let apply: Apply = Box::new(move |doc| {
+        doc.tenant
+            .locations
+            .retain(|x| !same_id(&x.location_id, &id));
+    });
     enforced_write(
         s,
         tenant,
@@ -256,14 +190,9 @@ async fn remove_address(
         return e.into_response();
     }
     let request = wt::EmergencyRequest::RemoveCivicAddress(id.clone());
-    let apply = remove_from(
-        &[
-            "/tenant/civic_addresses",
-            "/emergency/tenant/civic_addresses",
-        ],
-        "id",
-        id,
-    );
+    let apply: Apply = Box::new(move |doc| {
+        doc.tenant.civic_addresses.retain(|x| !same_id(&x.id, &id));
+    });
     enforced_write(
         s,
         tenant,
@@ -292,30 +221,44 @@ async fn set_lis_entry(
         "LIS entries",
         "lis",
         &body,
-        |entry: wt::LisEntry| {
-            let value = serde_json::to_value(&entry).unwrap_or(Value::Null);
-            let (list, keys): (&str, &[&str]) = match entry {
-                wt::LisEntry::Subnet(_) => ("subnets", &["subnet"]),
-                wt::LisEntry::Wap(_) => ("waps", &["bssid"]),
-                wt::LisEntry::Switch(_) => ("switches", &["chassis_id"]),
-                wt::LisEntry::Port(_) => ("ports", &["chassis_id", "port_id"]),
-            };
-            let record = value
-                .as_object()
-                .and_then(|m| m.values().next())
-                .cloned()
-                .unwrap_or(Value::Null);
-            let pointer = format!("/emergency/lis/{list}");
+        |entry: core::LisEntry| {
             let request = wt::EmergencyRequest::SetLisEntry(wt::SetLisEntry {
-                entry,
+                entry: ocpolicy_runtime::convert(&entry)?,
                 now: Some(super::store::now()),
             });
             let apply: Apply = Box::new(move |doc| {
-                upsert(doc, &pointer, record.clone(), |x| {
-                    keys.iter().all(|k| same_field(x, &record, k))
+                let lis = doc.emergency.lis.get_or_insert(core::Lis {
+                    subnets: None,
+                    waps: None,
+                    switches: None,
+                    ports: None,
                 });
+                match entry {
+                    core::LisEntry::Subnet(e) => {
+                        let list = lis.subnets.get_or_insert_with(Vec::new);
+                        let id = e.subnet.clone();
+                        upsert(list, e, |x| same_id(&x.subnet, &id));
+                    }
+                    core::LisEntry::Wap(e) => {
+                        let list = lis.waps.get_or_insert_with(Vec::new);
+                        let id = e.bssid.clone();
+                        upsert(list, e, |x| same_id(&x.bssid, &id));
+                    }
+                    core::LisEntry::Switch(e) => {
+                        let list = lis.switches.get_or_insert_with(Vec::new);
+                        let id = e.chassis_id.clone();
+                        upsert(list, e, |x| same_id(&x.chassis_id, &id));
+                    }
+                    core::LisEntry::Port(e) => {
+                        let list = lis.ports.get_or_insert_with(Vec::new);
+                        let (chassis, port) = (e.chassis_id.clone(), e.port_id.clone());
+                        upsert(list, e, |x| {
+                            same_id(&x.chassis_id, &chassis) && same_id(&x.port_id, &port)
+                        });
+                    }
+                }
             });
-            (audited(&request), emergency(request), apply)
+            Ok((audited(&request), emergency(request), apply))
         },
     )
     .await
@@ -336,15 +279,14 @@ async fn set_trusted_ip(
         "trusted IPs",
         "trusted-ip",
         &body,
-        |ip: wt::TrustedIp| {
-            let record = serde_json::to_value(&ip).unwrap_or(Value::Null);
-            let request = wt::EmergencyRequest::SetTrustedIp(ip);
+        |ip: core::TrustedIp| {
+            let request = wt::EmergencyRequest::SetTrustedIp(ocpolicy_runtime::convert(&ip)?);
             let apply: Apply = Box::new(move |doc| {
-                upsert(doc, "/emergency/trusted_ips", record.clone(), |x| {
-                    same_field(x, &record, "ip_address")
-                });
+                let list = doc.emergency.trusted_ips.get_or_insert_with(Vec::new);
+                let id = ip.ip_address.clone();
+                upsert(list, ip, |x| same_id(&x.ip_address, &id));
             });
-            (audited(&request), emergency(request), apply)
+            Ok((audited(&request), emergency(request), apply))
         },
     )
     .await
@@ -367,35 +309,47 @@ async fn set_bridge(
         "conferencing bridge",
         "bridge",
         &body,
-        |bridge: wt::Bridge| {
-            let record = serde_json::to_value(&bridge).unwrap_or(Value::Null);
+        |bridge: core::Bridge| {
+            let record = audited(&bridge);
+            let asked: wt::Bridge = ocpolicy_runtime::convert(&bridge)?;
             let decide: Decide = Box::new(move |rules, state, doc| {
-                let c: wt::ConferencingConfig =
-                    stored_or_bad!(stored(doc, "conferencing", "config"));
+                let Some(c) = document::conferencing(doc)? else {
+                    return Ok(no_conferencing());
+                };
                 let check = wt::BridgeCheck {
-                    bridge,
+                    bridge: asked,
                     org_country: c.org_country,
                     communications_credits: c.communications_credits,
                     operators: c.operators,
                     organizers: Some(c.organizers),
                 };
-                let mut decision: CoreDecision =
-                    ocpolicy_runtime::convert(&rules.check_bridge(&check)?)?;
-                let mut plugins = Vec::new();
-                if let Some(host) = &state.inner.plugins {
-                    let check: ocpolicy_rules::types::BridgeCheck =
-                        ocpolicy_runtime::convert(&check)?;
-                    plugins = plugin_part(state, &host.bridge(&check), &mut decision);
-                }
-                Ok(Judgement::Decided(decision, plugins))
+                bridge_decision(rules, state, check)
             });
-            let stored = record.clone();
-            let apply: Apply =
-                Box::new(move |doc| set_pointer(doc, "/conferencing/bridge", stored));
-            (record, decide, apply)
+            let apply: Apply = Box::new(move |doc| {
+                if let Some(c) = doc.conferencing.as_mut() {
+                    c.bridge = bridge;
+                }
+            });
+            Ok((record, decide, apply))
         },
     )
     .await
+}
+
+/// The `bridge` kind on `check`, with the plugins of the operators whose
+/// numbers are on the bridge.
+pub(super) fn bridge_decision(
+    rules: &mut ocpolicy_runtime::RulesInstance,
+    state: &AppState,
+    check: wt::BridgeCheck,
+) -> crate::Result<Judgement> {
+    let mut decision: CoreDecision = ocpolicy_runtime::convert(&rules.check_bridge(&check)?)?;
+    let mut plugins = Vec::new();
+    if let Some(host) = &state.inner.plugins {
+        let check: core::BridgeCheck = ocpolicy_runtime::convert(&check)?;
+        plugins = plugin_part(state, &host.bridge(&check), &mut decision);
+    }
+    Ok(Judgement::Decided(decision, plugins))
 }
 
 /// The body of `PUT .../bridge/default`.
@@ -426,18 +380,17 @@ async fn set_default(
             let request = wt::ConferencingRequest::SetDefaultServiceNumber(number.clone());
             let audit = audited(&request);
             let decide: Decide = Box::new(move |rules, _, doc| {
-                let config: wt::ConferencingConfig =
-                    stored_or_bad!(stored(doc, "conferencing", "config"));
+                let Some(config) = document::conferencing(doc)? else {
+                    return Ok(no_conferencing());
+                };
                 judged(rules.conferencing_evaluate(&wt::ConferencingCheck { config, request })?)
             });
             let apply: Apply = Box::new(move |doc| {
-                set_pointer(
-                    doc,
-                    "/conferencing/bridge/default_service_number",
-                    json!(number),
-                );
+                if let Some(c) = doc.conferencing.as_mut() {
+                    c.bridge.default_service_number = Some(number);
+                }
             });
-            (audit, decide, apply)
+            Ok((audit, decide, apply))
         },
     )
     .await
@@ -447,7 +400,7 @@ async fn set_default(
 /// conferencing configuration; each one given replaces the stored one.
 // No `deny_unknown_fields`: the strict decoder refuses unknown keys itself,
 // naming the key's path, as it does for every body.
-#[derive(serde::Deserialize, serde::Serialize)]
+#[derive(Clone, serde::Deserialize, serde::Serialize)]
 struct Routing {
     #[serde(default)]
     pstn_usages: Option<Vec<String>>,
@@ -483,34 +436,65 @@ async fn set_routing(
         "routing",
         &body,
         |r: Routing| {
-            // The parts given (null is the same as not given).
-            let given: Map<String, Value> = match serde_json::to_value(&r) {
-                Ok(Value::Object(m)) => m.into_iter().filter(|(_, v)| !v.is_null()).collect(),
-                _ => Map::new(),
+            let given: Vec<&str> = [
+                r.pstn_usages.is_some(),
+                r.voice_routes.is_some(),
+                r.audio_conferencing_routing_policies.is_some(),
+                r.voice_routing_policies.is_some(),
+                r.emergency_call_routing_policies.is_some(),
+                r.dial_plans.is_some(),
+                r.gateways.is_some(),
+            ]
+            .into_iter()
+            .zip(ROUTING_KEYS)
+            .filter_map(|(given, key)| given.then_some(key))
+            .collect();
+            let audit = json!({ "SetRouting": given });
+            let empty = given.is_empty();
+            let replace = move |c: &mut core::ConferencingSettings, r: Routing| {
+                if let Some(v) = r.pstn_usages {
+                    c.pstn_usages = v;
+                }
+                if let Some(v) = r.voice_routes {
+                    c.voice_routes = v;
+                }
+                if let Some(v) = r.audio_conferencing_routing_policies {
+                    c.audio_conferencing_routing_policies = v;
+                }
+                if let Some(v) = r.voice_routing_policies {
+                    c.voice_routing_policies = Some(v);
+                }
+                if let Some(v) = r.emergency_call_routing_policies {
+                    c.emergency_call_routing_policies = Some(v);
+                }
+                if let Some(v) = r.dial_plans {
+                    c.dial_plans = Some(v);
+                }
+                if let Some(v) = r.gateways {
+                    c.gateways = Some(v);
+                }
             };
-            let audit = json!({ "SetRouting": given.keys().collect::<Vec<_>>() });
-            let replace = given.clone();
+            let asked = r.clone();
             let decide: Decide = Box::new(move |rules, _, doc| {
-                if given.is_empty() {
+                if empty {
                     return Ok(Judgement::BadInput(
                         String::new(),
                         format!("give at least one of: {}", ROUTING_KEYS.join(", ")),
                     ));
                 }
-                let mut config = doc["conferencing"].clone();
-                for (k, v) in &given {
-                    config[k.as_str()] = v.clone();
-                }
-                let config: wt::ConferencingConfig =
-                    stored_or_bad!(stored(&json!({ "new": config }), "new", ""));
-                judged(rules.conferencing_lint(&config)?)
+                let Some(mut settings) = doc.conferencing.clone() else {
+                    return Ok(no_conferencing());
+                };
+                replace(&mut settings, asked);
+                let config = ocpolicy_rules::document::conferencing_of(&doc.tenant, settings);
+                judged(rules.conferencing_lint(&ocpolicy_runtime::convert(&config)?)?)
             });
             let apply: Apply = Box::new(move |doc| {
-                for (k, v) in replace {
-                    set_pointer(doc, &format!("/conferencing/{k}"), v);
+                if let Some(c) = doc.conferencing.as_mut() {
+                    replace(c, r);
                 }
             });
-            (audit, decide, apply)
+            Ok((audit, decide, apply))
         },
     )
     .await
@@ -526,7 +510,7 @@ pub(super) fn address_checks(address: wt::CivicAddress, eligibility: Decide) -> 
             Judgement::Decided(d, p) => (d, p),
             bad => return Ok(bad),
         };
-        let config: wt::EmergencyConfig = stored_or_bad!(stored(doc, "emergency", "config"));
+        let config = document::emergency(doc)?;
         let check = wt::EmergencyCheck {
             config,
             request: wt::EmergencyRequest::WriteCivicAddress(wt::WriteEmergencyAddress {

@@ -9,6 +9,7 @@
 pub mod auth;
 mod configure;
 mod decide;
+mod document;
 mod metrics;
 mod openapi;
 pub mod store;

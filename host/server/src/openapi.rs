@@ -54,6 +54,7 @@ fn schemas() -> (Map<String, Value>, Map<String, Value>) {
         "EligibilityRequest" => t::EligibilityRequest,
         "CivicAddress" => t::CivicAddress,
         "Tenant" => t::Tenant,
+        "TenantDocument" => t::TenantDocument,
     }
     (refs, g.take_definitions(true))
 }
@@ -106,10 +107,10 @@ pub fn document() -> Value {
     let auth = json!([{"bearer": []}]);
     paths.insert("/v1/tenants/{tenant}/snapshot".into(), json!({"get": {
         "operationId": "tenant-snapshot", "tags": ["tenants"], "security": auth, "parameters": [tenant],
-        "summary": "the tenant as the web console validates against it: {tenant, emergency, conferencing}",
-        "responses": {"200": {"description": "the snapshot", "content": {"application/json": {"schema": {"type": "object",
-            "properties": {"tenant": schema("Tenant"), "emergency": schema("EmergencyConfig"), "conferencing": schema("ConferencingConfig")}}}}},
-            "401": error("no or unknown bearer token"), "403": error("the token may not read this tenant"), "404": error("no such tenant")}}}));
+        "summary": "the stored tenant (the contract's tenant-document: the tenant once, with its emergency and conferencing settings), as the web console validates against it",
+        "responses": {"200": {"description": "the snapshot", "content": {"application/json": {"schema": schema("TenantDocument")}}},
+            "401": error("no or unknown bearer token"), "403": error("the token may not read this tenant"), "404": error("no such tenant"),
+            "409": error("the stored tenant cannot be decided (TENANT-UNDECIDABLE); the path names the field")}}}));
     paths.insert("/v1/tenants/{tenant}/assignments".into(), json!({"post": {
         "operationId": "assign-number", "tags": ["tenants"], "security": auth, "parameters": [tenant],
         "summary": "assign a number: decided by the rules against the stored tenant, then committed with its audit record, or refused",
@@ -129,10 +130,11 @@ pub fn document() -> Value {
     paths.insert("/v1/tenants/{tenant}/assignments/{number}".into(), json!({"delete": {
         "operationId": "unassign-number", "tags": ["tenants"], "security": auth,
         "parameters": [tenant, {"name": "number", "in": "path", "required": true, "schema": {"type": "string"}}],
-        "summary": "take a number back from its holder; audited",
-        "responses": {"200": {"description": "unassigned", "content": {"application/json": {"schema": {"type": "object"}}}},
+        "summary": "take a number back from its holder (Remove-CsPhoneNumberAssignment), decided by the rules like every write: a bridge number leaves the bridge, and the bridge rules decide the bridge without it (its default number cannot leave); then committed with its audit record, or refused",
+        "responses": {"200": {"description": "unassigned; the decision", "content": {"application/json": {"schema": schema("Decision")}}},
             "401": error("no or unknown bearer token"), "403": error("the token may not write this tenant"),
-            "404": error("no such tenant, or the number is not assigned")}}}));
+            "404": error("no such tenant, or the number is not assigned"),
+            "422": {"description": "refused by the rules; the full decision", "content": {"application/json": {"schema": schema("Decision")}}}}}}));
     paths.insert("/v1/tenants/{tenant}/numbers/{number}".into(), json!({"delete": {
         "operationId": "release-number", "tags": ["tenants"], "security": auth,
         "parameters": [tenant, {"name": "number", "in": "path", "required": true, "schema": {"type": "string"}}],

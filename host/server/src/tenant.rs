@@ -11,8 +11,10 @@ use axum::routing::{get, post};
 use serde_json::{Value, json};
 
 use super::auth::{self, Principal};
+use super::document::{self, Document, Undecidable};
 use super::store::{Outcome, Verdict};
 use super::{ApiError, AppState};
+use ocpolicy_rules::types as core;
 use ocpolicy_runtime::types as wt;
 
 pub fn routes() -> Router<AppState> {
@@ -47,7 +49,8 @@ pub(super) fn decode<T: serde::de::DeserializeOwned + serde::Serialize>(
         .map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, &e.path, &e.message))
 }
 
-/// The operators a stored tenant consented to.
+/// The operators a stored tenant consented to, read from the stored JSON
+/// itself, so that access to a tenant stored broken is decided as to any.
 fn operators(doc: &Value) -> Vec<String> {
     doc["tenant"]["operators"]
         .as_array()
@@ -73,10 +76,27 @@ async fn readable(s: &AppState, p: &Principal, tenant: &str) -> Result<Value, Ap
     doc.ok_or_else(|| not_found(tenant))
 }
 
+/// 409 for a stored tenant that no longer decodes, naming the field.
+pub(super) fn broken(tenant: &str, u: &Undecidable) -> ApiError {
+    ApiError::new(
+        StatusCode::CONFLICT,
+        &u.path,
+        &format!(
+            "the stored tenant `{tenant}` cannot be decided: {} (TENANT-UNDECIDABLE); a platform admin shows and fixes it with POST /v1/tenants/{tenant}/repair",
+            u.message
+        ),
+    )
+}
+
 async fn snapshot(State(s): State<AppState>, Path(tenant): Path<String>, p: Principal) -> Response {
-    match readable(&s, &p, &tenant).await {
-        Ok(doc) => axum::Json(doc).into_response(),
-        Err(e) => e.into_response(),
+    let stored = match readable(&s, &p, &tenant).await {
+        Ok(doc) => doc,
+        Err(e) => return e.into_response(),
+    };
+    match document::decode(&stored) {
+        Ok(Ok(doc)) => axum::Json(doc).into_response(),
+        Ok(Err(u)) => broken(&tenant, &u).into_response(),
+        Err(e) => ApiError::store(e, "the stored tenant could not be read").into_response(),
     }
 }
 
@@ -100,11 +120,11 @@ async fn audit(State(s): State<AppState>, Path(tenant): Path<String>, p: Princip
 }
 
 /// The assignment status a target kind takes.
-fn status_for(kind: wt::TargetKind) -> &'static str {
+fn status_for(kind: wt::TargetKind) -> core::AssignmentStatus {
     match kind {
-        wt::TargetKind::User => "UserAssigned",
-        wt::TargetKind::ResourceAccount => "VoiceApplicationAssigned",
-        wt::TargetKind::ConferenceBridge => "ConferenceAssigned",
+        wt::TargetKind::User => core::AssignmentStatus::UserAssigned,
+        wt::TargetKind::ResourceAccount => core::AssignmentStatus::VoiceApplicationAssigned,
+        wt::TargetKind::ConferenceBridge => core::AssignmentStatus::ConferenceAssigned,
     }
 }
 
@@ -165,7 +185,7 @@ fn redact(request: &Value, keep: bool) -> Value {
 }
 
 /// What a committed write does to the stored tenant document.
-pub(super) type Apply = Box<dyn FnOnce(&mut Value) + Send>;
+pub(super) type Apply = Box<dyn FnOnce(&mut Document) + Send>;
 
 /// The core's decision type (the one plugins add to).
 pub(super) type CoreDecision = ocpolicy_rules::types::Decision;
@@ -177,14 +197,51 @@ pub(super) enum Judgement {
     Decided(CoreDecision, Vec<Value>),
     /// Bad input: the field's path, and what is wrong.
     BadInput(String, String),
+    /// What the write is about does not exist (404): the path, and what.
+    NotFound(String, String),
 }
 
-/// How a write is decided against the stored document (`{tenant, emergency,
-/// conferencing}`): on a warm rules instance, with the server's plugins.
+/// How a write is decided against the stored document: on a warm rules
+/// instance, with the server's plugins.
 pub(super) type Decide = Box<
-    dyn FnOnce(&mut ocpolicy_runtime::RulesInstance, &AppState, &Value) -> crate::Result<Judgement>
+    dyn FnOnce(
+            &mut ocpolicy_runtime::RulesInstance,
+            &AppState,
+            &Document,
+        ) -> crate::Result<Judgement>
         + Send,
 >;
+
+/// What a write answers.
+enum Written {
+    /// Decided: committed if allowed, refused otherwise.
+    Decided(CoreDecision),
+    /// Input that cannot be decided (400).
+    BadInput(String, String),
+    /// What the write is about does not exist (404).
+    NotFound(String, String),
+    /// The stored tenant itself cannot be decided (409).
+    Broken(Undecidable),
+}
+
+/// The refusal of a write that would leave the tenant undecidable.
+fn undecidable(u: Undecidable) -> CoreDecision {
+    let rule = &ocpolicy_rules::catalogue::TENANT_UNDECIDABLE;
+    CoreDecision {
+        allowed: false,
+        violations: vec![ocpolicy_rules::Violation {
+            code: rule.code.into(),
+            severity: rule.severity,
+            path: u.path,
+            message: format!(
+                "this write would leave the tenant undecidable: {}",
+                u.message
+            ),
+            citation: rule.citation.into(),
+            remediation: rule.remediation.into(),
+        }],
+    }
+}
 
 /// Fold a plugin report into a decision, count it, and describe its runs for
 /// the audit record.
@@ -211,6 +268,14 @@ pub(super) fn plugin_part(
         .collect()
 }
 
+/// A decision with nothing against it.
+pub(super) fn allowed() -> CoreDecision {
+    CoreDecision {
+        allowed: true,
+        violations: Vec::new(),
+    }
+}
+
 /// One decision from two: every violation of both; allowed only if both are.
 pub(super) fn merge(mut a: CoreDecision, b: CoreDecision) -> CoreDecision {
     a.allowed = a.allowed && b.allowed;
@@ -222,9 +287,8 @@ pub(super) fn merge(mut a: CoreDecision, b: CoreDecision) -> CoreDecision {
 /// against the stored tenant.
 fn eligibility(request: wt::EligibilityRequest) -> Decide {
     Box::new(move |rules, state, doc| {
-        let stored: wt::Tenant = serde_json::from_value(doc["tenant"].clone())?;
         let check = wt::EligibilityCheck {
-            tenant: stored,
+            tenant: document::tenant(doc)?,
             request: request.clone(),
         };
         let decision = match rules.evaluate(&check)? {
@@ -236,11 +300,8 @@ fn eligibility(request: wt::EligibilityRequest) -> Decide {
         let mut decision: CoreDecision = serde_json::from_value(serde_json::to_value(&decision)?)?;
         let mut plugins = Vec::new();
         if let Some(host) = &state.inner.plugins {
-            let tenant: ocpolicy_rules::types::Tenant =
-                serde_json::from_value(doc["tenant"].clone())?;
-            let req: ocpolicy_rules::types::EligibilityRequest =
-                serde_json::from_value(serde_json::to_value(&request)?)?;
-            let report = host.eligibility(&std::sync::Arc::new(tenant), &req);
+            let req: core::EligibilityRequest = ocpolicy_runtime::convert(&request)?;
+            let report = host.eligibility(&std::sync::Arc::new(doc.tenant.clone()), &req);
             plugins = plugin_part(state, &report, &mut decision);
         }
         Ok(Judgement::Decided(decision, plugins))
@@ -279,18 +340,32 @@ pub(super) async fn enforced_write(
     let state = s.clone();
     let answer = s
         .with_rules(move |rules, store| {
-            let written = store.write(&t, &principal, action, &audit_copy, |doc| {
-                let judged = decide(rules, &state, doc)
+            let written = store.write(&t, &principal, action, &audit_copy, |stored| {
+                let refused = |codes: Vec<String>| Verdict {
+                    allowed: false,
+                    codes,
+                    plugins: json!([]),
+                };
+                let decoded =
+                    document::decode(stored).map_err(|e| super::StoreError::Decide(Box::new(e)))?;
+                let doc = match decoded {
+                    Ok(d) => d,
+                    Err(u) => {
+                        let v = refused(vec!["TENANT-UNDECIDABLE".into()]);
+                        return Ok((Outcome::Refuse(Written::Broken(u)), v));
+                    }
+                };
+                let judged = decide(rules, &state, &doc)
                     .map_err(|e| super::StoreError::Decide(Box::new(e)))?;
                 let (decision, plugins) = match judged {
                     Judgement::Decided(d, p) => (d, p),
                     Judgement::BadInput(path, message) => {
-                        let v = Verdict {
-                            allowed: false,
-                            codes: vec!["INPUT".into()],
-                            plugins: json!([]),
-                        };
-                        return Ok((Outcome::Refuse(Err((path, message))), v));
+                        let v = refused(vec!["INPUT".into()]);
+                        return Ok((Outcome::Refuse(Written::BadInput(path, message)), v));
+                    }
+                    Judgement::NotFound(path, message) => {
+                        let v = refused(vec!["NOT-FOUND".into()]);
+                        return Ok((Outcome::Refuse(Written::NotFound(path, message)), v));
                     }
                 };
                 let codes: Vec<String> =
@@ -301,18 +376,29 @@ pub(super) async fn enforced_write(
                     plugins: Value::Array(plugins),
                 };
                 if !decision.allowed {
-                    return Ok((Outcome::Refuse(Ok(decision)), verdict));
+                    return Ok((Outcome::Refuse(Written::Decided(decision)), verdict));
                 }
-                let mut new = doc.clone();
+                let mut new = doc;
                 apply(&mut new);
-                Ok((Outcome::Commit(new, Ok(decision)), verdict))
+                // The written tenant must index as the rules index it, or no
+                // later write to it could be decided.
+                let checked = document::decidable(rules, &new)
+                    .map_err(|e| super::StoreError::Decide(Box::new(e)))?;
+                if let Err(u) = checked {
+                    let d = undecidable(u);
+                    let v = refused(vec![d.violations[0].code.clone()]);
+                    return Ok((Outcome::Refuse(Written::Decided(d)), v));
+                }
+                let new =
+                    document::encode(&new).map_err(|e| super::StoreError::Decide(Box::new(e)))?;
+                Ok((Outcome::Commit(new, Written::Decided(decision)), verdict))
             })?;
             Ok(written)
         })
         .await;
     match answer {
         Ok(None) => not_found(&tenant).into_response(),
-        Ok(Some(Ok(d))) => {
+        Ok(Some(Written::Decided(d))) => {
             let outcome = if d.allowed { "committed" } else { "refused" };
             s.inner
                 .metrics
@@ -326,28 +412,15 @@ pub(super) async fn enforced_write(
             };
             (status, axum::Json(d)).into_response()
         }
-        Ok(Some(Err((path, message)))) => {
+        Ok(Some(Written::BadInput(path, message))) => {
             ApiError::new(StatusCode::BAD_REQUEST, &path, &message).into_response()
         }
+        Ok(Some(Written::NotFound(path, message))) => {
+            ApiError::new(StatusCode::NOT_FOUND, &path, &message).into_response()
+        }
+        Ok(Some(Written::Broken(u))) => broken(&tenant, &u).into_response(),
         Err(e) => e.into_response(),
     }
-}
-
-/// Whether the number record `n` is the number `want` names
-/// ([`ocpolicy_rules::number_key`], the one identity every runtime uses).
-fn is_number(n: &Value, want: &ocpolicy_rules::NumberKey) -> bool {
-    n["telephone_number"]
-        .as_str()
-        .is_some_and(|x| want.matches(x))
-}
-
-/// The number record of `doc` that `number` names.
-fn number_mut<'a>(doc: &'a mut Value, number: &str) -> Option<&'a mut Value> {
-    let want = ocpolicy_rules::number_key(number)?;
-    doc["tenant"]["numbers"]
-        .as_array_mut()?
-        .iter_mut()
-        .find(|n| is_number(n, &want))
 }
 
 /// `POST /v1/tenants/{tenant}/assignments` with `{"AssignNumber": {...}}`.
@@ -378,9 +451,9 @@ async fn assign(
         status_for(a.target_kind),
     );
     let apply: Apply = Box::new(move |doc| {
-        if let Some(n) = number_mut(doc, &number) {
-            n["assignment_status"] = json!(status);
-            n["assigned_target"] = json!(target);
+        if let Some(n) = document::number_mut(doc, &number) {
+            n.assignment_status = status;
+            n.assigned_target = Some(target);
         }
     });
     eligibility_write(s, tenant, &p, "assign", request, apply).await
@@ -433,29 +506,32 @@ async fn upload(
     if let Err(e) = readable(&s, &p, &tenant).await {
         return e.into_response();
     }
-    let records: Vec<Value> = u
+    let records: Vec<core::PhoneNumber> = u
         .numbers
         .iter()
-        .map(|n| {
-            let capability = match n.usage {
-                wt::NumberUsage::CallingUserAssignment => "UserAssignment",
-                wt::NumberUsage::FirstPartyAppAssignment => "VoiceApplicationAssignment",
-                wt::NumberUsage::ConferenceAssignment => "ConferenceAssignment",
-            };
-            json!({
-                "telephone_number": n.telephone_number, "number_type": "OperatorConnect",
-                "activation_state": "Activated", "capabilities": [capability],
-                "assignment_status": "Unassigned", "iso_country_code": n.iso_country_code.clone().unwrap_or_default(),
-                "location_id": n.location_id, "location_update_supported": n.location_update_supported,
-                "operator_id": u.operator_id, "number_source": "Online",
-            })
+        .map(|n| core::PhoneNumber {
+            telephone_number: n.telephone_number.clone(),
+            number_type: core::NumberType::OperatorConnect,
+            activation_state: core::ActivationState::Activated,
+            capabilities: vec![match n.usage {
+                wt::NumberUsage::CallingUserAssignment => core::Capability::UserAssignment,
+                wt::NumberUsage::FirstPartyAppAssignment => {
+                    core::Capability::VoiceApplicationAssignment
+                }
+                wt::NumberUsage::ConferenceAssignment => core::Capability::ConferenceAssignment,
+            }],
+            assignment_status: core::AssignmentStatus::Unassigned,
+            assigned_target: None,
+            assignment_category: None,
+            iso_country_code: n.iso_country_code.clone().unwrap_or_default(),
+            location_id: n.location_id.clone(),
+            location_update_supported: n.location_update_supported,
+            operator_id: Some(u.operator_id.clone()),
+            number_source: Some(core::NumberSource::Online),
+            block: None,
         })
         .collect();
-    let apply: Apply = Box::new(move |doc| {
-        if let Some(ns) = doc["tenant"]["numbers"].as_array_mut() {
-            ns.extend(records);
-        }
-    });
+    let apply: Apply = Box::new(move |doc| doc.tenant.numbers.extend(records));
     eligibility_write(s, tenant, &p, "upload", request, apply).await
 }
 
@@ -475,13 +551,16 @@ async fn release(
         )
         .into_response();
     };
-    let doc = match readable(&s, &p, &tenant).await {
+    let stored = match readable(&s, &p, &tenant).await {
         Ok(d) => d,
         Err(e) => return e.into_response(),
     };
-    let mut doc = doc;
-    let owner =
-        number_mut(&mut doc, &number).and_then(|n| n["operator_id"].as_str().map(String::from));
+    let doc = match document::decode(&stored) {
+        Ok(Ok(d)) => d,
+        Ok(Err(u)) => return broken(&tenant, &u).into_response(),
+        Err(e) => return ApiError::store(e, "the stored tenant could not be read").into_response(),
+    };
+    let owner = document::number(&doc, &number).and_then(|n| n.operator_id.clone());
     if !owner
         .as_deref()
         .is_some_and(|o| o.eq_ignore_ascii_case(operator))
@@ -497,11 +576,10 @@ async fn release(
         telephone_number: number.clone(),
     });
     let apply: Apply = Box::new(move |doc| {
-        if let (Some(want), Some(ns)) = (
-            ocpolicy_rules::number_key(&number),
-            doc["tenant"]["numbers"].as_array_mut(),
-        ) {
-            ns.retain(|n| !is_number(n, &want));
+        if let Some(want) = ocpolicy_rules::number_key(&number) {
+            doc.tenant
+                .numbers
+                .retain(|n| !want.matches(&n.telephone_number));
         }
     });
     eligibility_write(s, tenant, &p, "release", request, apply).await
@@ -540,25 +618,19 @@ async fn write_address(
         Ok(v) => v,
         Err(e) => return e.into_response(),
     };
-    let record = serde_json::to_value(&address).unwrap_or(Value::Null);
-    let id = address.id.clone();
+    let record: core::CivicAddress = match ocpolicy_runtime::convert(&address) {
+        Ok(r) => r,
+        Err(e) => return ApiError::store(e, "the address could not be converted").into_response(),
+    };
     let request = wt::EligibilityRequest::WriteCivicAddress(wt::WriteCivicAddress {
         actor,
         address: address.clone(),
     });
     let apply: Apply = Box::new(move |doc| {
-        // The tenant's addresses, and the emergency configuration's copy.
-        for pointer in [
-            "/tenant/civic_addresses",
-            "/emergency/tenant/civic_addresses",
-        ] {
-            if let Some(a) = doc.pointer_mut(pointer).and_then(Value::as_array_mut) {
-                match a.iter_mut().find(|x| x["id"] == json!(id)) {
-                    Some(x) => *x = record.clone(),
-                    None => a.push(record.clone()),
-                }
-            }
-        }
+        let id = record.id.clone();
+        document::upsert(&mut doc.tenant.civic_addresses, record, |x| {
+            document::same_id(&x.id, &id)
+        });
     });
     let audit = serde_json::to_value(&request).unwrap_or(Value::Null);
     let decide = super::configure::address_checks(address, eligibility(request));
@@ -566,8 +638,12 @@ async fn write_address(
 }
 
 /// `DELETE /v1/tenants/{tenant}/assignments/{number}`: take a number back
-/// from its holder (Remove-CsPhoneNumberAssignment). No rule refuses it; it is
-/// committed with its audit record, or 404 if the number is not assigned.
+/// from its holder (Remove-CsPhoneNumberAssignment), through the rules like
+/// every write. A number on the conferencing bridge also leaves the bridge,
+/// so the `bridge` kind decides the bridge without it (the default number
+/// cannot leave: CONF-DEFAULT-NOT-ON-BRIDGE, "default or shared numbers can't
+/// be unassigned from the bridge"), with the plugins of the operators whose
+/// numbers are on it. 404 if the number is not assigned.
 async fn unassign(
     State(s): State<AppState>,
     Path((tenant, number)): Path<(String, String)>,
@@ -576,61 +652,53 @@ async fn unassign(
     if let Err(e) = auth::may_assign(&p, &tenant) {
         return e.into_response();
     }
-    let audit_copy = redact(
-        &json!({ "Unassign": { "telephone_number": number } }),
-        s.inner.config.audit_unredacted,
-    );
-    let principal = p.name();
-    let t = tenant.clone();
-    let want = ocpolicy_rules::number_key(&number);
-    let answer = s
-        .with_rules(move |_, store| {
-            Ok(store.write(&t, &principal, "unassign", &audit_copy, |doc| {
-                let mut new = doc.clone();
-                let found = new["tenant"]["numbers"].as_array_mut().and_then(|ns| {
-                    ns.iter_mut().find(|n| {
-                        want.as_ref().is_some_and(|w| is_number(n, w))
-                            && n["assignment_status"] != "Unassigned"
-                    })
-                });
-                Ok(match found {
-                    Some(n) => {
-                        n["assignment_status"] = json!("Unassigned");
-                        if let Some(o) = n.as_object_mut() {
-                            o.remove("assigned_target");
-                        }
-                        let v = Verdict {
-                            allowed: true,
-                            codes: Vec::new(),
-                            plugins: json!([]),
-                        };
-                        (Outcome::Commit(new, true), v)
-                    }
-                    None => {
-                        let v = Verdict {
-                            allowed: false,
-                            codes: vec!["NOT-ASSIGNED".into()],
-                            plugins: json!([]),
-                        };
-                        (Outcome::Refuse(false), v)
-                    }
-                })
-            })?)
-        })
-        .await;
-    match answer {
-        Ok(None) => not_found(&tenant).into_response(),
-        Ok(Some(true)) => {
-            (StatusCode::OK, axum::Json(json!({ "unassigned": number }))).into_response()
+    let audit = json!({ "Unassign": { "telephone_number": number } });
+    let (asked, of) = (number.clone(), tenant.clone());
+    let decide: Decide = Box::new(move |rules, state, doc| {
+        let held = document::number(doc, &asked)
+            .filter(|n| n.assignment_status != core::AssignmentStatus::Unassigned);
+        let Some(held) = held else {
+            return Ok(Judgement::NotFound(
+                "number".into(),
+                format!("`{asked}` is not an assigned number of tenant `{of}`"),
+            ));
+        };
+        let Some(config) = document::conferencing(doc)? else {
+            return Ok(Judgement::Decided(allowed(), Vec::new()));
+        };
+        let key = ocpolicy_rules::number_key(&held.telephone_number);
+        let on_bridge = |n: &str| key.as_ref().is_some_and(|k| k.matches(n));
+        if !config.bridge.numbers.iter().any(|b| on_bridge(&b.number)) {
+            return Ok(Judgement::Decided(allowed(), Vec::new()));
         }
-        Ok(Some(false)) => ApiError::new(
-            StatusCode::NOT_FOUND,
-            "number",
-            &format!("`{number}` is not an assigned number of tenant `{tenant}`"),
-        )
-        .into_response(),
-        Err(e) => e.into_response(),
-    }
+        let mut bridge = config.bridge;
+        bridge.numbers.retain(|b| !on_bridge(&b.number));
+        let check = wt::BridgeCheck {
+            bridge,
+            org_country: config.org_country,
+            communications_credits: config.communications_credits,
+            operators: config.operators,
+            organizers: Some(config.organizers),
+        };
+        super::configure::bridge_decision(rules, state, check)
+    });
+    let apply: Apply = Box::new(move |doc| {
+        let key = ocpolicy_rules::number_key(&number);
+        let is = |n: &str| key.as_ref().is_some_and(|k| k.matches(n));
+        if let Some(n) = doc
+            .tenant
+            .numbers
+            .iter_mut()
+            .find(|n| is(&n.telephone_number))
+        {
+            n.assignment_status = core::AssignmentStatus::Unassigned;
+            n.assigned_target = None;
+        }
+        if let Some(c) = doc.conferencing.as_mut() {
+            c.bridge.numbers.retain(|b| !is(&b.number));
+        }
+    });
+    enforced_write(s, tenant, &p, "unassign", audit, decide, apply).await
 }
 
 /// `GET /`: the console, pointed at the server's tenant and API.

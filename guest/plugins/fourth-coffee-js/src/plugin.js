@@ -1,6 +1,6 @@
 // An ocpolicy operator plugin in JavaScript, for operator OPJ (Fourth Coffee
 // Telecom): toll-free numbers are not assigned to users through us.
-import { log } from 'ocpolicy:rules/plugin-host@0.3.0';
+import { log } from 'ocpolicy:rules/plugin-host@0.3.1';
 
 function violation(code, path, message, remediation) {
   return { code, severity: 'error', path, message, citation: '[Fourth Coffee terms]', remediation };

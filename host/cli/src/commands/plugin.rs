@@ -600,7 +600,7 @@ impl InspectCommand {
             }
         };
         let info = serde_json::json!({
-            "plugin": p.label(), "operator": p.manifest.operator, "world": "ocpolicy:rules/rule-plugin@0.3.0",
+            "plugin": p.label(), "operator": p.manifest.operator, "world": "ocpolicy:rules/rule-plugin@0.3.1",
             "imports": p.imports, "exports": p.exports,
             "hooks": p.manifest.hooks.iter().map(|h| h.name()).collect::<Vec<_>>(),
             "countries": p.manifest.countries, "size": p.size, "sha256": p.sha256,
@@ -610,7 +610,7 @@ impl InspectCommand {
             println!("{info}");
         } else {
             println!("{} (operator {})", p.label(), p.manifest.operator);
-            println!("  world:    ocpolicy:rules/rule-plugin@0.3.0");
+            println!("  world:    ocpolicy:rules/rule-plugin@0.3.1");
             println!("  imports:  {}", p.imports.join(", "));
             println!("  exports:  {}", p.exports.join(", "));
             println!(

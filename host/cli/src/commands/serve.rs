@@ -10,15 +10,13 @@ use clap::{Args, Subcommand, ValueEnum};
 use super::Outcome;
 use ocpolicy_server::{self as server, AppState, Config, Store, auth};
 
-/// The demo tenant: the repository's example documents.
+/// The demo tenant's id.
 const DEMO_ID: &str = "contoso-demo";
-const DEMO_TENANT: &str = include_str!("../../../../tests/examples/tenant.json");
-const DEMO_EMERGENCY: &str = include_str!("../../../../tests/examples/emergency-config.json");
-const DEMO_CONFERENCING: &str = include_str!("../../../../tests/examples/conferencing-config.json");
-/// What the demo adds to the examples: numbers in every activation and
-/// assignment state, more users and a resource account (web/build.sh merges
-/// the same file into the console's bundled demo).
-const DEMO_EXTRA: &str = include_str!("../../../../tests/examples/demo-extra.json");
+/// The demo tenant: the example tenant with numbers in every activation and
+/// assignment state, more users, a resource account, the example emergency
+/// and conferencing settings (web/build.sh bundles the same file as the
+/// console's demo).
+const DEMO: &str = include_str!("../../../../tests/examples/demo-tenant.json");
 
 /// The store's default place: `$XDG_DATA_HOME/ocpolicy/ocpolicy.db`, else
 /// `~/.local/share/ocpolicy/ocpolicy.db`, else `./ocpolicy.db`.
@@ -99,33 +97,13 @@ pub struct ServeCommand {
     pub plugins: super::plugin::PluginArgs,
 }
 
-/// The demo tenant: the examples, with the extras merged in (lists appended,
-/// objects merged).
+/// The demo tenant, as the store keeps it (`tests/examples/demo-tenant.json`,
+/// the same document the console bundles).
 pub fn demo_doc() -> Result<serde_json::Value> {
-    use serde_json::Value;
-    fn merge(a: &mut Value, b: Value) {
-        match (a, b) {
-            (Value::Array(a), Value::Array(b)) => a.extend(b),
-            (Value::Object(a), Value::Object(b)) => {
-                for (k, v) in b {
-                    match a.get_mut(&k) {
-                        Some(x) => merge(x, v),
-                        None => {
-                            a.insert(k, v);
-                        }
-                    }
-                }
-            }
-            (a, b) => *a = b,
-        }
-    }
-    let mut doc = serde_json::json!({
-        "tenant": serde_json::from_str::<Value>(DEMO_TENANT)?,
-        "emergency": serde_json::from_str::<Value>(DEMO_EMERGENCY)?,
-        "conferencing": serde_json::from_str::<Value>(DEMO_CONFERENCING)?,
-    });
-    merge(&mut doc, serde_json::from_str(DEMO_EXTRA)?);
-    Ok(doc)
+    let doc: ocpolicy_rules::types::TenantDocument =
+        ocpolicy_rules::json::from_slice(DEMO.as_bytes())
+            .map_err(|e| anyhow::anyhow!("the demo tenant is bad at {}: {}", e.path, e.message))?;
+    Ok(serde_json::to_value(doc)?)
 }
 
 impl ServeCommand {
@@ -271,12 +249,12 @@ mod tests {
     /// block, users with and without licences, and the main assignments.
     #[test]
     fn the_demo_tenant_is_valid_and_shows_every_state() {
-        let doc = super::demo_doc().unwrap();
-        let bytes = |k: &str| serde_json::to_vec(&doc[k]).unwrap();
-        let tenant: t::Tenant = ocpolicy_rules::json::from_slice(&bytes("tenant")).unwrap();
-        let _: t::EmergencyConfig = ocpolicy_rules::json::from_slice(&bytes("emergency")).unwrap();
-        let _: t::ConferencingConfig =
-            ocpolicy_rules::json::from_slice(&bytes("conferencing")).unwrap();
+        let doc: t::TenantDocument = ocpolicy_rules::json::from_slice(
+            &serde_json::to_vec(&super::demo_doc().unwrap()).unwrap(),
+        )
+        .unwrap();
+        assert!(doc.conferencing.is_some(), "the demo has a bridge");
+        let tenant = doc.tenant;
         let seen = |f: &dyn Fn(&t::PhoneNumber) -> String| -> BTreeSet<String> {
             tenant.numbers.iter().map(f).collect()
         };

@@ -289,7 +289,7 @@ fn demo_runs_every_bundled_example() {
 fn component_wit_shows_the_package() {
     let out = ocpolicy(&["component", "wit"], None);
     let s = text(&out.stdout);
-    assert!(s.contains("package ocpolicy:rules@0.3.0"), "{s}");
+    assert!(s.contains("package ocpolicy:rules@0.3.1"), "{s}");
     assert!(s.contains("record violation"), "{s}");
     let out = ocpolicy(&["component", "interface"], None);
     assert!(

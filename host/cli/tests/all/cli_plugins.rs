@@ -88,7 +88,7 @@ fn from_zero_to_a_signed_tested_plugin() {
     let v: serde_json::Value = serde_json::from_slice(&inspect.stdout).unwrap();
     assert_eq!(
         v["imports"],
-        serde_json::json!(["ocpolicy:rules/types@0.3.0"])
+        serde_json::json!(["ocpolicy:rules/types@0.3.1"])
     );
     assert_eq!(v["hooks"], serde_json::json!(["check-eligibility"]));
 

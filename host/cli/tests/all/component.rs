@@ -12,10 +12,10 @@ fn the_rules_component_imports_nothing() {
     assert_eq!(
         exports,
         vec![
-            "ocpolicy:rules/types@0.3.0".to_string(),
-            "ocpolicy:rules/eligibility@0.3.0".to_string(),
-            "ocpolicy:rules/emergency@0.3.0".to_string(),
-            "ocpolicy:rules/conferencing@0.3.0".to_string()
+            "ocpolicy:rules/types@0.3.1".to_string(),
+            "ocpolicy:rules/eligibility@0.3.1".to_string(),
+            "ocpolicy:rules/emergency@0.3.1".to_string(),
+            "ocpolicy:rules/conferencing@0.3.1".to_string()
         ]
     );
 }
@@ -27,9 +27,9 @@ fn the_component_carries_the_typed_wit_package() {
     let pkg = resolve
         .packages
         .iter()
-        .find(|(_, p)| p.name.to_string() == "ocpolicy:rules@0.3.0")
+        .find(|(_, p)| p.name.to_string() == "ocpolicy:rules@0.3.1")
         .map(|(_, p)| p)
-        .unwrap_or_else(|| panic!("no ocpolicy:rules@0.3.0 in the component"));
+        .unwrap_or_else(|| panic!("no ocpolicy:rules@0.3.1 in the component"));
     let types = pkg
         .interfaces
         .get("types")
@@ -73,7 +73,7 @@ fn the_wit_folder_parses_and_declares_both_worlds() {
         .push_dir(crate::root().join("wit"))
         .unwrap_or_else(|e| panic!("{e:#}"));
     let package = &resolve.packages[pkg];
-    assert_eq!(package.name.to_string(), "ocpolicy:rules@0.3.0");
+    assert_eq!(package.name.to_string(), "ocpolicy:rules@0.3.1");
     for world in ["rules", "rule-plugin"] {
         assert!(package.worlds.contains_key(world), "no world `{world}`");
     }

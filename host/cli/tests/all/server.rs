@@ -10,14 +10,12 @@ use tower::ServiceExt;
 
 pub(crate) const TENANT: &str = "contoso-demo";
 
+/// The demo tenant as the store keeps it (what `ocpolicy serve --demo` seeds).
 pub(crate) fn demo_doc() -> Value {
-    let ex = |f: &str| -> Value {
-        serde_json::from_str(
-            &std::fs::read_to_string(crate::root().join("tests/examples").join(f)).unwrap(),
-        )
-        .unwrap()
-    };
-    json!({"tenant": ex("tenant.json"), "emergency": ex("emergency-config.json"), "conferencing": ex("conferencing-config.json")})
+    serde_json::from_str(
+        &std::fs::read_to_string(crate::root().join("tests/examples/demo-tenant.json")).unwrap(),
+    )
+    .unwrap()
 }
 
 /// The store backends that every enforcement guarantee is tested on.
@@ -962,13 +960,15 @@ fn operators_release_their_own_numbers_and_never_write_addresses() {
         assert_eq!(st, StatusCode::FORBIDDEN);
         assert!(e["error"]["message"].as_str().unwrap().contains("ELIG-OPERATOR-WRITES-ADDRESS"), "{e}");
         assert_eq!(s.call("PUT", &addresses, Some(&auditor), serde_json::to_vec(&address).unwrap()).await.0, StatusCode::FORBIDDEN);
-        // The admin writes it; both copies of the addresses hold it.
+        // The admin writes it; the tenant's one list of addresses holds it,
+        // and the emergency configuration built from the document sees it.
         let (st, d) = s.json("PUT", &addresses, Some(&admin), serde_json::to_vec(&address).unwrap()).await;
         assert_eq!(st, StatusCode::OK, "{d}");
         let (_, snap) = s.json("GET", &format!("/v1/tenants/{TENANT}/snapshot"), Some(&admin), Body::empty()).await;
-        for list in [&snap["tenant"]["civic_addresses"], &snap["emergency"]["tenant"]["civic_addresses"]] {
-            assert!(list.as_array().unwrap().iter().any(|a| a["id"] == "A9"), "{list}");
-        }
+        let held = |a: &Value| a["id"] == "A9";
+        assert_eq!(snap["tenant"]["civic_addresses"].as_array().unwrap().iter().filter(|a| held(a)).count(), 1, "{snap}");
+        assert!(snap["emergency"].get("tenant").is_none(), "one copy of each place: {snap}");
+        assert!(emergency_of(&snap)["tenant"]["civic_addresses"].as_array().unwrap().iter().any(held));
         // Bad input names the field.
         let (st, e) = s.json("PUT", &addresses, Some(&admin), b"{\"id\": 1}".to_vec()).await;
         assert_eq!((st, e["error"]["path"].as_str()), (StatusCode::BAD_REQUEST, Some("id")), "{e}");
@@ -1016,17 +1016,16 @@ fn configuration_writes(db: Db) {
             assert_eq!(st, StatusCode::FORBIDDEN, "{e}");
             assert!(e["error"]["message"].as_str().unwrap().contains(why), "{e}");
         }
-        // Locations: written to both copies; an ELIN is never cleared.
+        // Locations: written once, to the tenant; an ELIN is never cleared.
         let (st, d) = s.json("PUT", &t("/locations"), Some(&admin), body(loc.clone())).await;
         assert_eq!(st, StatusCode::OK, "{d}");
         let snap = snapshot().await;
-        for list in [&snap["tenant"]["locations"], &snap["emergency"]["tenant"]["locations"]] {
-            assert!(list.as_array().unwrap().iter().any(|l| l["location_id"] == "L9" && l["elin"] == "ELIN9"), "{db:?}: {list}");
-        }
+        let list = &snap["tenant"]["locations"];
+        assert_eq!(list.as_array().unwrap().iter().filter(|l| l["location_id"] == "L9" && l["elin"] == "ELIN9").count(), 1, "{db:?}: {list}");
         let cleared = json!({"location_id": "L9", "civic_address_id": "A1", "place": "Floor 9"});
         let (st, d) = s.json("PUT", &t("/locations"), Some(&admin), body(cleared.clone())).await;
         assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY, "{d}");
-        let api = decide("emergency", json!({"config": snap["emergency"], "request": {"WriteLocation": cleared}})).await;
+        let api = decide("emergency", json!({"config": emergency_of(&snap), "request": {"WriteLocation": cleared}})).await;
         assert_eq!((codes(&d), d.clone()), (vec!["EMG-ELIN-CLEAR".to_string()], api));
         let (st, e) = s.json("PUT", &t("/locations"), Some(&admin), body(json!({"location_id": "L8", "civic_address_id": "NOPE"}))).await;
         assert_eq!((st, e["error"]["path"].as_str()), (StatusCode::BAD_REQUEST, Some("request.civic_address_id")), "{e}");
@@ -1037,14 +1036,14 @@ fn configuration_writes(db: Db) {
         let bad = json!({"id": "A7", "company_name": "Contoso", "country_or_region": "US", "city": "Redmond", "validation_status": "NotValidated"});
         let (st, d) = s.json("PUT", &t("/addresses"), Some(&admin), body(bad.clone())).await;
         assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY, "{d}");
-        let api = decide("emergency", json!({"config": snapshot().await["emergency"], "request": {"WriteCivicAddress": {"address": bad, "connectivity": null}}})).await;
+        let api = decide("emergency", json!({"config": emergency_of(&snapshot().await), "request": {"WriteCivicAddress": {"address": bad, "connectivity": null}}})).await;
         assert!(!codes(&api).is_empty(), "{api}");
         assert_eq!(codes(&d), codes(&api), "{d}");
         assert!(codes(&d).iter().all(|c| c.starts_with("EMG-")), "{d}");
         // Removing: refused while in use, with the decision API's answer.
         let (st, d) = s.json("DELETE", &t("/addresses/A1"), Some(&admin), Body::empty()).await;
         assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY, "{d}");
-        assert_eq!(d, decide("emergency", json!({"config": snapshot().await["emergency"], "request": {"RemoveCivicAddress": "A1"}})).await);
+        assert_eq!(d, decide("emergency", json!({"config": emergency_of(&snapshot().await), "request": {"RemoveCivicAddress": "A1"}})).await);
         assert_eq!(codes(&d)[0], "EMG-DELETE-IN-USE");
         let (st, d) = s.json("DELETE", &t("/locations/L9"), Some(&admin), Body::empty()).await;
         assert_eq!(st, StatusCode::OK, "{d}");
@@ -1071,7 +1070,7 @@ fn configuration_writes(db: Db) {
         assert!(snapshot().await["emergency"]["trusted_ips"].to_string().contains("198.51.100.0"));
 
         // The whole bridge: the `bridge` kind on the new bridge, with the stored context.
-        let conf = snapshot().await["conferencing"].clone();
+        let conf = conferencing_of(&snapshot().await);
         let mut bridge = conf["bridge"].clone();
         bridge["numbers"].as_array_mut().unwrap().push(json!({"number": "+14255550001", "toll_type": "Toll", "source": "Microsoft", "sharing": "Dedicated", "capabilities": ["ConferenceAssignment"]}));
         bridge["default_service_number"] = json!("+19999999999");
@@ -1082,9 +1081,9 @@ fn configuration_writes(db: Db) {
         bridge["default_service_number"] = json!("+14255550000");
         let (st, d) = s.json("PUT", &t("/bridge"), Some(&admin), body(bridge.clone())).await;
         assert_eq!(st, StatusCode::OK, "{d}");
-        assert_eq!(no_nulls(&snapshot().await["conferencing"]["bridge"]), bridge, "stored as sent, but for the absent options");
+        assert_eq!(no_nulls(&snapshot().await["conferencing"]["bridge"]), no_nulls(&bridge), "stored as sent, but for the absent options");
         // Its default number: the `conferencing` kind's answer.
-        let conf = snapshot().await["conferencing"].clone();
+        let conf = conferencing_of(&snapshot().await);
         for (number, code) in [("+18005551234", "CONF-DEFAULT-TOLLFREE"), ("+4930123456", "CONF-DEFAULT-OCC")] {
             let (st, d) = s.json("PUT", &t("/bridge/default"), Some(&admin), body(json!({"default_service_number": number}))).await;
             assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY, "{d}");
@@ -1098,7 +1097,7 @@ fn configuration_writes(db: Db) {
         // Routing: the lint of the whole new configuration decides.
         let (st, d) = s.json("PUT", &t("/routing"), Some(&admin), body(json!({"pstn_usages": ["US and Canada", "International"]}))).await;
         assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY, "{d}");
-        let mut lint = snapshot().await["conferencing"].clone();
+        let mut lint = conferencing_of(&snapshot().await);
         lint["pstn_usages"] = json!(["US and Canada", "International"]);
         assert_eq!(d, decide("conferencing-lint", lint).await);
         assert!(codes(&d).contains(&"CONF-USAGE-EXISTS".to_string()), "{d}");
@@ -1127,6 +1126,23 @@ fn configuration_writes(db: Db) {
             assert!(actions.contains(&a), "{db:?}: no `{a}` in {actions:?}");
         }
     });
+}
+
+/// The emergency configuration the decision API takes, from a snapshot (the
+/// stored document): its settings around its tenant.
+pub(crate) fn emergency_of(snapshot: &Value) -> Value {
+    let mut e = snapshot["emergency"].clone();
+    e["tenant"] = snapshot["tenant"].clone();
+    e
+}
+
+/// The conferencing configuration the decision API takes, from a snapshot:
+/// its settings with the tenant's id and operators.
+pub(crate) fn conferencing_of(snapshot: &Value) -> Value {
+    let mut c = snapshot["conferencing"].clone();
+    c["tenant_id"] = snapshot["tenant"]["tenant_id"].clone();
+    c["operators"] = snapshot["tenant"]["operators"].clone();
+    c
 }
 
 /// `v` without its null members (the store keeps absent options as null).
