@@ -94,6 +94,69 @@ fn codes(r: &ocpolicy_plugins::PluginReport) -> Vec<String> {
     r.violations.iter().map(|v| v.code.clone()).collect()
 }
 
+/// `bytes` as built against package version `to` instead of `from`: every
+/// interface name the component imports and exports (and its embedded WIT)
+/// renamed. The versions have the same length, so the binary stays valid, and
+/// the plugin interfaces of 0.3.0 and 0.3.1 are the same, so this is exactly a
+/// plugin an operator built against the previous release.
+fn at_version(bytes: &[u8], from: &str, to: &str) -> Vec<u8> {
+    assert_eq!(from.len(), to.len());
+    let (from, to) = (format!("@{from}"), format!("@{to}"));
+    let mut out = bytes.to_vec();
+    let mut renamed = 0;
+    let mut i = 0;
+    while i + from.len() <= out.len() {
+        if &out[i..i + from.len()] == from.as_bytes() {
+            out[i..i + from.len()].copy_from_slice(to.as_bytes());
+            renamed += 1;
+            i += from.len();
+        } else {
+            i += 1;
+        }
+    }
+    assert!(renamed > 0, "no `{from}` in the component");
+    out
+}
+
+#[test]
+fn a_plugin_built_against_the_previous_patch_release_still_loads_and_runs() {
+    let old = at_version(EXAMPLE_PLUGIN_OWN_RANGES, "0.3.1", "0.3.0");
+    let dir = tempfile::tempdir().unwrap();
+    write_plugin(
+        &dir.path().join("nw"),
+        "northwind-ranges",
+        "OPX",
+        &["check-eligibility"],
+        &old,
+        None,
+        "",
+    );
+    let h = host(Trust::parse("").unwrap(), true);
+    let report = h.load_dir(dir.path());
+    assert!(report.errors.is_empty(), "{:?}", report.errors);
+    let r = h.eligibility(&Arc::new(tenant()), &assign("+13125550100"));
+    assert_eq!(codes(&r), vec!["northwind-ranges/OPX-RANGE"]);
+    assert_eq!(r.runs[0].outcome, RunOutcome::Ok);
+    // A plugin of another minor release is refused, naming the versions.
+    let next = at_version(EXAMPLE_PLUGIN_OWN_RANGES, "0.3.1", "0.4.1");
+    write_plugin(
+        &dir.path().join("nw"),
+        "northwind-ranges",
+        "OPX",
+        &["check-eligibility"],
+        &next,
+        None,
+        "",
+    );
+    let h = host(Trust::parse("").unwrap(), true);
+    let report = h.load_dir(dir.path());
+    let errors = format!("{:?}", report.errors);
+    assert!(
+        report.loaded.is_empty() && errors.contains("0.3.x"),
+        "{errors}"
+    );
+}
+
 #[test]
 fn the_rust_example_plugin_loads_signed_is_scoped_and_labelled() {
     let dir = tempfile::tempdir().unwrap();
@@ -203,7 +266,7 @@ fn the_example_plugin_vetoes_premium_dial_out_through_its_operator_only() {
         None,
         "",
     );
-    let h = host(Trust::default(), true);
+    let h = host(Trust::parse("").unwrap(), true);
     assert!(h.load_dir(dir.path()).errors.is_empty());
     let cfg = json!({
         "tenant_id": "t", "org_country": "US",
@@ -464,7 +527,7 @@ fn plugins_that_fail_their_checks_are_refused_with_the_reason() {
         None,
         "",
     );
-    let h = host(Trust::default(), true);
+    let h = host(Trust::parse("").unwrap(), true);
     assert!(h.load_dir(&d).errors.is_empty());
     assert!(!h.current().plugins()[0].trusted);
 }
@@ -482,7 +545,7 @@ fn reload_swaps_atomically_and_a_broken_update_keeps_the_previous_version() {
         None,
         "",
     );
-    let h = host(Trust::default(), true);
+    let h = host(Trust::parse("").unwrap(), true);
     assert_eq!(
         h.load_dir(root.path()).loaded,
         vec!["northwind-ranges@1.0.0"]
@@ -703,7 +766,7 @@ fn resolution_and_bridge_hooks_are_scoped_and_fail_open() {
         None,
         "countries = [\"US\"]",
     );
-    let h = host(Trust::default(), true);
+    let h = host(Trust::parse("").unwrap(), true);
     assert!(h.load_dir(root.path()).errors.is_empty());
 
     let cfg: serde_json::Value = serde_json::from_slice(
