@@ -79,7 +79,8 @@ ERRORS = {"ELIG-NUM-FORMAT", "ELIG-EXT-DR-ONLY", "ELIG-OPERATOR-UPLOAD-FORMAT", 
           "ELIG-USAGE-LOCATION", "ELIG-RA-LOCATION", "ELIG-ONPREM-NUMBER", "ELIG-OPERATOR-NOT-ADDED",
           "ELIG-OPERATOR-COUNTRY", "ELIG-OPERATOR-CONSENT", "ELIG-OC-LOCATION-PREREQ",
           "ELIG-OC-NO-ADDRESS-IN-COUNTRY", "ELIG-OPERATOR-WRITES-ADDRESS", "ELIG-LOCATION-UPDATE-LOCKED",
-          "ELIG-LOCATION-NULL", "ELIG-REMOVE-OPERATOR", "ELIG-RELEASE-ASSIGNED", "ELIG-DR-MIGRATION"}
+          "ELIG-LOCATION-NULL", "ELIG-REMOVE-OPERATOR", "ELIG-RELEASE-ASSIGNED", "ELIG-DR-MIGRATION",
+          "ELIG-UPLOAD-HELD"}
 
 def acct(t, **kv): t["accounts"][0].update(kv)
 def num(t, **kv): t["numbers"][0].update(kv)
@@ -275,6 +276,36 @@ case("upload-no-address-near-miss", "ELIG-OC-NO-ADDRESS-IN-COUNTRY", "a validate
 case("upload-no-address-not-validated", "ELIG-OC-NO-ADDRESS-IN-COUNTRY", "the GB address is not validated",
      ["ELIG-OC-NO-ADDRESS-IN-COUNTRY"], edit=lambda t: (gb_addr(t), t["civic_addresses"][1].update(validation_status="NotValidated")),
      request=up("+442071234567", location_id="L2"))
+
+# An upload of a number the tenant already holds (E0's +14255550101: OP1, user
+# number, US, L1, location_update_supported): a retry exactly as held changes
+# nothing; anything else would be a second record for one number.
+held_as_is = up("+14255550101", location_id="L1", location_update_supported=True)
+case("upload-retry-unchanged", "ELIG-UPLOAD-UNCHANGED", "OP1 uploads a number it already uploaded, exactly as held (a retry)",
+     ["ELIG-UPLOAD-UNCHANGED"], request=held_as_is)
+case("upload-retry-unchanged-assigned", "ELIG-UPLOAD-UNCHANGED", "the retried number is assigned meanwhile: still unchanged, the assignment stays",
+     ["ELIG-UPLOAD-UNCHANGED"], edit=lambda t: num(t, assignment_status="UserAssigned", assigned_target="alice@contoso.com"), request=held_as_is)
+case("upload-held-other-location", "ELIG-UPLOAD-HELD", "OP1 uploads a held number with another location setting",
+     ["ELIG-UPLOAD-HELD"], request=up("+14255550101", location_id="L1", location_update_supported=False))
+case("upload-held-other-usage", "ELIG-UPLOAD-HELD", "OP1 uploads a held user number as a conferencing number",
+     ["ELIG-UPLOAD-HELD"], request=up("+14255550101", usage="ConferenceAssignment", location_id="L1", location_update_supported=True))
+def other_operator(t):
+    t["operators"].append(operator("OP2"))
+    num(t, operator_id="OP2")
+case("upload-held-by-another-operator", "ELIG-UPLOAD-HELD", "OP1 uploads a number the tenant holds from OP2",
+     ["ELIG-UPLOAD-HELD"], edit=other_operator, request=held_as_is)
+case("upload-held-calling-plan", "ELIG-UPLOAD-HELD", "OP1 uploads a number the tenant holds as a Calling Plan number",
+     ["ELIG-UPLOAD-HELD"], edit=lambda t: t["numbers"].__setitem__(0, number("+14255550101", ntype="CallingPlan", operator=None)),
+     request=held_as_is)
+twice = copy.deepcopy(upload_ok); twice["UploadNumbers"]["numbers"].append(copy.deepcopy(twice["UploadNumbers"]["numbers"][0]))
+case("upload-listed-twice-alike", "ELIG-UPLOAD-UNCHANGED", "one upload lists a new number twice, alike: stored once",
+     ["ELIG-UPLOAD-UNCHANGED"], request=twice)
+twice_differently = copy.deepcopy(twice); twice_differently["UploadNumbers"]["numbers"][1]["usage"] = "ConferenceAssignment"
+case("upload-listed-twice-differently", "ELIG-UPLOAD-HELD", "one upload lists a new number twice, differently",
+     ["ELIG-UPLOAD-HELD"], request=twice_differently)
+case("upload-unchanged-near-miss-other-location", "ELIG-UPLOAD-UNCHANGED", "the retry names another location: not unchanged, refused",
+     ["ELIG-UPLOAD-HELD"], request=up("+14255550101", location_id="L9", location_update_supported=True))
+case("upload-held-near-miss-new-number", "ELIG-UPLOAD-HELD", "a number the tenant does not hold yet", [], request=upload_ok)
 
 def assigned(t): num(t, assignment_status="UserAssigned", assigned_target="alice@contoso.com")
 case("remove-operator-with-assigned", "ELIG-REMOVE-OPERATOR", "OP1 still has an assigned number", ["ELIG-REMOVE-OPERATOR"],

@@ -89,6 +89,14 @@ rules! {
     OPERATOR_UPLOAD_FORMAT = ("ELIG-OPERATOR-UPLOAD-FORMAT", Error, Sourced, "[ACG-NMP]",
         "operator-uploaded numbers are digits with an optional '+', include a valid country code, and are at most 19 characters",
         "upload the number in E.164 (+<country code><number>, at most 19 characters); North American toll-free numbers also need a country");
+    UPLOAD_HELD = ("ELIG-UPLOAD-HELD", Error, Derived, "[ACG-NMP][GETPNA]",
+        "an operator uploads a number the tenant already holds only as it is held: the same operator, Operator Connect, the same usage, country, location and location setting",
+        "to change a number the tenant holds, release it and upload it again (DELETE .../numbers/{number}), or upload it exactly as it is held; a number held by another operator or of another type is not this operator's to upload",
+        "Derived: Teams keeps one inventory record per number (Get-CsPhoneNumberAssignment lists each once), and the upload API adds numbers, it does not edit them. A provisioning system retries an upload after a timeout, so an upload of a number already held exactly as sent is not an error (ELIG-UPLOAD-UNCHANGED): it is an idempotent no-op. Anything else would need a second record for the number, which no tenant may hold (TENANT-UNDECIDABLE), so it is refused here, before it is stored.");
+    UPLOAD_UNCHANGED = ("ELIG-UPLOAD-UNCHANGED", Info, Derived, "[ACG-NMP][GETPNA]",
+        "an upload of a number the tenant already holds exactly as sent (a retry) changes nothing",
+        "nothing to fix: the number is held as uploaded, and the upload leaves it (and any assignment of it) as it is",
+        "Derived, the other half of ELIG-UPLOAD-HELD: the same number uploaded again by its operator with the same usage, country, location and location setting, or listed twice alike in one upload, is stored once. Info, so the upload is allowed and says which numbers it left as they were.");
     NOT_IN_TENANT = ("ELIG-NOT-IN-TENANT", Error, Sourced, "[ISS-8905]",
         "Calling Plan and Operator Connect numbers must already be in the tenant's inventory",
         "acquire the number (Calling Plan) or ask the operator to upload it to this tenant (Operator Connect) before assigning it");

@@ -90,7 +90,7 @@ mod timestamp;
 
 pub use decision::Findings;
 pub use kinds::{Family, KindId};
-pub use phone::{NumberKey, number_key};
+pub use phone::{NumberKey, number_country, number_key};
 pub use snapshot::TenantSnapshot;
 pub use types::{Decision, InputError, Severity, Violation};
 

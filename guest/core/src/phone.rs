@@ -294,6 +294,17 @@ fn key_parts(input: &str) -> Option<(&str, Option<&str>)> {
     (!main.is_empty() && main.bytes().all(|b| b.is_ascii_digit())).then_some((main, ext))
 }
 
+/// The country (ISO 3166-1 alpha-2) the numbering plan gives a number, if it
+/// is a valid number of one: what an upload that states no country is held in.
+/// `None` in builds without the numbering plan.
+pub fn number_country(input: &str) -> Option<String> {
+    let (digits, _) = key_parts(input)?;
+    match plan(digits) {
+        Plan::Valid { region, .. } if region != "001" => Some(region),
+        _ => None,
+    }
+}
+
 /// Normalise a number found in data (inventory, LineURI) to its index key,
 /// if it has a valid shape ([`number_key`] is the public form).
 pub(crate) fn key_of(input: &str) -> Option<String> {

@@ -65,6 +65,15 @@ pub fn hash(token: &str) -> String {
     hex::encode(Sha256::digest(token.as_bytes()))
 }
 
+/// The token of an `Authorization` value: the scheme `Bearer` in any case
+/// (auth schemes are case-insensitive, RFC 9110 §11.1), one or more spaces,
+/// then the token.
+fn bearer(value: &str) -> Option<&str> {
+    let (scheme, token) = value.trim().split_once(' ')?;
+    let token = token.trim();
+    (scheme.eq_ignore_ascii_case("bearer") && !token.is_empty()).then_some(token)
+}
+
 /// The principal of a request's bearer token.
 pub async fn principal(state: &AppState, headers: &HeaderMap) -> Result<Principal, ApiError> {
     let unauthorized = |m: &str| ApiError::new(StatusCode::UNAUTHORIZED, "", m);
@@ -76,8 +85,7 @@ pub async fn principal(state: &AppState, headers: &HeaderMap) -> Result<Principa
     let token = value
         .to_str()
         .ok()
-        .and_then(|v| v.strip_prefix("Bearer "))
-        .map(str::trim)
+        .and_then(bearer)
         .ok_or_else(|| unauthorized("the Authorization header must be `Bearer <token>`"))?;
     let hashed = hash(token);
     let found = state
@@ -155,5 +163,20 @@ impl axum::extract::FromRequestParts<AppState> for Principal {
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
         principal(state, &parts.headers).await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::bearer;
+
+    #[test]
+    fn the_bearer_scheme_is_matched_in_any_case() {
+        for v in ["Bearer t1", "bearer t1", "BEARER  t1", " Bearer t1 "] {
+            assert_eq!(bearer(v), Some("t1"), "{v:?}");
+        }
+        for v in ["Basic t1", "Bearer", "Bearer ", "Bearert1", "t1"] {
+            assert_eq!(bearer(v), None, "{v:?}");
+        }
     }
 }

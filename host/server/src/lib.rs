@@ -238,11 +238,13 @@ impl ApiError {
     fn store(e: impl Into<Error>, what: &str) -> Self {
         let e: Error = e.into();
         tracing::error!(error = %chain(&e), "{what}");
-        if matches!(&e, Error::Store(s) if s.is_unavailable()) {
+        if let Error::Store(StoreError::Unavailable { reason, .. }) = &e {
             ApiError::new(
                 StatusCode::SERVICE_UNAVAILABLE,
                 "",
-                "the store is unavailable just now (the database may be restarting); nothing was changed, send the request again shortly",
+                &format!(
+                    "the store is unavailable: {reason}; nothing was changed, send the request again once it is back (GET /readyz says when)"
+                ),
             )
         } else {
             ApiError::internal(what)
@@ -338,10 +340,7 @@ async fn reload_plugins(
 }
 
 async fn readyz(axum::extract::State(s): axum::extract::State<AppState>) -> Response {
-    match s
-        .with_rules(|_, store| Ok(store.tenant("").map(|_| ())?))
-        .await
-    {
+    match s.with_rules(|_, store| Ok(store.ready()?)).await {
         Ok(()) => (StatusCode::OK, "ready\n").into_response(),
         Err(e) => e.into_response(),
     }

@@ -119,6 +119,19 @@ impl StoreError {
         matches!(self, StoreError::Unavailable { .. })
     }
 
+    /// The same error, naming the store it happened in.
+    fn at(self, place: &str) -> Self {
+        match self {
+            StoreError::Unavailable { reason, source } if !reason.starts_with(place) => {
+                StoreError::Unavailable {
+                    reason: format!("{place}: {reason}"),
+                    source,
+                }
+            }
+            other => other,
+        }
+    }
+
     fn unavailable(reason: impl Into<String>) -> Self {
         StoreError::Unavailable {
             reason: reason.into(),
@@ -131,13 +144,30 @@ impl From<rusqlite::Error> for StoreError {
     /// Busy or locked past the busy timeout is an outage; anything else is a
     /// database failure.
     fn from(e: rusqlite::Error) -> Self {
-        match e.sqlite_error_code() {
-            Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked) => {
-                StoreError::Unavailable {
-                    reason: "SQLite stayed busy past its 5 s timeout".into(),
-                    source: Some(Box::new(e)),
-                }
+        use rusqlite::ErrorCode as C;
+        let outage = match e.sqlite_error_code() {
+            Some(C::DatabaseBusy | C::DatabaseLocked) => {
+                Some("SQLite stayed busy past its 5 s timeout")
             }
+            Some(C::ReadOnly) => {
+                Some("the file is read-only (or its folder is: SQLite writes a journal beside it)")
+            }
+            Some(C::CannotOpen) => Some("the file cannot be opened"),
+            Some(C::DiskFull) => Some("the disk is full"),
+            Some(C::SystemIoFailure) => Some("the disk failed to read or write"),
+            Some(C::NotADatabase | C::DatabaseCorrupt) => {
+                Some("the file is not a healthy SQLite database (replaced or damaged)")
+            }
+            Some(C::PermissionDenied | C::AuthorizationForStatementDenied) => {
+                Some("access to the file is denied")
+            }
+            _ => None,
+        };
+        match outage {
+            Some(reason) => StoreError::Unavailable {
+                reason: reason.into(),
+                source: Some(Box::new(e)),
+            },
             _ => StoreError::Database {
                 backend: "sqlite",
                 source: Box::new(e),
@@ -179,10 +209,35 @@ impl From<serde_json::Error> for StoreError {
 /// The store's result.
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 
+/// A file's identity on disk: its path, device and inode.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct FileId {
+    path: std::path::PathBuf,
+    dev: u64,
+    ino: u64,
+}
+
+impl FileId {
+    /// The file at `path` as it is now; `None` if there is none.
+    fn of(path: &Path) -> Option<FileId> {
+        use std::os::unix::fs::MetadataExt;
+        let m = std::fs::metadata(path).ok()?;
+        Some(FileId {
+            path: path.to_path_buf(),
+            dev: m.dev(),
+            ino: m.ino(),
+        })
+    }
+}
+
 /// The tenant store.
 pub struct Store {
     backend: Backend,
     place: String,
+    /// The SQLite file as opened (`None` for PostgreSQL and `:memory:`).
+    file: Option<FileId>,
+    /// The key of the audit log's pseudonyms, made once per store.
+    audit_key: [u8; 32],
 }
 
 enum Backend {
@@ -208,19 +263,30 @@ const SQLITE_SCHEMA: &str = "
         BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
     CREATE TABLE IF NOT EXISTS tokens (
         hash TEXT PRIMARY KEY, role TEXT NOT NULL, tenant TEXT, operator TEXT,
-        created TEXT NOT NULL);";
+        created TEXT NOT NULL);
+    CREATE TABLE IF NOT EXISTS settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);";
 
 impl Store {
     /// Open the store at `location`: a `postgres://` or `postgresql://` URL
     /// (the schema is created if missing), else a SQLite file (created, with
     /// its folder, if missing).
     pub fn connect(location: &str) -> Result<Self> {
+        if location.trim().is_empty() {
+            return Err(StoreError::Location {
+                what: "the store location is empty".into(),
+                source: "give --db (or OCPOLICY_DB) a SQLite file path or a postgres:// URL, or leave it out for the default file".into(),
+            });
+        }
         if location.starts_with("postgres://") || location.starts_with("postgresql://") {
             let (pool, place) = pg::Pool::open(location)?;
-            Ok(Store {
+            let mut store = Store {
                 backend: Backend::Postgres(pool),
                 place,
-            })
+                file: None,
+                audit_key: [0; 32],
+            };
+            store.audit_key = store.load_audit_key()?;
+            Ok(store)
         } else {
             Store::open(Path::new(location))
         }
@@ -240,10 +306,54 @@ impl Store {
             source: Box::new(e),
         })?;
         conn.execute_batch(SQLITE_SCHEMA)?;
-        Ok(Store {
+        let mut store = Store {
             backend: Backend::Sqlite(Mutex::new(conn)),
             place: format!("SQLite file {}", path.display()),
-        })
+            file: FileId::of(path),
+            audit_key: [0; 32],
+        };
+        store.audit_key = store.load_audit_key()?;
+        Ok(store)
+    }
+
+    /// The store's audit pseudonym key: 32 random bytes made the first time
+    /// the store is opened and kept in it, so a pseudonym stays the same
+    /// across restarts and replicas, and differs between stores.
+    pub fn audit_key(&self) -> &[u8; 32] {
+        &self.audit_key
+    }
+
+    fn load_audit_key(&self) -> Result<[u8; 32]> {
+        let mut fresh = [0u8; 32];
+        getrandom::fill(&mut fresh)
+            .map_err(|e| StoreError::Internal(format!("no randomness for the audit key: {e}")))?;
+        let fresh = hex::encode(fresh);
+        let stored: String = match &self.backend {
+            Backend::Sqlite(c) => self.sqlite(c, |conn| {
+                conn.execute(
+                    "INSERT INTO settings (key, value) VALUES ('audit-key', ?1) ON CONFLICT(key) DO NOTHING",
+                    [&fresh],
+                )?;
+                Ok(conn.query_row(
+                    "SELECT value FROM settings WHERE key = 'audit-key'",
+                    [],
+                    |r| r.get(0),
+                )?)
+            })?,
+            Backend::Postgres(pool) => pool.run(move |c| {
+                c.execute(
+                    "INSERT INTO settings (key, value) VALUES ('audit-key', $1) ON CONFLICT (key) DO NOTHING",
+                    &[&fresh],
+                )?;
+                let row = c.query_one("SELECT value FROM settings WHERE key = 'audit-key'", &[])?;
+                Ok(row.get::<_, String>(0))
+            })?,
+        };
+        let mut key = [0u8; 32];
+        hex::decode_to_slice(stored.trim(), &mut key).map_err(|e| {
+            StoreError::Internal(format!("the store's audit key is not 32 bytes of hex: {e}"))
+        })?;
+        Ok(key)
     }
 
     /// Where the store is, for messages: the file, or the PostgreSQL server
@@ -261,13 +371,57 @@ impl Store {
     }
 
     fn sqlite<R>(
+        &self,
         conn: &Mutex<Connection>,
         f: impl FnOnce(&mut Connection) -> Result<R>,
     ) -> Result<R> {
         let mut conn = conn
             .lock()
             .map_err(|_| StoreError::Internal("the store's lock is poisoned".into()))?;
-        f(&mut conn)
+        self.file_in_place()?;
+        f(&mut conn).map_err(|e| e.at(&self.place))
+    }
+
+    /// The SQLite file is still the one the server opened: not deleted, not
+    /// replaced. SQLite keeps writing to a file it has open even after it
+    /// was unlinked, and those writes are lost at the next start; so a
+    /// missing or replaced file is an outage, found before any read or
+    /// write, never a write acknowledged and then lost.
+    fn file_in_place(&self) -> Result<()> {
+        let Some(file) = &self.file else {
+            return Ok(());
+        };
+        match FileId::of(&file.path) {
+            Some(now) if now == *file => Ok(()),
+            Some(_) => Err(StoreError::unavailable(format!(
+                "{}: the file was replaced while the server ran; restart the server to open the new one",
+                self.place
+            ))),
+            None => Err(StoreError::unavailable(format!(
+                "{}: the file was deleted while the server ran; nothing more is written to it (restore it, or restart the server to start a new one)",
+                self.place
+            ))),
+        }
+    }
+
+    /// Whether the store can take a write now: for SQLite, the file is in
+    /// place and a write to it commits (a read-only file, folder or disk
+    /// fails here); for PostgreSQL, a round trip. `/readyz` asks this.
+    pub fn ready(&self) -> Result<()> {
+        match &self.backend {
+            Backend::Sqlite(c) => self.sqlite(c, |conn| {
+                conn.execute(
+                    "INSERT INTO settings (key, value) VALUES ('ready-probe', ?1)
+                     ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                    [now()],
+                )?;
+                Ok(())
+            }),
+            Backend::Postgres(pool) => pool.run(|c| {
+                c.simple_query("SELECT 1")?;
+                Ok(())
+            }),
+        }
     }
 
     /// The tenant's document, if there is one.
@@ -276,7 +430,7 @@ impl Store {
             return Ok(None);
         }
         match &self.backend {
-            Backend::Sqlite(c) => Store::sqlite(c, |conn| {
+            Backend::Sqlite(c) => self.sqlite(c, |conn| {
                 let doc: Option<String> = conn
                     .query_row("SELECT doc FROM tenants WHERE id = ?1", [id], |r| r.get(0))
                     .optional()?;
@@ -296,7 +450,7 @@ impl Store {
     /// Replace a tenant whatever it holds (`--demo` resets the demo tenant).
     pub fn reset(&self, id: &str, doc: &Value) -> Result<()> {
         match &self.backend {
-            Backend::Sqlite(c) => Store::sqlite(c, |conn| {
+            Backend::Sqlite(c) => self.sqlite(c, |conn| {
                 conn.execute(
                     "INSERT INTO tenants (id, doc, version) VALUES (?1, ?2, 1)
                      ON CONFLICT(id) DO UPDATE SET doc = excluded.doc, version = tenants.version + 1",
@@ -334,7 +488,7 @@ impl Store {
         }
         let at = now();
         match &self.backend {
-            Backend::Sqlite(c) => Store::sqlite(c, |conn| {
+            Backend::Sqlite(c) => self.sqlite(c, |conn| {
                 let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
                 let doc: Option<String> = tx
                     .query_row("SELECT doc FROM tenants WHERE id = ?1", [tenant], |r| {
@@ -370,6 +524,8 @@ impl Store {
                         verdict.plugins.to_string()
                     ],
                 )?;
+                // The file may have gone while this write was decided.
+                self.file_in_place()?;
                 tx.commit()?;
                 Ok(Some(answer))
             }),
@@ -392,7 +548,7 @@ impl Store {
             return Ok(Vec::new());
         }
         match &self.backend {
-            Backend::Sqlite(c) => Store::sqlite(c, |conn| {
+            Backend::Sqlite(c) => self.sqlite(c, |conn| {
                 let mut stmt = conn.prepare(
                     "SELECT id, at, principal, tenant, action, allowed, codes, request, plugins
                      FROM audit WHERE tenant = ?1 ORDER BY id DESC LIMIT ?2",
@@ -454,7 +610,7 @@ impl Store {
     ) -> Result<()> {
         let created = now();
         match &self.backend {
-            Backend::Sqlite(c) => Store::sqlite(c, |conn| {
+            Backend::Sqlite(c) => self.sqlite(c, |conn| {
                 conn.execute(
                     "INSERT INTO tokens (hash, role, tenant, operator, created)
                      VALUES (?1, ?2, ?3, ?4, ?5)",
@@ -485,7 +641,7 @@ impl Store {
     /// What a token's hash may do: (role, tenant, operator).
     pub fn token(&self, hash: &str) -> Result<Option<TokenRecord>> {
         match &self.backend {
-            Backend::Sqlite(c) => Store::sqlite(c, |conn| {
+            Backend::Sqlite(c) => self.sqlite(c, |conn| {
                 conn.query_row(
                     "SELECT role, tenant, operator FROM tokens WHERE hash = ?1",
                     [hash],
@@ -522,10 +678,18 @@ mod pg {
     /// A connection idle longer than this is checked before its next job.
     const IDLE_CHECK: std::time::Duration = std::time::Duration::from_secs(2);
 
-    /// An error on a connection that is now closed is an outage, whatever
-    /// it was: the database went away, try again.
-    fn lost_connection(c: &postgres::Client, e: StoreError) -> StoreError {
-        if c.is_closed() && !e.is_unavailable() {
+    /// An error on a connection that is now closed, or that no longer
+    /// answers a round trip, is an outage, whatever it was: the database
+    /// went away, try again. The round trip makes this independent of
+    /// timing: a client learns that its socket closed only when its
+    /// connection task next runs, so `is_closed` alone can still say `false`
+    /// just after the server died.
+    fn lost_connection(c: &mut postgres::Client, e: StoreError) -> StoreError {
+        if e.is_unavailable() || !matches!(e, StoreError::Database { .. }) {
+            return e;
+        }
+        let gone = c.is_closed() || c.is_valid(std::time::Duration::from_secs(2)).is_err();
+        if gone {
             StoreError::Unavailable {
                 reason: "the connection to PostgreSQL was lost".into(),
                 source: Some(Box::new(e)),
@@ -550,7 +714,8 @@ mod pg {
             FOR EACH ROW EXECUTE FUNCTION ocpolicy_audit_append_only();
         CREATE TABLE IF NOT EXISTS tokens (
             hash TEXT PRIMARY KEY, role TEXT NOT NULL, tenant TEXT, operator TEXT,
-            created TEXT NOT NULL);";
+            created TEXT NOT NULL);
+        CREATE TABLE IF NOT EXISTS settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);";
 
     /// A job gets its thread's connection, or why the thread has none.
     type Job = Box<dyn FnOnce(Result<&mut postgres::Client>) + Send>;
@@ -665,18 +830,21 @@ mod pg {
                         return;
                     }
                 };
-                let run = |c: &mut postgres::Client| -> Result<()> {
+                // Whether the caller has its document (or knows there is
+                // none). Until then, a failure goes to the caller on the
+                // document's channel, classified like any other (an outage
+                // is 503 whichever statement met it).
+                let mut told = false;
+                let mut run = |c: &mut postgres::Client| -> Result<()> {
                     let mut tx = c.transaction()?;
                     let row = tx.query_opt(
                         "SELECT doc FROM tenants WHERE id = $1 FOR UPDATE",
                         &[&record.tenant],
-                    );
-                    let doc = match row {
-                        Ok(row) => row.map(|r| r.try_get::<_, Value>(0)).transpose(),
-                        Err(e) => Err(e),
-                    };
-                    let found = matches!(doc, Ok(Some(_)));
-                    let _ = doc_tx.send(doc.map_err(StoreError::from));
+                    )?;
+                    let doc = row.map(|r| r.try_get::<_, Value>(0)).transpose()?;
+                    let found = doc.is_some();
+                    told = true;
+                    let _ = doc_tx.send(Ok(doc));
                     if !found {
                         return Ok(());
                     }
@@ -708,7 +876,12 @@ mod pg {
                     Ok(())
                 };
                 let answer = run(c).map_err(|e| lost_connection(c, e));
-                let _ = done_tx.send(answer);
+                if told {
+                    let _ = done_tx.send(answer);
+                } else {
+                    let _ = doc_tx.send(answer.map(|()| None));
+                    let _ = done_tx.send(Ok(()));
+                }
             }))?;
             let lost =
                 || StoreError::Internal("a store connection thread stopped mid-write".into());

@@ -128,14 +128,23 @@ fn status_for(kind: wt::TargetKind) -> core::AssignmentStatus {
     }
 }
 
-/// The audit log's copy of a request: identities and numbers masked unless
-/// the server runs with `--audit-unredacted`.
-fn redact(request: &Value, keep: bool) -> Value {
+/// The audit log's copy of a request: identities and numbers replaced by
+/// pseudonyms, and places removed, unless the server runs with
+/// `--audit-unredacted`.
+///
+/// A pseudonym is `~` and the first 16 hex digits of HMAC-SHA256 under the
+/// store's own key ([`super::Store::audit_key`]) of the value as the rules
+/// identify it (a number by its [`ocpolicy_rules::number_key`], so every
+/// spelling of one number has one pseudonym; an identity folded to lower
+/// case). Two users or numbers are told apart in the log, the same one is
+/// recognised across records, and without the store's key nobody can go
+/// from a pseudonym back to the value (a number's few digits could be
+/// guessed from an unkeyed hash).
+pub(super) fn redact(request: &Value, keep: bool, key: &[u8; 32]) -> Value {
     if keep {
         return request.clone();
     }
-    /// Identities and numbers: kept as their last two characters, enough
-    /// to tell two apart in a log without naming anyone.
+    /// Identities and numbers: pseudonyms.
     const IDENTITY: &[&str] = &["target", "telephone_number", "identity", "user"];
     /// Where someone is: a civic address's and a location's own fields, and
     /// coordinates, removed whole. (Country, ids and validation status stay:
@@ -159,29 +168,37 @@ fn redact(request: &Value, keep: bool) -> Value {
         "elin",
         "place",
     ];
-    fn walk(v: &Value, key: &str) -> Value {
+    fn walk(v: &Value, field: &str, key: &[u8; 32]) -> Value {
         match v {
-            Value::Object(m) => {
-                Value::Object(m.iter().map(|(k, v)| (k.clone(), walk(v, k))).collect())
-            }
-            Value::Array(a) => Value::Array(a.iter().map(|x| walk(x, key)).collect()),
+            Value::Object(m) => Value::Object(
+                m.iter()
+                    .map(|(k, v)| (k.clone(), walk(v, k, key)))
+                    .collect(),
+            ),
+            Value::Array(a) => Value::Array(a.iter().map(|x| walk(x, field, key)).collect()),
             Value::Null => Value::Null,
-            _ if PLACE.contains(&key) => Value::String("(redacted)".into()),
-            Value::String(s) if IDENTITY.contains(&key) => {
-                let tail: String = s
-                    .chars()
-                    .rev()
-                    .take(2)
-                    .collect::<Vec<_>>()
-                    .into_iter()
-                    .rev()
-                    .collect();
-                Value::String(format!("…{tail}"))
-            }
+            _ if PLACE.contains(&field) => Value::String("(redacted)".into()),
+            Value::String(s) if IDENTITY.contains(&field) => Value::String(pseudonym(key, s)),
             other => other.clone(),
         }
     }
-    walk(request, "")
+    walk(request, "", key)
+}
+
+/// The audit pseudonym of an identity or a number (see [`redact`]).
+pub(super) fn pseudonym(key: &[u8; 32], value: &str) -> String {
+    use hmac::{Hmac, Mac};
+    let canonical = match ocpolicy_rules::number_key(value) {
+        Some(k) => format!("number:{k}"),
+        None => format!("identity:{}", value.trim().to_lowercase()),
+    };
+    let Ok(mut mac) = Hmac::<sha2::Sha256>::new_from_slice(key) else {
+        // HMAC takes a key of any length; this cannot happen.
+        return "~".into();
+    };
+    mac.update(canonical.as_bytes());
+    let digest = hex::encode(mac.finalize().into_bytes());
+    format!("~{}", digest.get(..16).unwrap_or(&digest))
 }
 
 /// What a committed write does to the stored tenant document.
@@ -334,7 +351,11 @@ pub(super) async fn enforced_write(
     decide: Decide,
     apply: Apply,
 ) -> Response {
-    let audit_copy = redact(&audit, s.inner.config.audit_unredacted);
+    let audit_copy = redact(
+        &audit,
+        s.inner.config.audit_unredacted,
+        s.inner.store.audit_key(),
+    );
     let principal = p.name();
     let t = tenant.clone();
     let state = s.clone();
@@ -433,11 +454,11 @@ async fn assign(
     if let Err(e) = auth::may_assign(&p, &tenant) {
         return e.into_response();
     }
-    let request: wt::EligibilityRequest = match decode(&body) {
+    let mut request: wt::EligibilityRequest = match decode(&body) {
         Ok(v) => v,
         Err(e) => return e.into_response(),
     };
-    let wt::EligibilityRequest::AssignNumber(a) = &request else {
+    let wt::EligibilityRequest::AssignNumber(a) = &mut request else {
         return ApiError::new(
             StatusCode::BAD_REQUEST,
             "",
@@ -445,6 +466,16 @@ async fn assign(
         )
         .into_response();
     };
+    // The server's clock decides an enforced write, never the client's.
+    if a.now.is_some() {
+        return ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "AssignNumber.now",
+            "the server's clock decides every write to a stored tenant: leave `now` out (it is a what-if input of the stateless POST /v1/decide/eligibility only)",
+        )
+        .into_response();
+    }
+    a.now = Some(super::store::now());
     let (number, target, status) = (
         a.telephone_number.clone(),
         a.target.clone(),
@@ -506,6 +537,10 @@ async fn upload(
     if let Err(e) = readable(&s, &p, &tenant).await {
         return e.into_response();
     }
+    // A number the tenant already holds, or listed twice, is stored once: the
+    // rules allow such an upload only when it is exactly as held
+    // (ELIG-UPLOAD-UNCHANGED: a retry changes nothing) and refuse it otherwise
+    // (ELIG-UPLOAD-HELD).
     let records: Vec<core::PhoneNumber> = u
         .numbers
         .iter()
@@ -523,7 +558,12 @@ async fn upload(
             assignment_status: core::AssignmentStatus::Unassigned,
             assigned_target: None,
             assignment_category: None,
-            iso_country_code: n.iso_country_code.clone().unwrap_or_default(),
+            iso_country_code: n
+                .iso_country_code
+                .as_deref()
+                .map(|c| c.trim().to_ascii_uppercase())
+                .or_else(|| ocpolicy_rules::number_country(&n.telephone_number))
+                .unwrap_or_default(),
             location_id: n.location_id.clone(),
             location_update_supported: n.location_update_supported,
             operator_id: Some(u.operator_id.clone()),
@@ -531,7 +571,19 @@ async fn upload(
             block: None,
         })
         .collect();
-    let apply: Apply = Box::new(move |doc| doc.tenant.numbers.extend(records));
+    let apply: Apply = Box::new(move |doc| {
+        for record in records {
+            let held = ocpolicy_rules::number_key(&record.telephone_number).is_some_and(|k| {
+                doc.tenant
+                    .numbers
+                    .iter()
+                    .any(|n| k.matches(&n.telephone_number))
+            });
+            if !held {
+                doc.tenant.numbers.push(record);
+            }
+        }
+    });
     eligibility_write(s, tenant, &p, "upload", request, apply).await
 }
 

@@ -80,9 +80,16 @@ pub struct ServeCommand {
     /// (postgres://user:password@host:5432/db) for several replicas.
     #[arg(long, env = "OCPOLICY_DB")]
     pub db: Option<String>,
-    /// Reset the demo tenant and give the console an admin token for it.
+    /// Reset the demo tenant and give the console an admin token for it
+    /// (the token goes into the page only on a loopback listen; see
+    /// --demo-token-beyond-loopback). Without --demo nothing is seeded.
     #[arg(long)]
     pub demo: bool,
+    /// With --demo on a listen address other than loopback, still put the
+    /// demo admin token into the console page: anyone who can reach the
+    /// address can then act as the demo tenant's admin.
+    #[arg(long, requires = "demo")]
+    pub demo_token_beyond_loopback: bool,
     /// The web console's folder (built by web/build.sh); default `web/`.
     #[arg(long)]
     pub web_dir: Option<PathBuf>,
@@ -118,9 +125,8 @@ impl ServeCommand {
             .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
             .try_init();
         let store = open_store(&self.db.clone().unwrap_or_else(default_db))?;
-        let first_run = store.tenant(DEMO_ID)?.is_none();
         let mut console_token = None;
-        if self.demo || first_run {
+        if self.demo {
             store.reset(DEMO_ID, &demo_doc()?)?;
             eprintln!(
                 "ocpolicy: demo tenant `{DEMO_ID}` seeded in the {}",
@@ -133,7 +139,14 @@ impl ServeCommand {
             eprintln!(
                 "ocpolicy: demo admin token for `{DEMO_ID}` (also given to the console): {token}"
             );
-            console_token = Some(token);
+            if self.listen.ip().is_loopback() || self.demo_token_beyond_loopback {
+                console_token = Some(token);
+            } else {
+                eprintln!(
+                    "ocpolicy: {} is not a loopback address, so the console page carries no token (anyone reaching it would be the demo admin); paste the token into the console, or pass --demo-token-beyond-loopback",
+                    self.listen
+                );
+            }
         }
         let web_dir = self.web_dir.clone().or_else(default_web_dir);
         if let Some(dir) = &web_dir
@@ -149,7 +162,7 @@ impl ServeCommand {
                 .concurrency
                 .unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get())),
             web_dir,
-            console_tenant: Some(DEMO_ID.to_string()),
+            console_tenant: self.demo.then(|| DEMO_ID.to_string()),
             console_token,
             audit_unredacted: self.audit_unredacted,
             plugin_dir: self.plugins.plugins.clone(),
