@@ -9,7 +9,11 @@ use ocpolicy_runtime::types as wt;
 
 /// The repository root.
 pub fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..")
+    // OCPOLICY_BENCH_ROOT: another checkout's corpus and examples, so that two
+    // builds compared side by side decide the very same inputs.
+    std::env::var_os("OCPOLICY_BENCH_ROOT")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(".."))
 }
 
 /// Every eligibility case of the corpus, as (native, component) inputs.

@@ -381,6 +381,14 @@ pub(super) async fn enforced_write(
                 let (decision, plugins) = match judged {
                     Judgement::Decided(d, p) => (d, p),
                     Judgement::BadInput(path, message) => {
+                        // Input the rules cannot decide may be the stored
+                        // tenant's fault, not the request's: say which.
+                        let stored_ok = document::decidable(rules, &doc)
+                            .map_err(|e| super::StoreError::Decide(Box::new(e)))?;
+                        if let Err(u) = stored_ok {
+                            let v = refused(vec!["TENANT-UNDECIDABLE".into()]);
+                            return Ok((Outcome::Refuse(Written::Broken(u)), v));
+                        }
                         let v = refused(vec!["INPUT".into()]);
                         return Ok((Outcome::Refuse(Written::BadInput(path, message)), v));
                     }

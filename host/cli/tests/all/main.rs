@@ -12,6 +12,8 @@
 //!   reference, run through the binary.
 //! - `cli_plugins`: the plugin kit (new, build, test, keygen, sign, verify) and `--plugins`.
 //! - `docs`: README examples decode; CI runs the README test command.
+//! - `enforcement`: the enforcement point's regression tests (issue 15: retried
+//!   uploads, broken tenants, the server's clock, unassign, Bearer, pseudonyms, store files).
 //! - `number_identity`: every accepted spelling of a number names it in the
 //!   core, the plugin host and the server alike.
 //! - `pidf_schema`: rendered PIDF-LO passes `xmllint --schema` (RFC 4119/5139).
@@ -31,6 +33,7 @@ mod component;
 mod conformance;
 mod differential;
 mod docs;
+mod enforcement;
 mod number_identity;
 mod pg;
 mod pidf_schema;

@@ -81,6 +81,35 @@ impl Server {
         s
     }
 
+    /// A server on the SQLite file or PostgreSQL URL `location`, with the demo.
+    pub(crate) fn at(location: &str) -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        let s = Server::open(location.to_string(), dir.into(), None, None);
+        s.state.store().reset(TENANT, &demo_doc()).unwrap();
+        s
+    }
+
+    /// A request with these headers as they are (no token added).
+    pub(crate) async fn raw(
+        &self,
+        method: &str,
+        uri: &str,
+        headers: &[(&str, &str)],
+        body: impl Into<Body>,
+    ) -> (StatusCode, Vec<u8>) {
+        let mut req = Request::builder().method(method).uri(uri);
+        for (k, v) in headers {
+            req = req.header(*k, *v);
+        }
+        let res = app(self.state.clone())
+            .oneshot(req.body(body.into()).unwrap())
+            .await
+            .unwrap();
+        let status = res.status();
+        let bytes = res.into_body().collect().await.unwrap().to_bytes().to_vec();
+        (status, bytes)
+    }
+
     /// A second server on the same store: another replica behind the load
     /// balancer.
     fn replica(&self) -> Self {
@@ -138,7 +167,7 @@ impl Server {
         (status, bytes)
     }
 
-    async fn json(
+    pub(crate) async fn json(
         &self,
         method: &str,
         uri: &str,

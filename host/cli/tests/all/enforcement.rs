@@ -1,0 +1,370 @@
+//! The enforcement point's regression tests (issue 15): each finding of the
+//! attack on `ocpolicy serve` that the router can show without a socket.
+
+use axum::body::Body;
+use axum::http::StatusCode;
+use serde_json::{Value, json};
+
+use crate::server::{Server, TENANT, rt};
+
+fn codes(d: &Value) -> Vec<String> {
+    d["violations"]
+        .as_array()
+        .map(|vs| {
+            vs.iter()
+                .filter_map(|v| v["code"].as_str().map(String::from))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+fn held(snapshot: &Value, number: &str) -> Vec<Value> {
+    snapshot["tenant"]["numbers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|n| n["telephone_number"] == number)
+        .cloned()
+        .collect()
+}
+
+fn upload(number: &str, location_update_supported: bool) -> Vec<u8> {
+    serde_json::to_vec(&json!({"UploadNumbers": {"operator_id": "OP1", "numbers": [
+        {"telephone_number": number, "usage": "CallingUserAssignment", "iso_country_code": "US",
+         "location_update_supported": location_update_supported}]}}))
+    .unwrap()
+}
+
+/// Finding 2: a provisioning system retries an upload after a timeout. The
+/// retry is answered 200, says it changed nothing, and stores nothing twice,
+/// so every later write to the tenant is still decided.
+#[test]
+fn a_retried_upload_changes_nothing_and_the_tenant_stays_writable() {
+    rt().block_on(async {
+        let s = Server::new();
+        let op1 = s.token("operator", None, Some("OP1"));
+        let admin = s.token("admin", Some(TENANT), None);
+        let numbers = format!("/v1/tenants/{TENANT}/numbers");
+        let snapshot = format!("/v1/tenants/{TENANT}/snapshot");
+        let (st, d) = s
+            .json("POST", &numbers, Some(&op1), upload("+14255550199", true))
+            .await;
+        assert_eq!(st, StatusCode::OK, "{d}");
+        assert!(codes(&d).is_empty(), "{d}");
+        for _ in 0..2 {
+            let (st, d) = s
+                .json("POST", &numbers, Some(&op1), upload("+14255550199", true))
+                .await;
+            assert_eq!(st, StatusCode::OK, "{d}");
+            assert_eq!(codes(&d), vec!["ELIG-UPLOAD-UNCHANGED"], "{d}");
+        }
+        let (_, snap) = s.json("GET", &snapshot, Some(&admin), Body::empty()).await;
+        assert_eq!(held(&snap, "+14255550199").len(), 1, "stored once");
+        // The same number sent differently is refused with its own code, and
+        // nothing is stored.
+        let (st, d) = s
+            .json("POST", &numbers, Some(&op1), upload("+14255550199", false))
+            .await;
+        assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY, "{d}");
+        assert!(codes(&d).contains(&"ELIG-UPLOAD-HELD".to_string()), "{d}");
+        // Every rule-checked write still works: assign, release, upload.
+        let assign = serde_json::to_vec(&json!({"AssignNumber": {"target": "alice@contoso.com",
+            "target_kind": "User", "telephone_number": "+14255550199", "number_type": "OperatorConnect"}}))
+        .unwrap();
+        let (st, d) = s
+            .json(
+                "POST",
+                &format!("/v1/tenants/{TENANT}/assignments"),
+                Some(&admin),
+                assign,
+            )
+            .await;
+        assert_eq!(st, StatusCode::OK, "{d}");
+        let (st, d) = s
+            .json(
+                "DELETE",
+                &format!("{numbers}/+14255550101"),
+                Some(&op1),
+                Body::empty(),
+            )
+            .await;
+        assert_eq!(st, StatusCode::OK, "{d}");
+        // A retry of a number assigned meanwhile leaves the assignment as it is.
+        let (st, d) = s
+            .json("POST", &numbers, Some(&op1), upload("+14255550199", true))
+            .await;
+        assert_eq!((st, codes(&d)), (StatusCode::OK, vec!["ELIG-UPLOAD-UNCHANGED".to_string()]), "{d}");
+        let (_, snap) = s.json("GET", &snapshot, Some(&admin), Body::empty()).await;
+        let n = held(&snap, "+14255550199");
+        assert_eq!((n.len(), &n[0]["assigned_target"]), (1, &json!("alice@contoso.com")));
+    });
+}
+
+/// Finding 2, the rest: a tenant stored broken before this check (two
+/// records for one number) is reported as what it is, 409 with the field,
+/// not as a bad request; no write can make one.
+#[test]
+fn a_stored_tenant_that_cannot_be_decided_is_409_naming_the_field() {
+    rt().block_on(async {
+        let s = Server::new();
+        let admin = s.token("admin", Some(TENANT), None);
+        let mut doc = crate::server::demo_doc();
+        let twin = doc["tenant"]["numbers"][0].clone();
+        doc["tenant"]["numbers"].as_array_mut().unwrap().push(twin);
+        s.state.store().reset(TENANT, &doc).unwrap();
+        let assign = serde_json::to_vec(&json!({"AssignNumber": {"target": "alice@contoso.com",
+            "target_kind": "User", "telephone_number": "+14255550101", "number_type": "OperatorConnect"}}))
+        .unwrap();
+        let (st, e) = s
+            .json(
+                "POST",
+                &format!("/v1/tenants/{TENANT}/assignments"),
+                Some(&admin),
+                assign,
+            )
+            .await;
+        assert_eq!(st, StatusCode::CONFLICT, "{e}");
+        let message = e["error"]["message"].as_str().unwrap();
+        assert!(message.contains("TENANT-UNDECIDABLE"), "{e}");
+        assert!(e["error"]["path"].as_str().unwrap().starts_with("tenant.numbers["), "{e}");
+    });
+}
+
+/// Finding 3: the client does not pick the clock of an enforced write.
+#[test]
+fn the_server_clock_decides_an_assignment() {
+    rt().block_on(async {
+        let s = Server::new();
+        let admin = s.token("admin", Some(TENANT), None);
+        let uri = format!("/v1/tenants/{TENANT}/assignments");
+        // +14255550160 is blocked until 2030.
+        let mut request = json!({"AssignNumber": {"target": "alice@contoso.com", "target_kind": "User",
+            "telephone_number": "+14255550160", "number_type": "CallingPlan"}});
+        request["AssignNumber"]["now"] = json!("2031-01-01T00:00:00Z");
+        let (st, e) = s
+            .json("POST", &uri, Some(&admin), serde_json::to_vec(&request).unwrap())
+            .await;
+        assert_eq!((st, e["error"]["path"].as_str()), (StatusCode::BAD_REQUEST, Some("AssignNumber.now")), "{e}");
+        // Without it, the server's clock says the block holds.
+        request["AssignNumber"].as_object_mut().unwrap().remove("now");
+        let (st, d) = s
+            .json("POST", &uri, Some(&admin), serde_json::to_vec(&request).unwrap())
+            .await;
+        assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY, "{d}");
+        assert!(codes(&d).contains(&"ELIG-ASSIGNMENT-BLOCKED".to_string()), "{d}");
+        // The stateless decision API keeps `now` as a what-if input.
+        let (_, snap) = s
+            .json("GET", &format!("/v1/tenants/{TENANT}/snapshot"), Some(&admin), Body::empty())
+            .await;
+        request["AssignNumber"]["now"] = json!("2031-01-01T00:00:00Z");
+        let check = json!({"tenant": snap["tenant"], "request": request});
+        let (st, v) = s
+            .json("POST", "/v1/decide/eligibility", None, serde_json::to_vec(&check).unwrap())
+            .await;
+        assert_eq!(st, StatusCode::OK, "{v}");
+        assert!(!codes(&v["ok"]).contains(&"ELIG-ASSIGNMENT-BLOCKED".to_string()), "{v}");
+    });
+}
+
+/// Finding 4: unassign goes through the rules. The bridge's default number
+/// cannot leave the bridge; another bridge number can, and leaves it.
+#[test]
+fn unassign_goes_through_the_rules() {
+    rt().block_on(async {
+        let s = Server::new();
+        let admin = s.token("admin", Some(TENANT), None);
+        let snapshot = format!("/v1/tenants/{TENANT}/snapshot");
+        let unassign = |n: &str| format!("/v1/tenants/{TENANT}/assignments/{n}");
+        let (st, d) = s
+            .json(
+                "DELETE",
+                &unassign("+14255550000"),
+                Some(&admin),
+                Body::empty(),
+            )
+            .await;
+        assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY, "{d}");
+        assert!(
+            codes(&d).contains(&"CONF-DEFAULT-NOT-ON-BRIDGE".to_string()),
+            "{d}"
+        );
+        let (_, snap) = s.json("GET", &snapshot, Some(&admin), Body::empty()).await;
+        assert_eq!(
+            held(&snap, "+14255550000")[0]["assignment_status"],
+            "ConferenceAssigned"
+        );
+        assert_eq!(
+            snap["conferencing"]["bridge"]["default_service_number"],
+            "+14255550000"
+        );
+        // A user's number: unassigned, the holder cleared.
+        let (st, d) = s
+            .json(
+                "DELETE",
+                &unassign("+14255550102"),
+                Some(&admin),
+                Body::empty(),
+            )
+            .await;
+        assert_eq!(st, StatusCode::OK, "{d}");
+        let (_, snap) = s.json("GET", &snapshot, Some(&admin), Body::empty()).await;
+        let n = &held(&snap, "+14255550102")[0];
+        assert_eq!(
+            (&n["assignment_status"], &n["assigned_target"]),
+            (&json!("Unassigned"), &Value::Null)
+        );
+        // Not assigned: 404, naming the number.
+        let (st, e) = s
+            .json(
+                "DELETE",
+                &unassign("+14255550102"),
+                Some(&admin),
+                Body::empty(),
+            )
+            .await;
+        assert_eq!(
+            (st, e["error"]["path"].as_str()),
+            (StatusCode::NOT_FOUND, Some("number")),
+            "{e}"
+        );
+    });
+}
+
+/// Finding 10: the auth scheme is case-insensitive.
+#[test]
+fn bearer_is_matched_in_any_case() {
+    rt().block_on(async {
+        let s = Server::new();
+        let admin = s.token("admin", Some(TENANT), None);
+        for scheme in ["Bearer", "bearer", "BEARER"] {
+            let (st, _) = s
+                .raw(
+                    "GET",
+                    &format!("/v1/tenants/{TENANT}/snapshot"),
+                    &[("authorization", &format!("{scheme} {admin}"))],
+                    Body::empty(),
+                )
+                .await;
+            assert_eq!(st, StatusCode::OK, "{scheme}");
+        }
+    });
+}
+
+/// Finding 11: audit pseudonyms tell users and numbers apart, name one the
+/// same whatever its spelling, and never show the value.
+#[test]
+fn audit_pseudonyms_tell_users_apart() {
+    rt().block_on(async {
+        let s = Server::new();
+        let admin = s.token("admin", Some(TENANT), None);
+        let uri = format!("/v1/tenants/{TENANT}/assignments");
+        for (who, number) in [
+            ("alice@contoso.com", "+14255550101"),
+            ("chloe@contoso.com", "tel:+14255550101"),
+            ("dave@contoso.com", "+14255550170"),
+        ] {
+            let body = serde_json::to_vec(
+                &json!({"AssignNumber": {"target": who, "target_kind": "User",
+                "telephone_number": number, "number_type": "OperatorConnect"}}),
+            )
+            .unwrap();
+            s.json("POST", &uri, Some(&admin), body).await;
+        }
+        let (st, log) = s
+            .json(
+                "GET",
+                &format!("/v1/tenants/{TENANT}/audit"),
+                Some(&admin),
+                Body::empty(),
+            )
+            .await;
+        assert_eq!(st, StatusCode::OK, "{log}");
+        let text = log.to_string();
+        for secret in ["alice", "chloe", "dave", "4255550101", "4255550170"] {
+            assert!(
+                !text.contains(secret),
+                "`{secret}` in the audit log: {text}"
+            );
+        }
+        let field = |r: &Value, f: &str| {
+            r["request"]["AssignNumber"][f]
+                .as_str()
+                .unwrap()
+                .to_string()
+        };
+        let records: Vec<&Value> = log
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|r| r["action"] == "assign")
+            .collect();
+        assert_eq!(records.len(), 3);
+        let targets: std::collections::BTreeSet<String> =
+            records.iter().map(|r| field(r, "target")).collect();
+        assert_eq!(
+            targets.len(),
+            3,
+            "three users, three pseudonyms: {targets:?}"
+        );
+        // Newest first: dave, chloe, alice. Both spellings of one number have one pseudonym.
+        assert_eq!(
+            field(records[1], "telephone_number"),
+            field(records[2], "telephone_number")
+        );
+        assert_ne!(
+            field(records[0], "telephone_number"),
+            field(records[1], "telephone_number")
+        );
+        assert!(
+            targets.iter().all(|t| t.starts_with('~') && t.len() == 17),
+            "{targets:?}"
+        );
+    });
+}
+
+/// Finding 6: a store file deleted while the server runs
+/// makes it not ready, and a write is 503 naming the store, never an
+/// acknowledged write that is then lost.
+#[test]
+fn a_store_file_deleted_while_running_is_503_naming_the_store() {
+    rt().block_on(async {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("t.db");
+        let s = Server::at(&path.display().to_string());
+        let admin = s.token("admin", Some(TENANT), None);
+        let (st, _) = s.call("GET", "/readyz", None, Body::empty()).await;
+        assert_eq!(st, StatusCode::OK);
+        let address = serde_json::to_vec(&json!({"id": "A9", "company_name": "Contoso", "country_or_region": "US",
+            "state_or_province": "WA", "city": "Redmond", "postal_code": "98052", "house_number": "15",
+            "street_name": "Microsoft Way", "validation_status": "Validated"}))
+        .unwrap();
+        let put = format!("/v1/tenants/{TENANT}/addresses");
+        // Deleted while running: not ready, and the write is refused.
+        for f in ["t.db", "t.db-wal", "t.db-shm"] {
+            let _ = std::fs::remove_file(dir.path().join(f));
+        }
+        let (st, body) = s.call("GET", "/readyz", None, Body::empty()).await;
+        assert_eq!(st, StatusCode::SERVICE_UNAVAILABLE, "{}", String::from_utf8_lossy(&body));
+        let (st, e) = s.json("PUT", &put, Some(&admin), address.clone()).await;
+        assert_eq!(st, StatusCode::SERVICE_UNAVAILABLE, "{e}");
+        let message = e["error"]["message"].as_str().unwrap();
+        assert!(message.contains(&path.display().to_string()) && message.contains("deleted"), "{e}");
+    });
+}
+
+/// Finding 6: `--db ""` is bad input (exit 2), not a throwaway database;
+/// `serve` without `--demo` seeds nothing.
+#[test]
+fn an_empty_store_location_is_bad_input() {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_ocpolicy"))
+        .args(["serve", "--db", "", "--listen", "127.0.0.1:0"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stderr).contains("store location is empty"));
+}
