@@ -12,6 +12,7 @@ mod decide;
 mod document;
 mod metrics;
 mod openapi;
+mod repair;
 pub mod store;
 mod tenant;
 

@@ -111,6 +111,21 @@ pub fn document() -> Value {
         "responses": {"200": {"description": "the snapshot", "content": {"application/json": {"schema": schema("TenantDocument")}}},
             "401": error("no or unknown bearer token"), "403": error("the token may not read this tenant"), "404": error("no such tenant"),
             "409": error("the stored tenant cannot be decided (TENANT-UNDECIDABLE); the path names the field")}}}));
+    let repair_plan = json!({"type": "object", "properties": {
+        "decidable": {"type": "boolean"},
+        "problem": {"type": ["object", "null"], "properties": {"path": {"type": "string"}, "message": {"type": "string"}}},
+        "repairs": {"type": "array", "items": {"type": "object", "properties": {"removed": {"type": "string"}, "kept": {"type": "string"}, "reason": {"type": "string"}}}},
+        "after": {"type": ["object", "null"], "properties": {"path": {"type": "string"}, "message": {"type": "string"}}}}});
+    paths.insert("/v1/tenants/{tenant}/repair".into(), json!({
+        "get": {"operationId": "repair-plan", "tags": ["platform"], "security": auth, "parameters": [tenant],
+            "summary": "whether the stored tenant can be decided, what is wrong if not (path and message), and the repairs POST would make (a record listed twice for one key keeps one copy); the platform token only",
+            "responses": {"200": {"description": "the plan", "content": {"application/json": {"schema": repair_plan}}},
+                "401": error("no or unknown bearer token"), "403": error("not the platform token"), "404": error("no such tenant")}},
+        "post": {"operationId": "repair", "tags": ["platform"], "security": auth, "parameters": [tenant],
+            "summary": "make the repairs, audited, when they leave the tenant decidable; otherwise nothing changes and the answer is 409 with what is still wrong",
+            "responses": {"200": {"description": "repaired (or nothing to repair); the plan", "content": {"application/json": {"schema": repair_plan}}},
+                "401": error("no or unknown bearer token"), "403": error("not the platform token"), "404": error("no such tenant"),
+                "409": {"description": "the repairs would not make the tenant decidable; nothing changed", "content": {"application/json": {"schema": repair_plan}}}}}}));
     paths.insert("/v1/tenants/{tenant}/assignments".into(), json!({"post": {
         "operationId": "assign-number", "tags": ["tenants"], "security": auth, "parameters": [tenant],
         "summary": "assign a number: decided by the rules against the stored tenant, then committed with its audit record, or refused",

@@ -35,6 +35,7 @@ pub fn routes() -> Router<AppState> {
             axum::routing::delete(unassign),
         )
         .route("/v1/tenants/{tenant}/audit", get(audit))
+        .route("/v1/tenants/{tenant}/repair", get(repair_plan).post(repair))
 }
 
 pub(super) fn not_found(tenant: &str) -> ApiError {
@@ -759,6 +760,89 @@ async fn unassign(
         }
     });
     enforced_write(s, tenant, &p, "unassign", audit, decide, apply).await
+}
+
+/// The platform's repair of a stored tenant: only the platform token, which
+/// runs the service, may look at and fix a tenant the rules cannot decide.
+fn may_repair(p: &Principal) -> Result<(), ApiError> {
+    match p {
+        Principal::Platform => Ok(()),
+        _ => Err(ApiError::new(
+            StatusCode::FORBIDDEN,
+            "",
+            "a stored tenant is repaired by the platform token (ocpolicy token create --role platform)",
+        )),
+    }
+}
+
+/// `GET /v1/tenants/{t}/repair`: whether the stored tenant can be decided,
+/// what is wrong if not, and the repairs `POST` would make.
+async fn repair_plan(
+    State(s): State<AppState>,
+    Path(tenant): Path<String>,
+    p: Principal,
+) -> Response {
+    if let Err(e) = may_repair(&p) {
+        return e.into_response();
+    }
+    let id = tenant.clone();
+    let answer = s
+        .with_rules(move |rules, store| {
+            let Some(stored) = store.tenant(&id)? else {
+                return Ok(None);
+            };
+            Ok(Some(super::repair::plan(rules, &stored)?))
+        })
+        .await;
+    match answer {
+        Ok(Some(plan)) => axum::Json(plan).into_response(),
+        Ok(None) => not_found(&tenant).into_response(),
+        Err(e) => e.into_response(),
+    }
+}
+
+/// `POST /v1/tenants/{t}/repair`: make the repairs, if they leave the tenant
+/// decidable, with an audit record; 409 with what is still wrong otherwise
+/// (nothing is changed).
+async fn repair(State(s): State<AppState>, Path(tenant): Path<String>, p: Principal) -> Response {
+    if let Err(e) = may_repair(&p) {
+        return e.into_response();
+    }
+    let (t, principal) = (tenant.clone(), p.name());
+    let answer = s
+        .with_rules(move |rules, store| {
+            let written =
+                store.write(&t, &principal, "repair", &json!({"Repair": {}}), |stored| {
+                    let plan = super::repair::plan(rules, stored)
+                        .map_err(|e| super::StoreError::Decide(Box::new(e)))?;
+                    let verdict = |allowed: bool| Verdict {
+                        allowed,
+                        codes: if allowed {
+                            Vec::new()
+                        } else {
+                            vec!["TENANT-UNDECIDABLE".into()]
+                        },
+                        plugins: json!([]),
+                    };
+                    match (&plan.repaired, plan.after.is_none()) {
+                        (Some(doc), true) if !plan.repairs.is_empty() => {
+                            let new = document::encode(doc)
+                                .map_err(|e| super::StoreError::Decide(Box::new(e)))?;
+                            Ok((Outcome::Commit(new, plan), verdict(true)))
+                        }
+                        (_, true) => Ok((Outcome::Refuse(plan), verdict(true))),
+                        _ => Ok((Outcome::Refuse(plan), verdict(false))),
+                    }
+                })?;
+            Ok(written)
+        })
+        .await;
+    match answer {
+        Ok(None) => not_found(&tenant).into_response(),
+        Ok(Some(plan)) if plan.after.is_none() => axum::Json(plan).into_response(),
+        Ok(Some(plan)) => (StatusCode::CONFLICT, axum::Json(plan)).into_response(),
+        Err(e) => e.into_response(),
+    }
 }
 
 /// `GET /`: the console, pointed at the server's tenant and API.

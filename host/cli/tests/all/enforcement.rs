@@ -368,3 +368,105 @@ fn an_empty_store_location_is_bad_input() {
     );
     assert!(String::from_utf8_lossy(&out.stderr).contains("store location is empty"));
 }
+
+/// Finding 2: a tenant stored broken has a way back. The platform sees what
+/// is wrong and what a repair would do, makes it, and the tenant takes
+/// rule-checked writes again; nobody else may.
+#[test]
+fn the_platform_repairs_a_broken_tenant() {
+    rt().block_on(async {
+        let s = Server::new();
+        let platform = s.token("platform", None, None);
+        let admin = s.token("admin", Some(TENANT), None);
+        let mut doc = crate::server::demo_doc();
+        // The same number twice, the second spelled with `tel:` and assigned.
+        let mut twin = doc["tenant"]["numbers"][0].clone();
+        twin["telephone_number"] = json!("tel:+14255550101");
+        twin["assignment_status"] = json!("UserAssigned");
+        twin["assigned_target"] = json!("chloe@contoso.com");
+        doc["tenant"]["numbers"].as_array_mut().unwrap().push(twin);
+        s.state.store().reset(TENANT, &doc).unwrap();
+        let uri = format!("/v1/tenants/{TENANT}/repair");
+        assert_eq!(
+            s.call("GET", &uri, Some(&admin), Body::empty()).await.0,
+            StatusCode::FORBIDDEN
+        );
+        assert_eq!(
+            s.call("POST", &uri, Some(&admin), Body::empty()).await.0,
+            StatusCode::FORBIDDEN
+        );
+        let (st, plan) = s.json("GET", &uri, Some(&platform), Body::empty()).await;
+        assert_eq!(st, StatusCode::OK, "{plan}");
+        assert_eq!(plan["decidable"], false, "{plan}");
+        assert!(
+            plan["problem"]["path"]
+                .as_str()
+                .unwrap()
+                .starts_with("tenant.numbers["),
+            "{plan}"
+        );
+        assert_eq!(plan["repairs"].as_array().unwrap().len(), 1, "{plan}");
+        assert_eq!(
+            plan["repairs"][0]["removed"], "tenant.numbers[0]",
+            "the unassigned copy goes: {plan}"
+        );
+        assert!(plan["after"].is_null(), "{plan}");
+        // Looking changed nothing; repairing does, once.
+        let (st, _) = s.json("POST", &uri, Some(&platform), Body::empty()).await;
+        assert_eq!(st, StatusCode::OK);
+        let (st, plan) = s.json("GET", &uri, Some(&platform), Body::empty()).await;
+        assert_eq!(
+            (st, &plan["decidable"]),
+            (StatusCode::OK, &json!(true)),
+            "{plan}"
+        );
+        let (_, snap) = s
+            .json(
+                "GET",
+                &format!("/v1/tenants/{TENANT}/snapshot"),
+                Some(&admin),
+                Body::empty(),
+            )
+            .await;
+        let copies: Vec<&Value> = snap["tenant"]["numbers"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|n| {
+                n["telephone_number"]
+                    .as_str()
+                    .unwrap()
+                    .ends_with("14255550101")
+            })
+            .collect();
+        assert_eq!(
+            (copies.len(), &copies[0]["assigned_target"]),
+            (1, &json!("chloe@contoso.com"))
+        );
+        let (st, d) = s
+            .json(
+                "DELETE",
+                &format!("/v1/tenants/{TENANT}/assignments/+14255550101"),
+                Some(&admin),
+                Body::empty(),
+            )
+            .await;
+        assert_eq!(st, StatusCode::OK, "{d}");
+        // The repair is audited.
+        let (_, log) = s
+            .json(
+                "GET",
+                &format!("/v1/tenants/{TENANT}/audit"),
+                Some(&admin),
+                Body::empty(),
+            )
+            .await;
+        assert!(
+            log.as_array()
+                .unwrap()
+                .iter()
+                .any(|r| r["action"] == "repair" && r["principal"] == "platform"),
+            "{log}"
+        );
+    });
+}
