@@ -106,3 +106,67 @@ pub fn decidable(
         message: e.message,
     }))
 }
+
+/// What an operator reads of a tenant that consented to it: what the Operator
+/// Connect model gives an operator, and nothing else. Its own numbers (their
+/// state, not who holds them), the tenant's consent to it, and the emergency
+/// addresses in the countries it serves ("operators will have access to see
+/// all emergency addresses in your tenant in the countries that you selected
+/// services for, but they cannot create them"). Not the tenant's users, other
+/// operators' or Direct Routing numbers, the LIS, or the routing.
+#[derive(Debug, Clone, serde::Serialize, schemars::JsonSchema)]
+pub struct OperatorView {
+    /// The tenant.
+    pub tenant_id: String,
+    /// The tenant's consent to this operator: the products, countries and
+    /// contact it agreed to.
+    pub consent: ocpolicy_rules::types::TenantOperator,
+    /// The operator's own numbers in the tenant, with whoever holds them
+    /// left out (`assigned_target` is always null).
+    pub numbers: Vec<PhoneNumber>,
+    /// The tenant's civic addresses in the countries the operator serves.
+    pub civic_addresses: Vec<ocpolicy_rules::types::CivicAddress>,
+}
+
+/// The view of `doc` that `operator` may read; `None` when the tenant has not
+/// consented to it.
+pub fn operator_view(doc: &Document, operator: &str) -> Option<OperatorView> {
+    let consent = doc
+        .tenant
+        .operators
+        .iter()
+        .find(|o| same_id(&o.operator_id, operator))?
+        .clone();
+    let numbers = doc
+        .tenant
+        .numbers
+        .iter()
+        .filter(|n| {
+            n.operator_id
+                .as_deref()
+                .is_some_and(|o| same_id(o, operator))
+        })
+        .map(|n| PhoneNumber {
+            assigned_target: None,
+            ..n.clone()
+        })
+        .collect();
+    let civic_addresses = doc
+        .tenant
+        .civic_addresses
+        .iter()
+        .filter(|a| {
+            consent
+                .enabled_countries
+                .iter()
+                .any(|c| same_id(c, &a.country_or_region))
+        })
+        .cloned()
+        .collect();
+    Some(OperatorView {
+        tenant_id: doc.tenant.tenant_id.clone(),
+        consent,
+        numbers,
+        civic_addresses,
+    })
+}

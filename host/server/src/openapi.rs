@@ -55,6 +55,7 @@ fn schemas() -> (Map<String, Value>, Map<String, Value>) {
         "CivicAddress" => t::CivicAddress,
         "Tenant" => t::Tenant,
         "TenantDocument" => t::TenantDocument,
+        "OperatorView" => crate::document::OperatorView,
     }
     (refs, g.take_definitions(true))
 }
@@ -107,8 +108,8 @@ pub fn document() -> Value {
     let auth = json!([{"bearer": []}]);
     paths.insert("/v1/tenants/{tenant}/snapshot".into(), json!({"get": {
         "operationId": "tenant-snapshot", "tags": ["tenants"], "security": auth, "parameters": [tenant],
-        "summary": "the stored tenant (the contract's tenant-document: the tenant once, with its emergency and conferencing settings), as the web console validates against it",
-        "responses": {"200": {"description": "the snapshot", "content": {"application/json": {"schema": schema("TenantDocument")}}},
+        "summary": "the stored tenant (the contract's tenant-document: the tenant once, with its emergency and conferencing settings), as the web console validates against it; an operator token reads the operator's view instead (its own numbers without their holders, the tenant's consent to it, the civic addresses in the countries it serves)",
+        "responses": {"200": {"description": "the snapshot (admin, auditor) or the operator's view (operator)", "content": {"application/json": {"schema": {"anyOf": [schema("TenantDocument"), schema("OperatorView")]}}}},
             "401": error("no or unknown bearer token"), "403": error("the token may not read this tenant"), "404": error("no such tenant"),
             "409": error("the stored tenant cannot be decided (TENANT-UNDECIDABLE); the path names the field")}}}));
     let repair_plan = json!({"type": "object", "properties": {

@@ -94,10 +94,25 @@ async fn snapshot(State(s): State<AppState>, Path(tenant): Path<String>, p: Prin
         Ok(doc) => doc,
         Err(e) => return e.into_response(),
     };
-    match document::decode(&stored) {
-        Ok(Ok(doc)) => axum::Json(doc).into_response(),
-        Ok(Err(u)) => broken(&tenant, &u).into_response(),
-        Err(e) => ApiError::store(e, "the stored tenant could not be read").into_response(),
+    let doc = match document::decode(&stored) {
+        Ok(Ok(doc)) => doc,
+        Ok(Err(u)) => return broken(&tenant, &u).into_response(),
+        Err(e) => {
+            return ApiError::store(e, "the stored tenant could not be read").into_response();
+        }
+    };
+    match &p {
+        // An operator reads its own view, never the tenant.
+        Principal::Operator { operator } => match document::operator_view(&doc, operator) {
+            Some(view) => axum::Json(view).into_response(),
+            None => ApiError::new(
+                StatusCode::FORBIDDEN,
+                "",
+                &format!("{} may not read tenant `{tenant}`", p.name()),
+            )
+            .into_response(),
+        },
+        _ => axum::Json(doc).into_response(),
     }
 }
 

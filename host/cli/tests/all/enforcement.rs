@@ -470,3 +470,99 @@ fn the_platform_repairs_a_broken_tenant() {
         );
     });
 }
+
+/// Finding 1: every principal against every read endpoint and every class of
+/// field. An operator reads its own numbers (without who holds them), the
+/// tenant's consent to it, and the addresses in its countries; nothing else.
+#[test]
+fn each_principal_reads_only_what_the_teams_model_gives_it() {
+    rt().block_on(async {
+        let s = Server::new();
+        let tokens: Vec<(&str, Option<String>)> = vec![
+            ("admin", Some(s.token("admin", Some(TENANT), None))),
+            (
+                "other admin",
+                Some(s.token("admin", Some("fabrikam"), None)),
+            ),
+            ("OP1", Some(s.token("operator", None, Some("OP1")))),
+            ("OP2", Some(s.token("operator", None, Some("OP2")))),
+            (
+                "stranger operator",
+                Some(s.token("operator", None, Some("OPZ"))),
+            ),
+            ("auditor", Some(s.token("auditor", Some(TENANT), None))),
+            ("auditor of all", Some(s.token("auditor", None, None))),
+            ("platform", Some(s.token("platform", None, None))),
+            ("no token", None),
+        ];
+        // A class of field, and a string only that class carries in the demo.
+        let classes: &[(&str, &str)] = &[
+            ("users", "\"chloe@contoso.com\""),
+            ("who holds a number", "\"bob@contoso.com\""),
+            ("OP1's numbers", "\"+14255550150\""),
+            ("OP2's numbers", "\"+442071234500\""),
+            ("Direct Routing numbers", "\"+14255551225\""),
+            ("Calling Plan numbers", "\"+14255550160\""),
+            ("the LIS", "B8-BE-BF-4A-A3-00"),
+            ("trusted IPs", "203.0.113.0"),
+            ("voice routing", "\"Redmond 1\""),
+            ("conferencing routing", "\"International\""),
+            ("US addresses", "\"Microsoft Way\""),
+            ("GB addresses", "\"Whitehall\""),
+            ("consent to OP1", "\"Contoso Telecom\""),
+            ("consent to OP2", "\"Fabrikam Voice\""),
+        ];
+        let all: Vec<&str> = classes.iter().map(|(c, _)| *c).collect();
+        let op1 = ["OP1's numbers", "US addresses", "consent to OP1"];
+        let op2 = ["OP2's numbers", "GB addresses", "consent to OP2"];
+        // (endpoint, principal) -> the classes it reads; absent: refused.
+        let reads = |endpoint: &str, who: &str| -> Option<Vec<&str>> {
+            match (endpoint, who) {
+                ("/snapshot", "admin" | "auditor" | "auditor of all") => Some(all.clone()),
+                ("/snapshot", "OP1") => Some(op1.to_vec()),
+                ("/snapshot", "OP2") => Some(op2.to_vec()),
+                ("/audit", "admin" | "auditor" | "auditor of all") => Some(Vec::new()),
+                // The platform sees whether a tenant can be decided, not its data.
+                ("/repair", "platform") => Some(Vec::new()),
+                _ => None,
+            }
+        };
+        let mut checked = 0;
+        for endpoint in ["/snapshot", "/audit", "/repair"] {
+            for (who, token) in &tokens {
+                let uri = format!("/v1/tenants/{TENANT}{endpoint}");
+                let (st, body) = s.call("GET", &uri, token.as_deref(), Body::empty()).await;
+                let text = String::from_utf8_lossy(&body);
+                match reads(endpoint, who) {
+                    None => {
+                        let want = if token.is_none() {
+                            StatusCode::UNAUTHORIZED
+                        } else {
+                            StatusCode::FORBIDDEN
+                        };
+                        assert_eq!(st, want, "{who} on {endpoint}: {text}");
+                        for (class, marker) in classes {
+                            assert!(
+                                !text.contains(marker),
+                                "{who} on {endpoint} (refused) reads {class}"
+                            );
+                        }
+                    }
+                    Some(visible) => {
+                        assert_eq!(st, StatusCode::OK, "{who} on {endpoint}: {text}");
+                        for (class, marker) in classes {
+                            assert_eq!(
+                                text.contains(marker),
+                                visible.contains(class),
+                                "{who} on {endpoint}: {class} visible = {}",
+                                text.contains(marker)
+                            );
+                        }
+                    }
+                }
+                checked += 1;
+            }
+        }
+        assert_eq!(checked, 27);
+    });
+}
