@@ -295,7 +295,63 @@ pub fn app(state: AppState) -> Router {
             StatusCode::REQUEST_TIMEOUT,
             std::time::Duration::from_secs(30),
         ))
+        .layer(axum::middleware::map_response(error_envelope))
         .with_state(state)
+}
+
+/// Every 4xx and 5xx in one shape, `{"error": {"path", "message"}}`, the ones
+/// axum and tower-http make (an unknown route, a wrong method, a body over
+/// the limit, a timeout) included: those come as text or empty, and are
+/// rewritten here with what their status means and how to go on. Headers
+/// such as `Allow` and `Retry-After` are kept.
+async fn error_envelope(response: Response) -> Response {
+    let status = response.status();
+    let is_json = response
+        .headers()
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/json"));
+    if !(status.is_client_error() || status.is_server_error()) || is_json {
+        return response;
+    }
+    let (mut parts, body) = response.into_parts();
+    let text = axum::body::to_bytes(body, 4096)
+        .await
+        .ok()
+        .map(|b| String::from_utf8_lossy(&b).trim().to_string())
+        .unwrap_or_default();
+    let what = match status {
+        StatusCode::NOT_FOUND => {
+            "no such endpoint or file; GET /openapi.json lists the API".to_string()
+        }
+        StatusCode::METHOD_NOT_ALLOWED => {
+            let allow = parts
+                .headers
+                .get(axum::http::header::ALLOW)
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or("");
+            format!("this endpoint does not take that method; it takes {allow}")
+        }
+        StatusCode::PAYLOAD_TOO_LARGE => format!(
+            "the request body is larger than the {} MiB limit; send fewer records per request (the batch endpoint streams NDJSON)",
+            MAX_BODY >> 20
+        ),
+        StatusCode::REQUEST_TIMEOUT => {
+            "the request took longer than 30 s and was stopped; nothing was changed".to_string()
+        }
+        _ if !text.is_empty() => text,
+        _ => status
+            .canonical_reason()
+            .unwrap_or("the request failed")
+            .to_lowercase(),
+    };
+    parts.headers.remove(axum::http::header::CONTENT_LENGTH);
+    parts.headers.insert(
+        axum::http::header::CONTENT_TYPE,
+        axum::http::HeaderValue::from_static("application/json"),
+    );
+    let body = json!({ "error": { "path": "", "message": what } }).to_string();
+    Response::from_parts(parts, axum::body::Body::from(body))
 }
 
 /// `POST /v1/admin/plugins/reload` (platform token): load the plugin directory

@@ -298,7 +298,7 @@ pub fn document() -> Value {
     json!({
         "openapi": "3.1.0",
         "info": {"title": "ocpolicy", "version": env!("CARGO_PKG_VERSION"),
-                 "description": format!("Operator Connect policy decisions, rules {}", ocpolicy_rules::WIT_PACKAGE)},
+                 "description": format!("Operator Connect policy decisions, rules {}. Every 4xx and 5xx answer, the server's own (unknown route 404, wrong method 405, body over the limit 413, timeout 408) included, is the Error envelope `{{\"error\": {{\"path\", \"message\"}}}}`, except a refused write (422) and a broken tenant's repair plan (409), which carry their decision or plan. A 503 has Retry-After and means the store is unavailable; nothing was changed.", ocpolicy_rules::WIT_PACKAGE)},
         "paths": paths,
         "components": {"schemas": components, "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer",
             "description": "a token from `ocpolicy token create`"}}},

@@ -566,3 +566,63 @@ fn each_principal_reads_only_what_the_teams_model_gives_it() {
         assert_eq!(checked, 27);
     });
 }
+
+/// Finding 9: every 4xx and 5xx is the one JSON envelope, the framework's
+/// own answers (unknown route, wrong method, body over the limit) included.
+#[test]
+fn every_error_is_the_one_json_envelope() {
+    rt().block_on(async {
+        let s = Server::new();
+        let big = vec![b' '; ocpolicy_server::MAX_BODY + 1];
+        let snapshot = format!("/v1/tenants/{TENANT}/snapshot");
+        let cases: Vec<(&str, &str, Vec<u8>, StatusCode)> = vec![
+            (
+                "GET",
+                "/no/such/endpoint",
+                Vec::new(),
+                StatusCode::NOT_FOUND,
+            ),
+            (
+                "DELETE",
+                "/v1/decide/eligibility",
+                Vec::new(),
+                StatusCode::METHOD_NOT_ALLOWED,
+            ),
+            (
+                "POST",
+                "/v1/decide/eligibility",
+                big,
+                StatusCode::PAYLOAD_TOO_LARGE,
+            ),
+            (
+                "POST",
+                "/v1/decide/eligibility",
+                b"{".to_vec(),
+                StatusCode::BAD_REQUEST,
+            ),
+            (
+                "GET",
+                &snapshot,
+                Vec::new(),
+                StatusCode::UNAUTHORIZED,
+            ),
+        ];
+        for (method, uri, body, want) in cases {
+            let (st, bytes) = s
+                .raw(method, uri, &[("content-type", "application/json")], body)
+                .await;
+            assert_eq!(st, want, "{method} {uri}");
+            let v: Value = serde_json::from_slice(&bytes).unwrap_or_else(|e| {
+                panic!(
+                    "{method} {uri}: not JSON ({e}): {}",
+                    String::from_utf8_lossy(&bytes)
+                )
+            });
+            assert!(v["error"]["path"].is_string(), "{method} {uri}: {v}");
+            assert!(
+                !v["error"]["message"].as_str().unwrap().is_empty(),
+                "{method} {uri}: {v}"
+            );
+        }
+    });
+}
