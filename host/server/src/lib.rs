@@ -403,18 +403,104 @@ async fn readyz(axum::extract::State(s): axum::extract::State<AppState>) -> Resp
     }
 }
 
+/// How connections are kept in check.
+#[derive(Clone, Copy, Debug)]
+pub struct Limits {
+    /// The longest a client may take to send a request's headers, and the
+    /// longest a kept-alive connection may sit idle before its next request;
+    /// then it is closed.
+    pub header_timeout: std::time::Duration,
+    /// The most connections open at once; further clients wait in the
+    /// listen backlog until one closes. Kept below the process's descriptor
+    /// limit, so the store and the files it opens always have room.
+    pub max_connections: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            header_timeout: std::time::Duration::from_secs(10),
+            max_connections: 1024,
+        }
+    }
+}
+
+/// Descriptors kept free of connections: the store, the plugin and web
+/// files, the log.
+const RESERVED_FDS: usize = 32;
+
+/// The most connections the descriptor limit leaves room for.
+fn descriptor_room() -> usize {
+    let limit = rustix::process::getrlimit(rustix::process::Resource::Nofile);
+    match limit.current {
+        None => usize::MAX,
+        Some(n) => usize::try_from(n)
+            .unwrap_or(usize::MAX)
+            .saturating_sub(RESERVED_FDS)
+            .max(1),
+    }
+}
+
 /// Listen on `addr` until SIGTERM or Ctrl-C, then drain in-flight requests.
 pub async fn serve(state: AppState, addr: SocketAddr) -> Result<()> {
+    serve_with(state, addr, Limits::default()).await
+}
+
+/// [`serve`] with connection limits: a header-read (and keep-alive idle)
+/// timeout, and a cap on open connections, so clients that open connections
+/// and never finish a request cannot lock everyone else out.
+pub async fn serve_with(state: AppState, addr: SocketAddr, limits: Limits) -> Result<()> {
+    use hyper_util::rt::{TokioIo, TokioTimer};
     let listener = tokio::net::TcpListener::bind(addr)
         .await
         .map_err(|source| Error::Listen { addr, source })?;
     let local = listener.local_addr().map_err(Error::Serve)?;
+    let cap = limits.max_connections.min(descriptor_room()).max(1);
     eprintln!("ocpolicy: serving on http://{local}/");
-    tracing::info!(%local, "listening");
-    axum::serve(listener, app(state))
-        .with_graceful_shutdown(shutdown())
-        .await
-        .map_err(Error::Serve)
+    tracing::info!(%local, max_connections = cap, header_timeout = ?limits.header_timeout, "listening");
+    let slots = Arc::new(Semaphore::new(cap));
+    let graceful = hyper_util::server::graceful::GracefulShutdown::new();
+    let service = hyper_util::service::TowerToHyperService::new(app(state));
+    let mut http = hyper::server::conn::http1::Builder::new();
+    http.timer(TokioTimer::new())
+        .header_read_timeout(limits.header_timeout)
+        .keep_alive(true);
+    let stop = shutdown();
+    tokio::pin!(stop);
+    loop {
+        // A slot first: at the cap, the next client waits in the backlog.
+        let slot = tokio::select! {
+            slot = slots.clone().acquire_owned() => match slot {
+                Ok(s) => s,
+                Err(_) => break,
+            },
+            () = &mut stop => break,
+        };
+        let (socket, _) = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok(a) => a,
+                Err(e) => {
+                    // Out of descriptors, or a connection reset before it
+                    // was accepted: log, wait a moment, go on.
+                    tracing::warn!(error = %e, "accept failed");
+                    tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+                    continue;
+                }
+            },
+            () = &mut stop => break,
+        };
+        let _ = socket.set_nodelay(true);
+        let connection = http.serve_connection(TokioIo::new(socket), service.clone());
+        let connection = graceful.watch(connection);
+        tokio::spawn(async move {
+            // A client that timed out or went away is not the server's error.
+            let _ = connection.await;
+            drop(slot);
+        });
+    }
+    tracing::info!("shutting down: draining in-flight requests");
+    graceful.shutdown().await;
+    Ok(())
 }
 
 /// An error and its causes, one line: `a: b: c`.
@@ -445,5 +531,4 @@ async fn shutdown() {
         () = ctrl_c => {},
         () = term => {},
     }
-    tracing::info!("shutting down: draining in-flight requests");
 }

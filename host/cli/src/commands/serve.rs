@@ -96,6 +96,14 @@ pub struct ServeCommand {
     /// The most rule evaluations at once (default: the number of cores).
     #[arg(long)]
     pub concurrency: Option<usize>,
+    /// Seconds a client may take to send a request's headers, and a
+    /// kept-alive connection may sit idle; then it is closed.
+    #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=3600))]
+    pub header_timeout: u64,
+    /// The most connections open at once (also kept below the descriptor
+    /// limit, `ulimit -n`, less 32); more clients wait in the listen backlog.
+    #[arg(long, default_value_t = 1024, value_parser = clap::value_parser!(u64).range(1..=1_000_000))]
+    pub max_connections: u64,
     /// Keep identities and numbers in the audit log (redacted by default).
     #[arg(long)]
     pub audit_unredacted: bool,
@@ -173,7 +181,14 @@ impl ServeCommand {
             .enable_all()
             .build()
             .context("starting the async runtime")?
-            .block_on(server::serve(state, self.listen))?;
+            .block_on(server::serve_with(
+                state,
+                self.listen,
+                server::Limits {
+                    header_timeout: std::time::Duration::from_secs(self.header_timeout),
+                    max_connections: usize::try_from(self.max_connections).unwrap_or(usize::MAX),
+                },
+            ))?;
         Ok(Outcome::Allowed)
     }
 }

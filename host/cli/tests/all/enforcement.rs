@@ -600,12 +600,7 @@ fn every_error_is_the_one_json_envelope() {
                 b"{".to_vec(),
                 StatusCode::BAD_REQUEST,
             ),
-            (
-                "GET",
-                &snapshot,
-                Vec::new(),
-                StatusCode::UNAUTHORIZED,
-            ),
+            ("GET", &snapshot, Vec::new(), StatusCode::UNAUTHORIZED),
         ];
         for (method, uri, body, want) in cases {
             let (st, bytes) = s
@@ -625,4 +620,63 @@ fn every_error_is_the_one_json_envelope() {
             );
         }
     });
+}
+
+/// Finding 5: 200 connections that never finish their headers, under a
+/// 128-descriptor limit, do not keep a normal client out: each is closed
+/// after the header timeout, and the connection cap leaves descriptors free.
+#[test]
+fn half_open_connections_cannot_lock_out_a_normal_client() {
+    use std::io::{BufRead, BufReader, Read, Write};
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("s.db");
+    let script = format!(
+        "ulimit -n 128 && exec {} serve --listen 127.0.0.1:0 --header-timeout 2 --db {}",
+        env!("CARGO_BIN_EXE_ocpolicy"),
+        db.display()
+    );
+    let mut child = std::process::Command::new("sh")
+        .args(["-c", &script])
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut err = BufReader::new(child.stderr.take().unwrap());
+    let (mut addr, mut line) = (String::new(), String::new());
+    while err.read_line(&mut line).unwrap() > 0 {
+        if let Some(rest) = line.split("serving on http://").nth(1) {
+            addr = rest.trim().trim_end_matches('/').to_string();
+            break;
+        }
+        line.clear();
+    }
+    assert!(!addr.is_empty(), "the server never said where it listens");
+    std::thread::spawn(move || std::io::copy(&mut err, &mut std::io::sink()));
+    // 200 clients that start a request and never finish its headers.
+    let mut idle = Vec::new();
+    for _ in 0..200 {
+        if let Ok(mut c) = std::net::TcpStream::connect(&addr) {
+            let _ = c.write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\n");
+            idle.push(c);
+        }
+    }
+    // A normal client gets its answer, within the header timeout and a margin.
+    let started = std::time::Instant::now();
+    let mut c = std::net::TcpStream::connect(&addr).unwrap();
+    c.set_read_timeout(Some(std::time::Duration::from_secs(30)))
+        .unwrap();
+    c.write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        .unwrap();
+    let mut answer = String::new();
+    let _ = c.read_to_string(&mut answer);
+    let waited = started.elapsed();
+    let _ = child.kill();
+    let _ = child.wait();
+    assert!(
+        answer.starts_with("HTTP/1.1 200"),
+        "after {waited:?}: {answer:?}"
+    );
+    assert!(
+        waited < std::time::Duration::from_secs(20),
+        "waited {waited:?}"
+    );
 }
