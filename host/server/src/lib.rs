@@ -266,6 +266,8 @@ impl IntoResponse for ApiError {
 
 /// The whole service.
 pub fn app(state: AppState) -> Router {
+    use axum::http::{HeaderName, HeaderValue};
+    use tower_http::set_header::SetResponseHeaderLayer as Set;
     let mut router = Router::new()
         .route("/healthz", get(|| async { "ok\n" }))
         .route("/readyz", get(readyz))
@@ -279,10 +281,7 @@ pub fn app(state: AppState) -> Router {
         .merge(tenant::routes())
         .merge(configure::routes());
     if let Some(dir) = state.inner.config.web_dir.clone() {
-        router = router
-            .route("/", get(tenant::console))
-            .route("/index.html", get(tenant::console))
-            .fallback_service(tower_http::services::ServeDir::new(dir));
+        router = router.merge(console_files(&dir));
     }
     // One structured log line per request (method, path, status, latency).
     let trace = tower_http::trace::TraceLayer::new_for_http()
@@ -296,7 +295,55 @@ pub fn app(state: AppState) -> Router {
             std::time::Duration::from_secs(30),
         ))
         .layer(axum::middleware::map_response(error_envelope))
+        // Headers on every answer: the console runs only its own scripts (and
+        // WebAssembly), talks only to this server, is never framed, and
+        // nothing is sniffed into another type.
+        .layer(Set::if_not_present(
+            HeaderName::from_static("content-security-policy"),
+            HeaderValue::from_static(CSP),
+        ))
+        .layer(Set::overriding(
+            HeaderName::from_static("x-content-type-options"),
+            HeaderValue::from_static("nosniff"),
+        ))
+        .layer(Set::overriding(
+            HeaderName::from_static("x-frame-options"),
+            HeaderValue::from_static("DENY"),
+        ))
+        .layer(Set::overriding(
+            HeaderName::from_static("referrer-policy"),
+            HeaderValue::from_static("no-referrer"),
+        ))
         .with_state(state)
+}
+
+/// The console's Content-Security-Policy: its own scripts and WebAssembly
+/// only, requests to this server only, never in a frame.
+pub const CSP: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; worker-src 'self'; connect-src 'self'; img-src 'self' data:; style-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+
+/// The console's own files, and nothing else of `web/`: the page (with the
+/// server's tenant and token put in), its modules and style, and the built
+/// modules under `pkg/`. Never the crate's sources, tests, build script or
+/// `node_modules`. Sent compressed: `pkg/` as the `.br` and `.gz` files
+/// `web/build.sh` writes beside each module, the rest compressed on the way.
+fn console_files(dir: &std::path::Path) -> Router<AppState> {
+    use tower_http::services::{ServeDir, ServeFile};
+    /// The page's modules and style (`web/index.html` loads them).
+    const PAGE: [&str; 5] = ["app.js", "rules.js", "worker.js", "plugin.js", "style.css"];
+    let mut files = Router::new()
+        .route("/", get(tenant::console))
+        .route("/index.html", get(tenant::console));
+    for f in PAGE {
+        files = files.route_service(&format!("/{f}"), ServeFile::new(dir.join(f)));
+    }
+    let built = ServeDir::new(dir.join("pkg"))
+        .precompressed_br()
+        .precompressed_gzip()
+        .append_index_html_on_directories(false);
+    files.nest_service("/pkg", built).layer(
+        tower_http::compression::CompressionLayer::new()
+            .quality(tower_http::compression::CompressionLevel::Fastest),
+    )
 }
 
 /// Every 4xx and 5xx in one shape, `{"error": {"path", "message"}}`, the ones

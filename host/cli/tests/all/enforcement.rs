@@ -680,3 +680,154 @@ fn half_open_connections_cannot_lock_out_a_normal_client() {
         "waited {waited:?}"
     );
 }
+
+/// Finding 8: the server sends exactly the console's files, compressed, with
+/// a Content-Security-Policy, no framing and no sniffing; never the crate's
+/// sources, tests, build script or node_modules.
+#[test]
+fn only_the_consoles_files_are_served_compressed_and_locked_down() {
+    rt().block_on(async {
+        let s = Server::with_web(&crate::root().join("web"));
+        for path in [
+            "/Cargo.toml",
+            "/build.sh",
+            "/src/lib.rs",
+            "/tests/e2e.test.mjs",
+            "/node_modules/.package-lock.json",
+            "/package.json",
+            "/pkg/../Cargo.toml",
+        ] {
+            let (st, _) = s.raw("GET", path, &[], Body::empty()).await;
+            assert!(
+                st == StatusCode::NOT_FOUND || st == StatusCode::BAD_REQUEST,
+                "{path}: {st}"
+            );
+        }
+        let (st, headers, _) = s
+            .full("GET", "/app.js", &[("accept-encoding", "gzip")])
+            .await;
+        assert_eq!(st, StatusCode::OK);
+        assert_eq!(
+            headers.get("content-encoding").map(|v| v.to_str().unwrap()),
+            Some("gzip")
+        );
+        for (name, want) in [
+            ("x-content-type-options", "nosniff"),
+            ("x-frame-options", "DENY"),
+        ] {
+            assert_eq!(
+                headers.get(name).map(|v| v.to_str().unwrap()),
+                Some(want),
+                "{name}"
+            );
+        }
+        let csp = headers
+            .get("content-security-policy")
+            .unwrap()
+            .to_str()
+            .unwrap();
+        assert!(
+            csp.contains("frame-ancestors 'none'") && csp.contains("default-src 'self'"),
+            "{csp}"
+        );
+        // A built module goes out as the precompressed copy web/build.sh
+        // writes beside it (a console folder made here, so this does not
+        // depend on the build having run).
+        let web = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(web.path().join("pkg/lite")).unwrap();
+        std::fs::write(web.path().join("index.html"), "<html><head></head></html>").unwrap();
+        std::fs::write(
+            web.path().join("pkg/lite/ocpolicy_bg.wasm"),
+            vec![0u8; 4096],
+        )
+        .unwrap();
+        std::fs::write(
+            web.path().join("pkg/lite/ocpolicy_bg.wasm.br"),
+            b"brotli bytes",
+        )
+        .unwrap();
+        std::fs::write(
+            web.path().join("pkg/lite/ocpolicy_bg.wasm.gz"),
+            b"gzip bytes",
+        )
+        .unwrap();
+        let s = Server::with_web(web.path());
+        for (accept, encoding, body) in [
+            ("br, gzip", "br", &b"brotli bytes"[..]),
+            ("gzip", "gzip", &b"gzip bytes"[..]),
+        ] {
+            let (st, headers, got) = s
+                .full(
+                    "GET",
+                    "/pkg/lite/ocpolicy_bg.wasm",
+                    &[("accept-encoding", accept)],
+                )
+                .await;
+            assert_eq!(st, StatusCode::OK);
+            assert_eq!(
+                headers.get("content-encoding").map(|v| v.to_str().unwrap()),
+                Some(encoding),
+                "{accept}"
+            );
+            assert_eq!(got, body, "{accept}");
+            assert_eq!(
+                headers.get("content-type").map(|v| v.to_str().unwrap()),
+                Some("application/wasm")
+            );
+        }
+        let (st, _, got) = s.full("GET", "/pkg/lite/ocpolicy_bg.wasm", &[]).await;
+        assert_eq!(
+            (st, got.len()),
+            (StatusCode::OK, 4096),
+            "uncompressed for a client that asks for nothing"
+        );
+    });
+}
+
+/// Finding 8: `--demo` puts its admin token into the page only when the
+/// server listens on loopback; beyond it, only when asked by the flag named
+/// for the risk.
+#[test]
+fn the_demo_token_stays_off_pages_served_beyond_loopback() {
+    use std::io::{BufRead, BufReader, Read, Write};
+    for (extra, token_in_page) in [(None, false), (Some("--demo-token-beyond-loopback"), true)] {
+        let dir = tempfile::tempdir().unwrap();
+        let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_ocpolicy"));
+        cmd.args(["serve", "--demo", "--listen", "0.0.0.0:0", "--db"])
+            .arg(dir.path().join("s.db"))
+            .arg("--web-dir")
+            .arg(crate::root().join("web"));
+        if let Some(flag) = extra {
+            cmd.arg(flag);
+        }
+        let mut child = cmd.stderr(std::process::Stdio::piped()).spawn().unwrap();
+        let mut err = BufReader::new(child.stderr.take().unwrap());
+        let (mut port, mut log, mut line) = (String::new(), String::new(), String::new());
+        while err.read_line(&mut line).unwrap() > 0 {
+            log.push_str(&line);
+            if let Some(rest) = line.split("serving on http://0.0.0.0:").nth(1) {
+                port = rest.trim().trim_end_matches('/').to_string();
+                break;
+            }
+            line.clear();
+        }
+        assert!(!port.is_empty(), "{log}");
+        std::thread::spawn(move || std::io::copy(&mut err, &mut std::io::sink()));
+        let mut c = std::net::TcpStream::connect(format!("127.0.0.1:{port}")).unwrap();
+        c.write_all(b"GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+            .unwrap();
+        let mut page = String::new();
+        c.read_to_string(&mut page).unwrap();
+        let _ = child.kill();
+        let _ = child.wait();
+        assert!(page.starts_with("HTTP/1.1 200"), "{page}");
+        assert_eq!(
+            page.contains("ocpolicy-token"),
+            token_in_page,
+            "{extra:?}: {page}"
+        );
+        if !token_in_page {
+            assert!(log.contains("not a loopback address"), "{log}");
+        }
+    }
+}

@@ -89,6 +89,48 @@ impl Server {
         s
     }
 
+    /// A server on a fresh SQLite store that serves the console from `web`.
+    pub(crate) fn with_web(web: &std::path::Path) -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        let location = Db::Sqlite.location(dir.path());
+        let store = Store::connect(&location).unwrap();
+        let config = Config {
+            concurrency: 2,
+            web_dir: Some(web.to_path_buf()),
+            console_tenant: Some(TENANT.into()),
+            console_token: None,
+            audit_unredacted: false,
+            plugin_dir: None,
+        };
+        let s = Server {
+            state: AppState::new(crate::rules().clone(), store, config, None),
+            location,
+            _dir: dir.into(),
+        };
+        s.state.store().reset(TENANT, &demo_doc()).unwrap();
+        s
+    }
+
+    /// A GET with these headers: the status, the headers and the body.
+    pub(crate) async fn full(
+        &self,
+        method: &str,
+        uri: &str,
+        headers: &[(&str, &str)],
+    ) -> (StatusCode, axum::http::HeaderMap, Vec<u8>) {
+        let mut req = Request::builder().method(method).uri(uri);
+        for (k, v) in headers {
+            req = req.header(*k, *v);
+        }
+        let res = app(self.state.clone())
+            .oneshot(req.body(Body::empty()).unwrap())
+            .await
+            .unwrap();
+        let (status, headers) = (res.status(), res.headers().clone());
+        let bytes = res.into_body().collect().await.unwrap().to_bytes().to_vec();
+        (status, headers, bytes)
+    }
+
     /// A request with these headers as they are (no token added).
     pub(crate) async fn raw(
         &self,
