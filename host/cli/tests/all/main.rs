@@ -14,6 +14,8 @@
 //! - `docs`: README examples decode; CI runs the README test command.
 //! - `enforcement`: the enforcement point's regression tests (issue 15: retried
 //!   uploads, broken tenants, the server's clock, unassign, Bearer, pseudonyms, store files).
+//! - `fuzz_smoke`: the fuzz targets' property (no input panics a decoder or the
+//!   rules) as a short proptest on stable.
 //! - `number_identity`: every accepted spelling of a number names it in the
 //!   core, the plugin host and the server alike.
 //! - `pidf_schema`: rendered PIDF-LO passes `xmllint --schema` (RFC 4119/5139).
@@ -34,6 +36,7 @@ mod conformance;
 mod differential;
 mod docs;
 mod enforcement;
+mod fuzz_smoke;
 mod number_identity;
 mod pg;
 mod pidf_schema;
