@@ -984,3 +984,37 @@ pub(crate) fn now() -> String {
         .format(&time::format_description::well_known::Rfc3339)
         .unwrap_or_default()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::StoreError;
+
+    /// What SQLite says about the file itself is an outage (503), whatever
+    /// the statement was: the file is read-only, gone, full or not a
+    /// database. A constraint or a syntax error is a failure (500).
+    #[test]
+    fn sqlite_errors_about_the_file_are_outages() {
+        use rusqlite::ffi;
+        let e =
+            |code| StoreError::from(rusqlite::Error::SqliteFailure(ffi::Error::new(code), None));
+        for code in [
+            ffi::SQLITE_READONLY,
+            ffi::SQLITE_BUSY,
+            ffi::SQLITE_LOCKED,
+            ffi::SQLITE_CANTOPEN,
+            ffi::SQLITE_FULL,
+            ffi::SQLITE_IOERR,
+            ffi::SQLITE_NOTADB,
+            ffi::SQLITE_CORRUPT,
+        ] {
+            assert!(e(code).is_unavailable(), "{code}");
+        }
+        for code in [
+            ffi::SQLITE_CONSTRAINT,
+            ffi::SQLITE_ERROR,
+            ffi::SQLITE_MISMATCH,
+        ] {
+            assert!(!e(code).is_unavailable(), "{code}");
+        }
+    }
+}

@@ -831,3 +831,50 @@ fn the_demo_token_stays_off_pages_served_beyond_loopback() {
         }
     }
 }
+
+/// Finding 6: `serve` without `--demo` seeds nothing, and a store place that
+/// cannot be made is bad input (exit 2), not an internal error.
+#[test]
+fn serve_seeds_nothing_without_demo_and_a_wrong_store_place_is_exit_2() {
+    use std::io::{BufRead, BufReader};
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("s.db");
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_ocpolicy"))
+        .args(["serve", "--listen", "127.0.0.1:0", "--db"])
+        .arg(&db)
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut err = BufReader::new(child.stderr.take().unwrap());
+    let (mut log, mut line) = (String::new(), String::new());
+    while err.read_line(&mut line).unwrap() > 0 {
+        log.push_str(&line);
+        if line.contains("serving on http://") {
+            break;
+        }
+        line.clear();
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    assert!(log.contains("serving on"), "{log}");
+    assert!(!log.contains("seeded"), "{log}");
+    let store = ocpolicy_server::Store::connect(&db.display().to_string()).unwrap();
+    assert!(
+        store.tenant(TENANT).unwrap().is_none(),
+        "a plain serve seeded the demo"
+    );
+    // A folder that cannot be made (a file is in the way).
+    let blocker = dir.path().join("file");
+    std::fs::write(&blocker, "").unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_ocpolicy"))
+        .args(["serve", "--listen", "127.0.0.1:0", "--db"])
+        .arg(blocker.join("sub/s.db"))
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
