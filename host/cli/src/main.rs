@@ -1,6 +1,7 @@
 //! `ocpolicy`: Operator Connect policy decisions from the command line.
 //!
-//! Exit codes: 0 allowed, 1 denied, 2 bad input, 3 internal error.
+//! Exit codes: 0 allowed, 1 denied, 2 bad input (a plugin given with
+//! `--plugins` that did not load included), 3 internal error.
 
 mod commands;
 
@@ -65,7 +66,7 @@ fn main() -> ExitCode {
         Command::Demo(c) => c.execute(),
     };
     match result {
-        Ok(code) => code.into(),
+        Ok(code) => commands::plugin::exit_code(code).into(),
         // The reader went away (`ocpolicy ... | head`): stop quietly, as ripgrep does.
         Err(e) if broken_pipe(&e) => ExitCode::SUCCESS,
         Err(e) if e.downcast_ref::<commands::BadInput>().is_some() => {

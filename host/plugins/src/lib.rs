@@ -5,7 +5,9 @@
 //!   `plugin.toml` ([`manifest::Manifest`]) and its component. A plugin is
 //!   refused, with the reason, if its manifest is invalid, its component's
 //!   SHA-256 differs from the manifest's, its ed25519 signature does not verify
-//!   or its key is not trusted for its operator (unsigned plugins load only in
+//!   over the manifest's [`manifest::Statement`] (the component's SHA-256 and
+//!   every field that changes behaviour: an edit after signing is refused,
+//!   naming the field), or its key is not trusted for its operator (unsigned plugins load only in
 //!   development mode), it imports anything but `ocpolicy:rules/plugin-host`
 //!   and `ocpolicy:rules/types` (and `wasi:*`, locked down, when its manifest
 //!   asks for WASI), or it lacks a hook its manifest declares.
@@ -34,7 +36,6 @@
 pub mod manifest;
 pub mod sign;
 
-use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, RwLock};
 use std::time::Instant;
@@ -43,7 +44,7 @@ use sha2::{Digest, Sha256};
 use wasmtime::component::{HasSelf, Instance, InstancePre, Linker};
 use wasmtime::{Config, Engine, ResourceLimiter, Store, Trap};
 
-pub use manifest::{FailureMode, Hook, Manifest, RuleClass};
+pub use manifest::{Failure, FailureMode, Hook, Manifest, RuleClass};
 use ocpolicy_rules::types as core;
 use ocpolicy_runtime::cache::{self, CacheMode};
 use ocpolicy_runtime::{Error, Result};
@@ -106,8 +107,9 @@ pub enum Allocator {
 const MAX_LOG_LINES: usize = 32;
 const MAX_LOG_LINE: usize = 512;
 
-/// How one plugin call ended.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+/// How one plugin call ended. In JSON, its name (`"Trap"`), like every
+/// outcome; the reason of a `Trap` or `OutputTooLarge` is the run's `detail`.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum RunOutcome {
     /// It returned, within every limit.
     Ok,
@@ -121,7 +123,21 @@ pub enum RunOutcome {
     OutputTooLarge(String),
 }
 
+impl serde::Serialize for RunOutcome {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        s.serialize_str(self.name())
+    }
+}
+
 impl RunOutcome {
+    /// The reason of a `Trap` or `OutputTooLarge`.
+    pub fn detail(&self) -> Option<&str> {
+        match self {
+            RunOutcome::Trap(d) | RunOutcome::OutputTooLarge(d) => Some(d),
+            _ => None,
+        }
+    }
+
     /// The outcome's name alone (`Trap`, not its reason): for metrics labels.
     pub fn name(&self) -> &'static str {
         match self {
@@ -157,6 +173,9 @@ pub struct PluginRun {
     pub hook: &'static str,
     /// How it ended.
     pub outcome: RunOutcome,
+    /// Why, for a `Trap` or `OutputTooLarge`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
     /// Fuel used (deterministic for the same plugin and input).
     pub fuel: u64,
     /// The largest its linear memory grew to, bytes.
@@ -303,7 +322,13 @@ impl plugin_host::Host for PluginState {
                 m.truncate(cut);
                 m.push('…');
             }
-            self.logs.push(format!("{level:?}: {m}"));
+            let level = match level {
+                LogLevel::Debug => "debug",
+                LogLevel::Info => "info",
+                LogLevel::Warn => "warn",
+                LogLevel::Error => "error",
+            };
+            self.logs.push(format!("{level}: {m}"));
         }
     }
 
@@ -386,12 +411,19 @@ impl LoadedPlugin {
         format!("{}@{}", self.manifest.id, self.manifest.version)
     }
 
+    /// Who it is: (operator, id).
+    pub fn identity(&self) -> Identity {
+        Identity::of(&self.manifest.operator, &self.manifest.id)
+    }
+
     fn implements(&self, hook: Hook) -> bool {
         self.manifest.hooks.contains(&hook)
     }
+}
 
+impl Manifest {
     fn covers_country(&self, country: Option<&str>) -> bool {
-        let list = &self.manifest.countries;
+        let list = &self.countries;
         match country {
             _ if list.is_empty() => true,
             Some(c) => list.iter().any(|x| x.eq_ignore_ascii_case(c.trim())),
@@ -400,7 +432,26 @@ impl LoadedPlugin {
     }
 
     fn is_operator(&self, op: Option<&str>) -> bool {
-        op.is_some_and(|o| o.trim().eq_ignore_ascii_case(self.manifest.operator.trim()))
+        op.is_some_and(|o| o.trim().eq_ignore_ascii_case(self.operator.trim()))
+    }
+}
+
+/// A plugin's identity: its operator and its id (compared without case or
+/// surrounding spaces). Two operators may use one id; one operator may not.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+pub struct Identity {
+    /// The operator.
+    pub operator: String,
+    /// The id.
+    pub id: String,
+}
+
+impl Identity {
+    fn of(operator: &str, id: &str) -> Self {
+        Identity {
+            operator: operator.trim().to_ascii_uppercase(),
+            id: id.trim().to_ascii_lowercase(),
+        }
     }
 }
 
@@ -408,12 +459,84 @@ impl LoadedPlugin {
 #[derive(Default)]
 pub struct PluginSet {
     plugins: Vec<Arc<LoadedPlugin>>,
+    unavailable: Vec<Unavailable>,
 }
 
 impl PluginSet {
     /// The plugins, in load order.
     pub fn plugins(&self) -> &[Arc<LoadedPlugin>] {
         &self.plugins
+    }
+
+    /// Plugins that are configured (their directory is there) but not in
+    /// force: they failed to load and no previous version of them is loaded.
+    pub fn unavailable(&self) -> &[Unavailable] {
+        &self.unavailable
+    }
+}
+
+/// A configured plugin that is not in force. Its operator's decisions fail
+/// as its failure modes say (`PLUGIN-UNAVAILABLE`): eligibility and uploads
+/// denied, emergency and routing warned; with an unreadable manifest (so no
+/// known operator or failure modes), every decision. Development mode makes
+/// each a warning, and says so.
+#[derive(Debug, Clone)]
+pub struct Unavailable {
+    /// Its directory.
+    pub dir: PathBuf,
+    /// Its manifest, when that was readable.
+    pub manifest: Option<Manifest>,
+    /// Why it did not load.
+    pub reason: String,
+}
+
+impl Unavailable {
+    /// Who it was, as far as is known: `OPX/northwind-ranges@1.0.0`, or the directory.
+    pub fn name(&self) -> String {
+        match &self.manifest {
+            Some(m) => format!("{}/{}@{}", m.operator, m.id, m.version),
+            None => self.dir.display().to_string(),
+        }
+    }
+
+    fn violation(&self, hook: Hook, dev_mode: bool) -> core::Violation {
+        let mode = match &self.manifest {
+            Some(m) => m.failure.mode(hook.class()),
+            None => Failure::default().mode(hook.class()),
+        };
+        let severity = match mode {
+            FailureMode::Deny if !dev_mode => core::Severity::Error,
+            _ => core::Severity::Warning,
+        };
+        let whose = match &self.manifest {
+            Some(m) => format!("operator {}'s plugin {}@{}", m.operator, m.id, m.version),
+            None => "a plugin whose manifest cannot be read (so it could be any operator's)".into(),
+        };
+        let effect = match (severity, dev_mode) {
+            (core::Severity::Error, _) => {
+                "its decisions are denied until it loads (the plugin's failure mode is deny)"
+            }
+            (_, true) => {
+                "development mode: a warning, where a server outside development mode would deny"
+            }
+            _ => "the built-in answer stands, with this warning (its failure mode is warn)",
+        };
+        core::Violation {
+            code: "PLUGIN-UNAVAILABLE".into(),
+            severity,
+            path: match &self.manifest {
+                Some(m) => format!("plugins.{}", m.id),
+                None => "plugins".into(),
+            },
+            message: format!(
+                "{whose} in {} is configured but not loaded, so `{}` could not run: {}; {effect}",
+                self.dir.display(),
+                hook.name(),
+                self.reason
+            ),
+            citation: format!("plugin {}", self.name()),
+            remediation: "fix the plugin (`ocpolicy plugin verify DIR --trust trust.toml` says what is wrong) and reload, or remove its directory to stop running it".into(),
+        }
     }
 }
 
@@ -424,6 +547,9 @@ pub struct LoadError {
     pub dir: PathBuf,
     /// The plugin id, when the manifest was readable.
     pub id: Option<String>,
+    /// The plugin's operator, when the manifest was readable: a plugin is
+    /// known by (operator, id), so one operator's never stands in for another's.
+    pub operator: Option<String>,
     /// Why, and how to fix it.
     pub reason: String,
 }
@@ -435,6 +561,8 @@ pub struct LoadReport {
     pub loaded: Vec<String>,
     /// Plugins that failed to load (a previous version, if any, stays in force).
     pub errors: Vec<LoadError>,
+    /// Of those, the ones with no version in force: [`Unavailable`].
+    pub unavailable: Vec<String>,
 }
 
 /// The plugin host: an engine with fuel and stack limits, the trusted keys,
@@ -533,30 +661,89 @@ impl PluginHost {
         self.reload(dir)
     }
 
-    /// Load `dir` again and swap the set atomically. A plugin that fails to load
-    /// keeps its previous version (same id) in force.
+    /// Load `dir` again and swap the set atomically. A plugin that fails to
+    /// load keeps its previous version (same operator and id, or the same
+    /// directory when its manifest is unreadable) in force; without one it is
+    /// [`Unavailable`], and its operator's decisions fail as it says.
     pub fn reload(&self, dir: &Path) -> LoadReport {
         let mut report = LoadReport::default();
         let old = self.current();
-        let mut next: Vec<Arc<LoadedPlugin>> = Vec::new();
+        let mut loaded: Vec<(PathBuf, Arc<LoadedPlugin>)> = Vec::new();
+        let mut failed: Vec<Unavailable> = Vec::new();
         for d in plugin_dirs(dir) {
-            match self.load_one(&d) {
-                Ok(p) => next.push(Arc::new(p)),
-                Err((id, reason)) => {
-                    if let Some(prev) = id
-                        .as_ref()
-                        .and_then(|id| old.plugins.iter().find(|p| &p.manifest.id == id))
-                    {
-                        next.push(prev.clone());
-                    }
-                    report.errors.push(LoadError { dir: d, id, reason });
-                }
+            match self.load_checked(&d) {
+                Ok(p) => loaded.push((d, Arc::new(p))),
+                Err((manifest, reason)) => failed.push(Unavailable {
+                    dir: d,
+                    manifest: manifest.map(|m| *m),
+                    reason,
+                }),
             }
         }
-        let mut seen = HashMap::new();
-        next.retain(|p| seen.insert(p.manifest.id.clone(), ()).is_none());
+        // A plugin is known by (operator, id): one operator's plugin never
+        // displaces another's, whatever the folder order. Two folders with
+        // one identity are both refused, each naming the other.
+        let mut next: Vec<Arc<LoadedPlugin>> = Vec::new();
+        for (i, (d, p)) in loaded.iter().enumerate() {
+            let who = p.identity();
+            let twins: Vec<&PathBuf> = loaded
+                .iter()
+                .enumerate()
+                .filter(|(j, (_, q))| *j != i && q.identity() == who)
+                .map(|(_, (e, _))| e)
+                .collect();
+            if twins.is_empty() {
+                next.push(p.clone());
+                continue;
+            }
+            failed.push(Unavailable {
+                dir: d.clone(),
+                manifest: Some(p.manifest.clone()),
+                reason: format!(
+                    "operator {} has another plugin with the id `{}` in {}; a plugin is known by (operator, id), so give one of them another id",
+                    p.manifest.operator,
+                    p.manifest.id,
+                    twins
+                        .iter()
+                        .map(|t| t.display().to_string())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            });
+        }
+        failed.sort_by(|a, b| a.dir.cmp(&b.dir));
+        // A plugin that failed to load keeps its previous version in force;
+        // without one, it is unavailable.
+        let mut unavailable = Vec::new();
+        for u in failed {
+            let who = u
+                .manifest
+                .as_ref()
+                .map(|m| Identity::of(&m.operator, &m.id));
+            report.errors.push(LoadError {
+                dir: u.dir.clone(),
+                id: u.manifest.as_ref().map(|m| m.id.clone()),
+                operator: u.manifest.as_ref().map(|m| m.operator.clone()),
+                reason: u.reason.clone(),
+            });
+            let same = |p: &Arc<LoadedPlugin>| match &who {
+                Some(w) => p.identity() == *w,
+                None => p.dir == u.dir,
+            };
+            if next.iter().any(same) {
+                continue;
+            }
+            match old.plugins.iter().find(|p| same(p)) {
+                Some(prev) => next.push(prev.clone()),
+                None => unavailable.push(u),
+            }
+        }
         report.loaded = next.iter().map(|p| p.label()).collect();
-        let set = Arc::new(PluginSet { plugins: next });
+        report.unavailable = unavailable.iter().map(|u| u.name()).collect();
+        let set = Arc::new(PluginSet {
+            plugins: next,
+            unavailable,
+        });
         match self.set.write() {
             Ok(mut g) => *g = set,
             Err(p) => *p.into_inner() = set,
@@ -590,13 +777,20 @@ impl PluginHost {
             })
     }
 
-    /// Load one plugin directory, or say why not (with the id when known).
-    pub fn load_one(&self, dir: &Path) -> Result<LoadedPlugin, (Option<String>, String)> {
+    /// Load one plugin directory, or say why not (with its identity when known).
+    pub fn load_one(&self, dir: &Path) -> Result<LoadedPlugin, (Option<Identity>, String)> {
+        self.load_checked(dir)
+            .map_err(|(m, reason)| (m.map(|m| Identity::of(&m.operator, &m.id)), reason))
+    }
+
+    /// [`PluginHost::load_one`], with the manifest when it was readable.
+    #[allow(clippy::type_complexity)]
+    fn load_checked(&self, dir: &Path) -> Result<LoadedPlugin, (Option<Box<Manifest>>, String)> {
         let text = std::fs::read_to_string(dir.join("plugin.toml"))
             .map_err(|e| (None, format!("cannot read plugin.toml: {e}")))?;
         let manifest = Manifest::parse(&text).map_err(|e| (None, format!("plugin.toml: {e}")))?;
-        let id = Some(manifest.id.clone());
-        let fail = |m: String| (id.clone(), m);
+        let kept = Box::new(manifest.clone());
+        let fail = |m: String| (Some(kept.clone()), m);
         let path = dir.join(&manifest.component);
         let meta = std::fs::metadata(&path)
             .map_err(|e| fail(format!("cannot read the component {}: {e}", path.display())))?;
@@ -623,14 +817,15 @@ impl PluginHost {
                         .into(),
                 ));
             }
-            Some(s) => {
-                sign::verify(&s.key, &s.value, &bytes)
-                    .map_err(|e| fail(format!("bad signature: {e}")))?;
-                let trusted = self.trust.trusts(&manifest.operator, &s.key);
+            Some(_) => {
+                let key = sign::verify_manifest(&manifest)
+                    .map_err(fail)?
+                    .unwrap_or_default();
+                let trusted = self.trust.trusts(&manifest.operator, key);
                 if !trusted && !self.dev_mode {
                     return Err(fail(format!(
-                        "the signing key {} is not trusted for operator {}; add it to the trust file under [operators]",
-                        s.key, manifest.operator
+                        "the signing key {key} is not trusted for operator {}; add it to the trust file under [operators]",
+                        manifest.operator
                     )));
                 }
                 trusted
@@ -767,6 +962,7 @@ impl PluginHost {
         let run = PluginRun {
             plugin: p.label(),
             hook: hook.name(),
+            detail: outcome.detail().map(str::to_string),
             outcome,
             fuel: used,
             peak_memory: state.limiter.peak,
@@ -791,7 +987,7 @@ impl PluginHost {
         call: F,
     ) -> PluginReport
     where
-        S: Fn(&LoadedPlugin) -> bool,
+        S: Fn(&Manifest) -> bool,
         F: Fn(
             &LoadedPlugin,
             &mut Store<PluginState>,
@@ -804,8 +1000,19 @@ impl PluginHost {
         let targets: Vec<&Arc<LoadedPlugin>> = set
             .plugins
             .iter()
-            .filter(|p| p.implements(hook) && in_scope(p))
+            .filter(|p| p.implements(hook) && in_scope(&p.manifest))
             .collect();
+        // Configured plugins that did not load stand in for themselves: their
+        // operator's decisions fail as their failure modes say.
+        for u in &set.unavailable {
+            let applies = match &u.manifest {
+                Some(m) => m.hooks.contains(&hook) && in_scope(m),
+                None => true,
+            };
+            if applies {
+                report.violations.push(u.violation(hook, self.dev_mode));
+            }
+        }
         if targets.is_empty() {
             return report;
         }
@@ -919,6 +1126,73 @@ impl PluginHost {
         )
     }
 
+    /// The plugins' part of a decision-API answer: `output`, the rules'
+    /// answer to `input` for the kind `id`, gets the violations of the
+    /// plugins in scope (and of unavailable ones), exactly as the tenant
+    /// writes and the CLI apply them: a decision is allowed only without
+    /// errors; a resolution or a route keeps its outcome and carries them.
+    /// `None` when the kind has no plugin hook or no plugin is configured.
+    pub fn decision(
+        &self,
+        id: ocpolicy_rules::kinds::KindId,
+        input: &[u8],
+        output: &mut serde_json::Value,
+    ) -> Option<PluginReport> {
+        use ocpolicy_rules::kinds::KindId as K;
+        {
+            let set = self.current();
+            if set.plugins.is_empty() && set.unavailable.is_empty() {
+                return None;
+            }
+        }
+        fn decode<T: serde::de::DeserializeOwned + serde::Serialize>(v: &[u8]) -> Option<T> {
+            ocpolicy_rules::json::from_slice(v).ok()
+        }
+        fn extend<T>(
+            output: &mut serde_json::Value,
+            report: &PluginReport,
+            f: impl FnOnce(&mut T, &PluginReport),
+        ) where
+            T: serde::de::DeserializeOwned + serde::Serialize,
+        {
+            if let Ok(mut d) = serde_json::from_value::<T>(output.clone()) {
+                f(&mut d, report);
+                if let Ok(v) = serde_json::to_value(&d) {
+                    *output = v;
+                }
+            }
+        }
+        let report = match id {
+            K::Eligibility => {
+                let c: core::EligibilityCheck = decode(input)?;
+                self.eligibility(&Arc::new(c.tenant), &c.request)
+            }
+            K::Address => self.address(&decode(input)?),
+            K::Bridge => self.bridge(&decode(input)?),
+            K::EmergencyResolve => {
+                let c: core::ResolveCheck = decode(input)?;
+                let r: core::Resolution = serde_json::from_value(output.clone()).ok()?;
+                self.resolution(&Arc::new(c.config.tenant), &c.context, &r)
+            }
+            K::ConferencingRoute => {
+                let c: core::RouteCheck = decode(input)?;
+                let r: core::RouteDecision = serde_json::from_value(output.clone()).ok()?;
+                self.route(&c.dial_out, &r)
+            }
+            _ => return None,
+        };
+        match id {
+            K::EmergencyResolve => extend(output, &report, |r: &mut core::Resolution, p| {
+                r.violations.extend(p.violations.iter().cloned())
+            }),
+            K::ConferencingRoute => extend(output, &report, |r: &mut core::RouteDecision, p| {
+                r.violations.extend(p.violations.iter().cloned())
+            }),
+            _ => extend(output, &report, |d: &mut core::Decision, p| p.apply(d)),
+        }
+        Some(report)
+    }
+
     /// The plugins' part of an address validation: plugins whose manifest
     /// lists the address's country.
     pub fn address(&self, check: &core::AddressCheck) -> PluginReport {
@@ -926,7 +1200,7 @@ impl PluginHost {
         self.each(
             Hook::CheckAddress,
             None,
-            |p| !p.manifest.countries.is_empty() && p.covers_country(Some(&country)),
+            |p| !p.countries.is_empty() && p.covers_country(Some(&country)),
             || conv::<_, ptypes::AddressCheck>(check),
             |p, store, inst, arg| match &p.emergency {
                 Some(ix) => ix
@@ -994,7 +1268,7 @@ impl PluginHost {
             Hook::CheckResolution,
             Some(tenant.clone()),
             |p| {
-                !p.manifest.countries.is_empty()
+                !p.countries.is_empty()
                     && p.covers_country(country.as_deref())
                     && numbers
                         .iter()

@@ -23,8 +23,15 @@
 //!
 //! [signature]
 //! key = "…64 hex digits: the ed25519 public key…"
-//! value = "…128 hex digits: the signature over the component's bytes…"
+//! value = "…128 hex digits: the signature over `covers`…"
+//! covers = '{"format":"ocpolicy-plugin-signature/1","id":…}'
 //! ```
+//!
+//! The signature covers a [`Statement`]: every field above that changes what
+//! the plugin does or how it is trusted (the component's SHA-256, id, version,
+//! operator, component file, hooks, countries, wasi, limits and failure modes),
+//! as canonical JSON. `covers` keeps the statement as signed, so an edit after
+//! signing is refused naming the field that changed.
 
 use serde::Deserialize;
 
@@ -94,7 +101,7 @@ pub enum FailureMode {
 }
 
 /// Per-call limits.
-#[derive(Debug, Clone, Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, serde::Serialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct Limits {
     /// Fuel per call (roughly one unit per WebAssembly instruction).
@@ -145,7 +152,7 @@ pub const MAX_VIOLATIONS: u32 = 10_000;
 pub const MAX_MESSAGE_LEN: u32 = 64 * 1024;
 
 /// Failure modes per rule class.
-#[derive(Debug, Clone, Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, serde::Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Failure {
     /// Eligibility (default: deny).
@@ -198,8 +205,90 @@ impl Failure {
 pub struct Signature {
     /// The ed25519 public key, hex.
     pub key: String,
-    /// The signature over the component's exact bytes, hex.
+    /// The signature over `covers`, hex.
     pub value: String,
+    /// The [`Statement`] as signed (canonical JSON).
+    pub covers: String,
+}
+
+/// The format tag of a [`Statement`].
+pub const STATEMENT_FORMAT: &str = "ocpolicy-plugin-signature/1";
+
+/// What a signature covers: everything in a manifest that changes what the
+/// plugin does or whom it speaks for. Only `[signature]` itself is left out.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Statement {
+    /// [`STATEMENT_FORMAT`].
+    pub format: String,
+    /// The plugin's id.
+    pub id: String,
+    /// Its version.
+    pub version: String,
+    /// Its operator.
+    pub operator: String,
+    /// The component file.
+    pub component: String,
+    /// The component's SHA-256, lower-case hex.
+    pub sha256: String,
+    /// The hooks, in the manifest's order.
+    pub hooks: Vec<Hook>,
+    /// The countries, in the manifest's order.
+    pub countries: Vec<String>,
+    /// Whether it asks for WASI.
+    pub wasi: bool,
+    /// Its limits.
+    pub limits: Limits,
+    /// Its failure modes.
+    pub failure: Failure,
+}
+
+impl Statement {
+    /// The bytes that are signed: the statement as compact JSON, its fields in
+    /// the order above.
+    pub fn canonical(&self) -> String {
+        // A struct of strings, lists, numbers and booleans always serializes.
+        serde_json::to_string(self).unwrap_or_default()
+    }
+
+    /// The fields in which `now` differs from `self` (the signed statement),
+    /// each as `field (signed X, now Y)`.
+    pub fn changes(&self, now: &Statement) -> Vec<String> {
+        let (a, b) = (flat(self), flat(now));
+        a.iter()
+            .filter_map(|(k, v)| {
+                let w = b.iter().find(|(l, _)| l == k).map(|(_, w)| w);
+                (w != Some(v)).then(|| {
+                    format!(
+                        "{k} (signed {v}, now {})",
+                        w.map(|w| w.to_string()).unwrap_or_else(|| "absent".into())
+                    )
+                })
+            })
+            .collect()
+    }
+}
+
+/// A statement's fields as (dotted path, value), tables flattened.
+fn flat(s: &Statement) -> Vec<(String, serde_json::Value)> {
+    fn walk(prefix: &str, v: serde_json::Value, out: &mut Vec<(String, serde_json::Value)>) {
+        match v {
+            serde_json::Value::Object(m) => {
+                for (k, v) in m {
+                    let path = if prefix.is_empty() {
+                        k
+                    } else {
+                        format!("{prefix}.{k}")
+                    };
+                    walk(&path, v, out);
+                }
+            }
+            v => out.push((prefix.to_string(), v)),
+        }
+    }
+    let mut out = Vec::new();
+    walk("", serde_json::to_value(s).unwrap_or_default(), &mut out);
+    out
 }
 
 /// `plugin.toml`.
@@ -240,9 +329,26 @@ fn default_component() -> String {
 }
 
 impl Manifest {
+    /// What a signature over this manifest covers.
+    pub fn statement(&self) -> Statement {
+        Statement {
+            format: STATEMENT_FORMAT.into(),
+            id: self.id.clone(),
+            version: self.version.clone(),
+            operator: self.operator.clone(),
+            component: self.component.clone(),
+            sha256: self.sha256.to_ascii_lowercase(),
+            hooks: self.hooks.clone(),
+            countries: self.countries.clone(),
+            wasi: self.wasi,
+            limits: self.limits.clone(),
+            failure: self.failure.clone(),
+        }
+    }
+
     /// Parse and check a manifest, naming the field at fault.
     pub fn parse(text: &str) -> Result<Manifest, String> {
-        let m: Manifest = toml::from_str(text).map_err(|e| e.to_string())?;
+        let m: Manifest = toml::from_str(text).map_err(|e| with_fix(e.to_string()))?;
         let id_ok = !m.id.is_empty()
             && m.id.len() <= 64
             && m.id
@@ -290,4 +396,105 @@ impl Manifest {
         }
         Ok(m)
     }
+}
+
+/// A TOML error with the fix for a missing field.
+fn with_fix(error: String) -> String {
+    let field = error
+        .split("missing field `")
+        .nth(1)
+        .and_then(|r| r.split('`').next());
+    let fix = match field {
+        Some("sha256") => {
+            "sha256 = \"<64 hex digits>\" records the component's SHA-256; `ocpolicy plugin build DIR` and `ocpolicy plugin sign DIR --key KEY` write it"
+        }
+        Some("id") => "id = \"<name>\" names the plugin (letters, digits, '-', '_', '.')",
+        Some("version") => {
+            "version = \"1.0.0\" is recorded in every decision the plugin contributes to"
+        }
+        Some("operator") => {
+            "operator = \"<operator id>\" is the operator the plugin belongs to and is called for"
+        }
+        Some("hooks") => {
+            "hooks = [\"check-eligibility\", ...] lists the hooks the component exports"
+        }
+        Some("covers") => {
+            "this [signature] was made by an older ocpolicy and covers only the component's bytes; sign again with `ocpolicy plugin sign DIR --key KEY` so it covers the manifest too"
+        }
+        Some("key") | Some("value") => {
+            "the [signature] table is written by `ocpolicy plugin sign DIR --key KEY`; sign again rather than editing it"
+        }
+        _ => return error,
+    };
+    format!("{}\nfix: {fix}", error.trim_end())
+}
+
+/// `text` with its top-level `sha256` set to `sha`: the line replaced, or
+/// added before the first table when there is none.
+pub fn with_sha256(text: &str, sha: &str) -> String {
+    let line = format!("sha256 = \"{sha}\"");
+    let mut out = String::new();
+    let mut top = true;
+    let mut done = false;
+    for l in text.lines() {
+        let t = l.trim_start();
+        if t.starts_with('[')
+            && t.trim_start_matches('[')
+                .starts_with(|c: char| c.is_ascii_alphabetic())
+        {
+            if top && !done {
+                out.push_str(&line);
+                out.push('\n');
+                done = true;
+            }
+            top = false;
+        }
+        let key = t.split('=').next().map(str::trim);
+        if top && key == Some("sha256") && t.contains('=') {
+            if !done {
+                out.push_str(&line);
+                out.push('\n');
+                done = true;
+            }
+            continue;
+        }
+        out.push_str(l);
+        out.push('\n');
+    }
+    if !done {
+        out.push_str(&line);
+        out.push('\n');
+    }
+    out
+}
+
+/// `text` without its `[signature]` table, and with `signature` appended
+/// when given.
+pub fn with_signature(text: &str, signature: Option<&Signature>) -> String {
+    let mut out = String::new();
+    let mut inside = false;
+    for l in text.lines() {
+        let t = l.trim();
+        if t.starts_with('[') && !t.starts_with("[[") && t.ends_with(']') && !t.contains('"') {
+            inside = t == "[signature]";
+        }
+        if !inside {
+            out.push_str(l);
+            out.push('\n');
+        }
+    }
+    while out.ends_with("\n\n") {
+        out.pop();
+    }
+    if let Some(s) = signature {
+        // A JSON string is a TOML basic string: the same quotes and escapes.
+        let quote = |v: &str| serde_json::to_string(v).unwrap_or_default();
+        out.push_str(&format!(
+            "\n[signature]\nkey = {}\nvalue = {}\ncovers = {}\n",
+            quote(&s.key),
+            quote(&s.value),
+            quote(&s.covers)
+        ));
+    }
+    out
 }

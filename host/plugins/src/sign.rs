@@ -1,4 +1,5 @@
-//! Ed25519 signatures over a component's exact bytes, and the trusted keys per
+//! Ed25519 signatures over a plugin's [`Statement`] (the component's SHA-256
+//! and every manifest field that changes behaviour), and the trusted keys per
 //! operator (`trust.toml`):
 //!
 //! ```toml
@@ -10,6 +11,8 @@ use std::collections::HashMap;
 
 use ed25519_dalek::{Signature, Signer, SigningKey, Verifier, VerifyingKey};
 use serde::Deserialize;
+
+use crate::manifest::{self, Manifest, STATEMENT_FORMAT, Statement};
 
 /// Trusted public keys per operator id.
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -63,7 +66,41 @@ pub fn verify(key: &str, signature: &str, bytes: &[u8]) -> Result<(), String> {
         .try_into()
         .map_err(|_| "signature: 64 bytes (128 hex digits) expected".to_string())?;
     key.verify(bytes, &Signature::from_bytes(&raw))
-        .map_err(|_| "the signature does not match the component's bytes and this key".into())
+        .map_err(|_| "the signature does not match what it says it covers and this key".into())
+}
+
+/// Sign a manifest (whose `sha256` is the component's): the `[signature]`
+/// table to record.
+pub fn sign_manifest(secret: &str, m: &Manifest) -> Result<manifest::Signature, String> {
+    let covers = m.statement().canonical();
+    let (key, value) = sign(secret, covers.as_bytes())?;
+    Ok(manifest::Signature { key, value, covers })
+}
+
+/// Check a manifest's signature: it verifies over `covers` by its key, and
+/// `covers` is this manifest's statement. The key, when signed; an error
+/// naming what changed after signing, when it can.
+pub fn verify_manifest(m: &Manifest) -> Result<Option<&str>, String> {
+    let Some(s) = &m.signature else {
+        return Ok(None);
+    };
+    verify(&s.key, &s.value, s.covers.as_bytes()).map_err(|e| {
+        format!("bad signature: {e}; the [signature] table was edited or made with another key (sign again with `ocpolicy plugin sign`)")
+    })?;
+    let signed: Statement = serde_json::from_str(&s.covers)
+        .ok()
+        .filter(|st: &Statement| st.format == STATEMENT_FORMAT)
+        .ok_or_else(|| {
+            format!("signature.covers: not a {STATEMENT_FORMAT} statement; sign again with this version of `ocpolicy plugin sign`")
+        })?;
+    let changes = signed.changes(&m.statement());
+    if !changes.is_empty() {
+        return Err(format!(
+            "changed after signing: {}; the signature covers the component and every field of plugin.toml but [signature], so sign again with `ocpolicy plugin sign` if the change is yours",
+            changes.join(", ")
+        ));
+    }
+    Ok(Some(&s.key))
 }
 
 /// A new key pair: (secret key hex, public key hex), from the OS's randomness.

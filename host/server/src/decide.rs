@@ -48,8 +48,12 @@ async fn one(State(s): State<AppState>, Path(kind): Path<String>, body: Bytes) -
     };
     let family = id.family().name();
     let started = std::time::Instant::now();
+    let plugins = s.inner.clone();
     let answer = s
-        .decide_sized(body.len(), move |i, _| Ok(i.decide_kind(id, &body)?))
+        .decide_sized(body.len(), move |i, _| {
+            Ok(i.decide_kind(id, &body)?
+                .map(|v| with_plugins(&plugins, id, &body, v)))
+        })
         .await;
     match answer {
         Ok(Ok(v)) => {
@@ -106,12 +110,16 @@ async fn batch(State(s): State<AppState>, Path(kind): Path<String>, body: Bytes)
     tokio::spawn(async move {
         for chunk in lines.chunks(CHUNK) {
             let chunk = chunk.to_vec();
+            let inner = s.inner.clone();
             let started = std::time::Instant::now();
             let out = s
                 .with_rules(move |i, _| {
                     let mut out = Vec::with_capacity(chunk.len());
                     for line in &chunk {
-                        out.push(i.decide_kind(id, line.as_bytes())?);
+                        out.push(
+                            i.decide_kind(id, line.as_bytes())?
+                                .map(|v| with_plugins(&inner, id, line.as_bytes(), v)),
+                        );
                     }
                     Ok(out)
                 })
@@ -151,4 +159,39 @@ async fn batch(State(s): State<AppState>, Path(kind): Path<String>, body: Bytes)
         Body::from_stream(stream),
     )
         .into_response()
+}
+
+/// The rules' answer `v` to `input` with the server's plugins applied, as
+/// the tenant writes apply them (one verdict inside one server); their runs
+/// under `plugins`, as on the tenant API.
+fn with_plugins(inner: &super::Inner, id: KindId, input: &[u8], mut v: Value) -> Value {
+    let Some(host) = &inner.plugins else {
+        return v;
+    };
+    if let Some(report) = host.decision(id, input, &mut v) {
+        let runs = plugin_runs(inner, &report.runs);
+        if let Some(o) = v.as_object_mut() {
+            o.insert("plugins".into(), Value::Array(runs));
+        }
+    }
+    v
+}
+
+/// Plugin runs as the APIs report them, counted in the metrics.
+pub(super) fn plugin_runs(
+    inner: &super::Inner,
+    runs: &[ocpolicy_plugins::PluginRun],
+) -> Vec<Value> {
+    runs.iter()
+        .map(|r| {
+            let labels = super::metrics::PluginLabels::new(&r.plugin, r.outcome.name());
+            inner.metrics.plugin_runs.get_or_create(&labels).inc();
+            inner
+                .metrics
+                .plugin_fuel
+                .get_or_create(&labels)
+                .inc_by(r.fuel);
+            json!({"plugin": r.plugin, "hook": r.hook, "outcome": r.outcome.name(), "fuel": r.fuel})
+        })
+        .collect()
 }

@@ -430,11 +430,17 @@ async fn reload_plugins(
     match report {
         Ok(Some(r)) => {
             tracing::info!(loaded = ?r.loaded, errors = r.errors.len(), "plugins reloaded");
+            let set = inner_plugins(&s);
             axum::Json(json!({
                 "loaded": r.loaded,
-                "errors": r.errors.iter().map(|e| json!({
-                    "plugin": e.id, "dir": e.dir.display().to_string(), "reason": e.reason,
+                "plugins": set.iter().map(|p| json!({
+                    "operator": p.manifest.operator, "id": p.manifest.id, "version": p.manifest.version,
+                    "dir": p.dir.display().to_string(), "trusted": p.trusted,
                 })).collect::<Vec<_>>(),
+                "errors": r.errors.iter().map(|e| json!({
+                    "plugin": e.id, "operator": e.operator, "dir": e.dir.display().to_string(), "reason": e.reason,
+                })).collect::<Vec<_>>(),
+                "unavailable": r.unavailable,
             }))
             .into_response()
         }
@@ -443,11 +449,51 @@ async fn reload_plugins(
     }
 }
 
+/// The plugins in force.
+fn inner_plugins(s: &AppState) -> Vec<std::sync::Arc<ocpolicy_plugins::LoadedPlugin>> {
+    s.inner
+        .plugins
+        .as_ref()
+        .map(|h| h.current().plugins().to_vec())
+        .unwrap_or_default()
+}
+
+/// `/readyz`: 200 `ready` when the store takes a write and every configured
+/// plugin is in force; 503 `degraded: ...` naming each plugin that is
+/// configured but not loaded (its operator's decisions fail closed meanwhile).
 async fn readyz(axum::extract::State(s): axum::extract::State<AppState>) -> Response {
-    match s.with_rules(|_, store| Ok(store.ready()?)).await {
-        Ok(()) => (StatusCode::OK, "ready\n").into_response(),
-        Err(e) => e.into_response(),
+    if let Err(e) = s.with_rules(|_, store| Ok(store.ready()?)).await {
+        return e.into_response();
     }
+    let down: Vec<String> = s
+        .inner
+        .plugins
+        .as_ref()
+        .map(|h| {
+            h.current()
+                .unavailable()
+                .iter()
+                .map(|u| {
+                    format!(
+                        "plugin {} is configured but not loaded: {}",
+                        u.name(),
+                        u.reason
+                    )
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    if down.is_empty() {
+        return (StatusCode::OK, "ready\n").into_response();
+    }
+    (
+        StatusCode::SERVICE_UNAVAILABLE,
+        format!(
+            "degraded: {}; their operators' eligibility and upload decisions are denied (PLUGIN-UNAVAILABLE) until they load (fix them and POST /v1/admin/plugins/reload)\n",
+            down.join("; ")
+        ),
+    )
+        .into_response()
 }
 
 /// How connections are kept in check.

@@ -284,21 +284,7 @@ pub(super) fn plugin_part(
     decision: &mut CoreDecision,
 ) -> Vec<Value> {
     report.apply(decision);
-    report
-        .runs
-        .iter()
-        .map(|r| {
-            let labels = super::metrics::PluginLabels::new(&r.plugin, r.outcome.name());
-            state.inner.metrics.plugin_runs.get_or_create(&labels).inc();
-            state
-                .inner
-                .metrics
-                .plugin_fuel
-                .get_or_create(&labels)
-                .inc_by(r.fuel);
-            json!({"plugin": r.plugin, "hook": r.hook, "outcome": r.outcome.name(), "fuel": r.fuel})
-        })
-        .collect()
+    super::decide::plugin_runs(&state.inner, &report.runs)
 }
 
 /// A decision with nothing against it.

@@ -9,7 +9,7 @@ use clap::{Args, Subcommand, ValueEnum};
 use sha2::{Digest, Sha256};
 
 use super::{BadInput, Outcome};
-use ocpolicy_plugins::{PluginHost, PluginReport, Trust, sign};
+use ocpolicy_plugins::{Manifest, PluginHost, PluginReport, Trust, manifest, sign};
 use ocpolicy_rules::types as core;
 use ocpolicy_runtime::CacheMode;
 
@@ -27,10 +27,38 @@ pub struct PluginArgs {
     pub dev: bool,
 }
 
+/// Set when a plugin given with `--plugins` did not load outside development
+/// mode: the command's exit code is then at least 2 ([`exit_code`]).
+static REFUSED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// The exit code of a command that ended with `outcome`: a configured plugin
+/// that did not load makes it 2 (an input could not be used), whatever the
+/// decision, which fails closed for that plugin's operator anyway.
+pub fn exit_code(outcome: Outcome) -> Outcome {
+    if REFUSED.load(std::sync::atomic::Ordering::Relaxed) && (outcome as u8) < 2 {
+        Outcome::BadInput
+    } else {
+        outcome
+    }
+}
+
 impl PluginArgs {
     /// The plugin host with the directory loaded, when `--plugins` was given.
-    /// A plugin that fails to load is reported on standard error and skipped.
+    /// A plugin that fails to load is reported on standard error; its
+    /// operator's decisions fail as its failure modes say (`PLUGIN-UNAVAILABLE`:
+    /// eligibility and uploads denied), and the command exits 2. `--dev` makes
+    /// that a warning and exit code of the decision alone, and says so.
     pub fn host(&self) -> Result<Option<PluginHost>> {
+        self.load(true)
+    }
+
+    /// [`PluginArgs::host`] for `serve`, whose exit code is not a decision's:
+    /// the server reports unavailable plugins on `/readyz` instead.
+    pub fn server_host(&self) -> Result<Option<PluginHost>> {
+        self.load(false)
+    }
+
+    fn load(&self, exit_2: bool) -> Result<Option<PluginHost>> {
         let Some(dir) = &self.plugins else {
             return Ok(None);
         };
@@ -40,9 +68,33 @@ impl PluginArgs {
         for e in &report.errors {
             eprintln!(
                 "plugin {} refused: {}",
-                e.id.clone().unwrap_or_else(|| e.dir.display().to_string()),
+                match (&e.operator, &e.id) {
+                    (Some(o), Some(i)) => format!("{o}/{i} ({})", e.dir.display()),
+                    _ => e.dir.display().to_string(),
+                },
                 e.reason
             );
+        }
+        if !report.unavailable.is_empty() {
+            if self.dev {
+                eprintln!(
+                    "development mode: {} configured plugin(s) did not load; their decisions carry PLUGIN-UNAVAILABLE warnings instead of failing closed",
+                    report.unavailable.len()
+                );
+            } else {
+                eprintln!(
+                    "{} configured plugin(s) did not load: their operators' eligibility and upload decisions are denied (PLUGIN-UNAVAILABLE), emergency and routing ones warned{}",
+                    report.unavailable.len(),
+                    if exit_2 {
+                        ", and the command exits 2"
+                    } else {
+                        "; /readyz says degraded until they load"
+                    }
+                );
+                if exit_2 {
+                    REFUSED.store(true, std::sync::atomic::Ordering::Relaxed);
+                }
+            }
         }
         Ok(Some(host))
     }
@@ -374,7 +426,7 @@ impl BuildCommand {
             .and_then(|e| e.validate(true).encode())
             .context("turning the module into a component")?;
         std::fs::write(self.dir.join("plugin.wasm"), &component)?;
-        let sha = set_manifest(&self.dir, &component, None)?;
+        let (sha, _) = set_manifest(&self.dir, &component, None)?;
         println!(
             "built {}/plugin.wasm: {} bytes, sha256 {sha} (recorded in plugin.toml; sign it again if it was signed)",
             self.dir.display(),
@@ -406,7 +458,7 @@ impl BuildCommand {
             bail!("node build.mjs failed ({status}); see the messages above");
         }
         let component = std::fs::read(self.dir.join("plugin.wasm"))?;
-        let sha = set_manifest(&self.dir, &component, None)?;
+        let (sha, _) = set_manifest(&self.dir, &component, None)?;
         println!(
             "built {}/plugin.wasm: {} bytes, sha256 {sha} (recorded in plugin.toml)",
             self.dir.display(),
@@ -416,41 +468,34 @@ impl BuildCommand {
     }
 }
 
-/// Rewrite plugin.toml's `sha256` (and its `[signature]` table, dropped, or
-/// replaced by `signature`). Returns the hash.
+/// Rewrite plugin.toml's `sha256` (added when missing) and sign it with
+/// `secret` when given, or drop its `[signature]` (a rebuilt component needs
+/// signing again). Returns the hash and the signing key.
 fn set_manifest(
     dir: &Path,
     component: &[u8],
-    signature: Option<(String, String)>,
-) -> Result<String> {
+    secret: Option<(&str, &Path)>,
+) -> Result<(String, Option<String>)> {
     let path = dir.join("plugin.toml");
-    let text =
-        std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
+    let text = String::from_utf8(read_named(&path)?)
+        .map_err(|_| BadInput(format!("{}: not UTF-8", path.display())))?;
     let sha = hex::encode(Sha256::digest(component));
-    let mut out = String::new();
-    let mut in_signature = false;
-    for line in text.lines() {
-        let t = line.trim();
-        if t.starts_with('[') {
-            in_signature = t == "[signature]";
+    let text = manifest::with_sha256(&text, &sha);
+    let signature = match secret {
+        None => None,
+        Some((secret, key_file)) => {
+            let m =
+                Manifest::parse(&text).map_err(|e| BadInput(format!("{}: {e}", path.display())))?;
+            Some(
+                sign::sign_manifest(secret, &m)
+                    .map_err(|e| BadInput(format!("{}: {e}", key_file.display())))?,
+            )
         }
-        if in_signature {
-            continue;
-        }
-        if t.starts_with("sha256") && t.contains('=') {
-            out.push_str(&format!("sha256 = \"{sha}\"\n"));
-        } else {
-            out.push_str(line);
-            out.push('\n');
-        }
-    }
-    if let Some((key, value)) = signature {
-        out.push_str(&format!(
-            "\n[signature]\nkey = \"{key}\"\nvalue = \"{value}\"\n"
-        ));
-    }
-    std::fs::write(&path, out)?;
-    Ok(sha)
+    };
+    let key = signature.as_ref().map(|s| s.key.clone());
+    let text = manifest::with_signature(&text, signature.as_ref());
+    std::fs::write(&path, text).with_context(|| format!("writing {}", path.display()))?;
+    Ok((sha, key))
 }
 
 fn component_of(dir: &Path) -> Result<(PathBuf, Vec<u8>)> {
@@ -525,11 +570,10 @@ impl SignCommand {
     pub fn execute(self) -> Result<Outcome> {
         let secret = String::from_utf8_lossy(&read_named(&self.key)?).into_owned();
         let (_, bytes) = component_of(&self.dir)?;
-        let (key, value) = sign::sign(secret.trim(), &bytes)
-            .map_err(|e| BadInput(format!("{}: {e}", self.key.display())))?;
-        let sha = set_manifest(&self.dir, &bytes, Some((key.clone(), value)))?;
+        let (sha, key) = set_manifest(&self.dir, &bytes, Some((secret.trim(), &self.key)))?;
+        let key = key.unwrap_or_default();
         println!(
-            "signed {} (sha256 {sha}) with key {key}",
+            "signed {} with key {key}: the component (sha256 {sha}) and every field of plugin.toml but [signature]",
             self.dir.display()
         );
         Ok(Outcome::Allowed)

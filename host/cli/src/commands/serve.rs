@@ -176,7 +176,7 @@ impl ServeCommand {
             plugin_dir: self.plugins.plugins.clone(),
         };
         let rules = ocpolicy_runtime::Rules::new().context("compiling the rules component")?;
-        let state = AppState::new(rules, store, config, self.plugins.host()?);
+        let state = AppState::new(rules, store, config, self.plugins.server_host()?);
         tokio::runtime::Builder::new_multi_thread()
             .enable_all()
             .build()

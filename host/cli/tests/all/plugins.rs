@@ -7,7 +7,7 @@ use std::path::Path;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
-use ocpolicy_plugins::{PluginHost, RunOutcome, Trust, sign};
+use ocpolicy_plugins::{Manifest, PluginHost, RunOutcome, Trust, manifest, sign};
 use ocpolicy_rules::types as core;
 use ocpolicy_runtime::CacheMode;
 use ocpolicy_runtime::artifacts::{EXAMPLE_PLUGIN_OWN_RANGES, TEST_PLUGIN_HOSTILE};
@@ -37,10 +37,20 @@ pub(crate) fn write_plugin(
         "id = \"{id}\"\nversion = \"1.0.0\"\noperator = \"{operator}\"\nsha256 = \"{sha}\"\nhooks = [{hooks}]\n{extra}\n"
     );
     if let Some(secret) = secret {
-        let (key, sig) = sign::sign(secret, bytes).unwrap();
-        m.push_str(&format!(
-            "\n[signature]\nkey = \"{key}\"\nvalue = \"{sig}\"\n"
-        ));
+        // A manifest the host refuses as invalid gets a signature of nothing:
+        // it is refused before its signature is read.
+        let signature = match Manifest::parse(&m) {
+            Ok(parsed) => sign::sign_manifest(secret, &parsed).unwrap(),
+            Err(_) => {
+                let (key, value) = sign::sign(secret, b"").unwrap();
+                manifest::Signature {
+                    key,
+                    value,
+                    covers: String::new(),
+                }
+            }
+        };
+        m = manifest::with_signature(&m, Some(&signature));
     }
     std::fs::write(dir.join("plugin.toml"), m).unwrap();
 }
@@ -342,7 +352,8 @@ fn plugins_that_fail_their_checks_are_refused_with_the_reason() {
                 let m = std::fs::read_to_string(d.join("plugin.toml")).unwrap();
                 let (_, sig) = sign::sign(&other_secret, EXAMPLE_PLUGIN_OWN_RANGES).unwrap();
                 let start = m.find("value = \"").unwrap() + 9;
-                let m = format!("{}{}\"\n", &m[..start], sig);
+                let end = start + m[start..].find('"').unwrap();
+                let m = format!("{}{}{}", &m[..start], sig, &m[end..]);
                 std::fs::write(d.join("plugin.toml"), m).unwrap();
             }),
             "bad signature",
@@ -530,6 +541,232 @@ fn plugins_that_fail_their_checks_are_refused_with_the_reason() {
     let h = host(Trust::parse("").unwrap(), true);
     assert!(h.load_dir(&d).errors.is_empty());
     assert!(!h.current().plugins()[0].trusted);
+}
+
+/// The signature covers the manifest as well as the component: each edit
+/// that changes behaviour, made after signing, is refused naming the field.
+#[test]
+fn every_manifest_edit_after_signing_is_refused_naming_the_field() {
+    let (secret, public) = keys();
+    let h = host(trust("OPX", &public), false);
+    let root = tempfile::tempdir().unwrap();
+    let signed = |name: &str| {
+        let d = root.path().join(name);
+        write_plugin(
+            &d,
+            "northwind-ranges",
+            "OPX",
+            &["check-eligibility"],
+            EXAMPLE_PLUGIN_OWN_RANGES,
+            Some(&secret),
+            "countries = [\"US\"]",
+        );
+        d
+    };
+    let d = signed("untouched");
+    assert!(h.load_one(&d).unwrap().trusted, "the signed plugin loads");
+    type Edit = fn(String) -> String;
+    let edits: Vec<(&str, Edit, &str)> = vec![
+        (
+            "version",
+            |m| m.replace("version = \"1.0.0\"", "version = \"9.9.9\""),
+            "version (signed \"1.0.0\", now \"9.9.9\")",
+        ),
+        (
+            "id",
+            |m| m.replace("id = \"northwind-ranges\"", "id = \"northwind-ranges2\""),
+            "id (signed",
+        ),
+        (
+            "operator",
+            |m| m.replace("operator = \"OPX\"", "operator = \"OP1\""),
+            "operator (signed \"OPX\", now \"OP1\")",
+        ),
+        (
+            "hooks",
+            |m| {
+                m.replace(
+                    "hooks = [\"check-eligibility\"]",
+                    "hooks = [\"check-eligibility\", \"check-upload\"]",
+                )
+            },
+            "hooks (signed",
+        ),
+        (
+            "countries",
+            |m| m.replace("countries = [\"US\"]", "countries = [\"US\", \"CA\"]"),
+            "countries (signed",
+        ),
+        (
+            "wasi",
+            |m| format!("wasi = true\n{m}"),
+            "wasi (signed false, now true)",
+        ),
+        (
+            "fail open",
+            |m| {
+                m.replace(
+                    "\n[signature]",
+                    "\n[failure]\neligibility = \"warn\"\n\n[signature]",
+                )
+            },
+            "failure.eligibility (signed \"deny\", now \"warn\")",
+        ),
+        (
+            "fuel",
+            |m| {
+                m.replace(
+                    "\n[signature]",
+                    "\n[limits]\nfuel = 1000000000\n\n[signature]",
+                )
+            },
+            "limits.fuel (signed 11000000, now 1000000000)",
+        ),
+        (
+            "memory",
+            |m| {
+                m.replace(
+                    "\n[signature]",
+                    "\n[limits]\nmemory-mib = 256\n\n[signature]",
+                )
+            },
+            "limits.memory-mib (signed 16, now 256)",
+        ),
+    ];
+    for (name, edit, named) in edits {
+        let d = signed(name);
+        let m = std::fs::read_to_string(d.join("plugin.toml")).unwrap();
+        let edited = edit(m.clone());
+        assert_ne!(m, edited, "{name}: the edit applies");
+        std::fs::write(d.join("plugin.toml"), edited).unwrap();
+        let Err((_, reason)) = h.load_one(&d) else {
+            panic!("{name}: an edited manifest loaded");
+        };
+        assert!(reason.contains("changed after signing"), "{name}: {reason}");
+        assert!(reason.contains(named), "{name}: {reason}");
+        // Development mode takes unsigned plugins, not tampered ones.
+        assert!(
+            host(Trust::default(), true).load_one(&d).is_err(),
+            "{name} in dev mode"
+        );
+    }
+    // The statement itself edited to match: the signature no longer verifies.
+    let d = signed("statement");
+    let m = std::fs::read_to_string(d.join("plugin.toml"))
+        .unwrap()
+        .replace("1.0.0", "9.9.9");
+    std::fs::write(d.join("plugin.toml"), m).unwrap();
+    let reason = h.load_one(&d).err().unwrap().1;
+    assert!(reason.starts_with("bad signature"), "{reason}");
+    // A signature of the old form (over the component's bytes only) is refused with the fix.
+    let d = signed("old-form");
+    let m = std::fs::read_to_string(d.join("plugin.toml")).unwrap();
+    let m = m[..m.find("covers =").unwrap()].to_string();
+    std::fs::write(d.join("plugin.toml"), m).unwrap();
+    let reason = h.load_one(&d).err().unwrap().1;
+    assert!(reason.contains("missing field `covers`"), "{reason}");
+    assert!(
+        reason.contains("sign again with `ocpolicy plugin sign"),
+        "{reason}"
+    );
+}
+
+/// A plugin is known by (operator, id): operator B's plugin with operator A's
+/// id, in a folder that sorts first, loads beside A's and displaces nothing;
+/// two plugins of one operator with one id are both refused, naming both.
+#[test]
+fn one_operators_plugin_never_displaces_anothers() {
+    let (a_secret, a_public) = keys();
+    let (b_secret, b_public) = keys();
+    let trust = Trust::parse(&format!(
+        "[operators]\nOPX = [\"{a_public}\"]\nOP1 = [\"{b_public}\"]\n"
+    ))
+    .unwrap();
+    let root = tempfile::tempdir().unwrap();
+    // A's rule: only +1 425 555 numbers of OPX. B's: the same component, id and version.
+    write_plugin(
+        &root.path().join("b-first"),
+        "northwind-ranges",
+        "OP1",
+        &["check-eligibility"],
+        EXAMPLE_PLUGIN_OWN_RANGES,
+        Some(&b_secret),
+        "",
+    );
+    write_plugin(
+        &root.path().join("z-operator-a"),
+        "northwind-ranges",
+        "OPX",
+        &["check-eligibility"],
+        EXAMPLE_PLUGIN_OWN_RANGES,
+        Some(&a_secret),
+        "",
+    );
+    let h = host(trust, false);
+    let report = h.load_dir(root.path());
+    assert!(report.errors.is_empty(), "{:?}", report.errors);
+    let owners: Vec<String> = h
+        .current()
+        .plugins()
+        .iter()
+        .map(|p| p.manifest.operator.clone())
+        .collect();
+    assert_eq!(owners.len(), 2, "both load: {owners:?}");
+    // A's rule still refuses A's number out of its range.
+    let r = h.eligibility(&Arc::new(tenant()), &assign("+13125550100"));
+    assert!(
+        codes(&r).iter().any(|c| c.starts_with("northwind-ranges/")),
+        "{:?}",
+        codes(&r)
+    );
+    // A hot reload keeps both.
+    assert_eq!(h.reload(root.path()).loaded.len(), 2);
+    // Two of A's with one id (the id's case aside): both refused, each naming the other.
+    write_plugin(
+        &root.path().join("a-copy"),
+        "Northwind-Ranges",
+        "opx",
+        &["check-eligibility"],
+        EXAMPLE_PLUGIN_OWN_RANGES,
+        Some(&a_secret),
+        "",
+    );
+    let fresh = host(
+        Trust::parse(&format!(
+            "[operators]\nOPX = [\"{a_public}\"]\nOP1 = [\"{b_public}\"]\n"
+        ))
+        .unwrap(),
+        false,
+    );
+    let report = fresh.load_dir(root.path());
+    assert_eq!(report.errors.len(), 2, "{:?}", report.errors);
+    for e in &report.errors {
+        assert!(
+            e.reason.contains("a plugin is known by (operator, id)"),
+            "{}",
+            e.reason
+        );
+    }
+    assert!(
+        report.errors[0].reason.contains("z-operator-a"),
+        "{}",
+        report.errors[0].reason
+    );
+    assert!(
+        report.errors[1].reason.contains("a-copy"),
+        "{}",
+        report.errors[1].reason
+    );
+    assert_eq!(report.loaded, vec!["northwind-ranges@1.0.0"], "B's alone");
+    // On reload, A's previous version stays in force while the twins are refused.
+    let report = h.reload(root.path());
+    assert_eq!(report.errors.len(), 2);
+    let r = h.eligibility(&Arc::new(tenant()), &assign("+13125550100"));
+    assert!(
+        codes(&r).iter().any(|c| c.starts_with("northwind-ranges/")),
+        "{:?}",
+        codes(&r)
+    );
 }
 
 #[test]
