@@ -395,8 +395,11 @@ pub struct LoadedPlugin {
     pub size: usize,
     /// Its imports and exports, as the component declares them.
     pub imports: Vec<String>,
-    /// Its exports.
+    /// The plugin world's interfaces it exports (`ocpolicy:rules/*-hooks`).
     pub exports: Vec<String>,
+    /// Anything else it exports (a toolchain's own, such as componentize-js's
+    /// `exports`): never called.
+    pub other_exports: Vec<String>,
     /// Whether it was signed by a trusted key (false only in development mode).
     pub trusted: bool,
     pre: InstancePre<PluginState>,
@@ -833,7 +836,10 @@ impl PluginHost {
         };
         let component = cache::load_or_compile(&self.engine, &bytes, &self.cache)
             .map_err(|e| fail(format!("is not a valid component: {e:#}")))?;
-        let (imports, exports) = component_interface(&self.engine, &component);
+        let (imports, all_exports) = component_interface(&self.engine, &component);
+        let (exports, other_exports): (Vec<String>, Vec<String>) = all_exports
+            .into_iter()
+            .partition(|e| e.starts_with("ocpolicy:rules/") && e.contains("-hooks@"));
         let extra: Vec<&String> = imports
             .iter()
             .filter(|i| !allowed_import(i))
@@ -890,6 +896,7 @@ impl PluginHost {
             size: bytes.len(),
             imports,
             exports,
+            other_exports,
             trusted,
             pre,
             eligibility,

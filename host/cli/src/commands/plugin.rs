@@ -607,7 +607,7 @@ impl VerifyCommand {
                     p.size,
                     p.sha256,
                     if p.trusted {
-                        "signed by a trusted key"
+                        "signed by a trusted key; the signature covers the component and every field of plugin.toml but [signature], unchanged since signing"
                     } else {
                         "development mode: not trusted"
                     }
@@ -645,10 +645,17 @@ impl InspectCommand {
         };
         let info = serde_json::json!({
             "plugin": p.label(), "operator": p.manifest.operator, "world": "ocpolicy:rules/rule-plugin@0.3.1",
-            "imports": p.imports, "exports": p.exports,
+            "imports": p.imports, "exports": p.exports, "other_exports": p.other_exports,
             "hooks": p.manifest.hooks.iter().map(|h| h.name()).collect::<Vec<_>>(),
             "countries": p.manifest.countries, "size": p.size, "sha256": p.sha256,
-            "signed": p.manifest.signature.is_some(), "limits": p.manifest.limits, "failure": p.manifest.failure,
+            "signed": p.manifest.signature.is_some(),
+            // What the signature covers, as it was signed (and, since the
+            // plugin loaded, as the manifest still says).
+            "signature": p.manifest.signature.as_ref().map(|s| serde_json::json!({
+                "key": s.key,
+                "covers": serde_json::from_str::<serde_json::Value>(&s.covers).unwrap_or_default(),
+            })),
+            "wasi": p.manifest.wasi, "limits": p.manifest.limits, "failure": p.manifest.failure,
         });
         if self.json {
             println!("{info}");
@@ -657,6 +664,12 @@ impl InspectCommand {
             println!("  world:    ocpolicy:rules/rule-plugin@0.3.1");
             println!("  imports:  {}", p.imports.join(", "));
             println!("  exports:  {}", p.exports.join(", "));
+            if !p.other_exports.is_empty() {
+                println!(
+                    "  also:     {} (the toolchain's own; never called)",
+                    p.other_exports.join(", ")
+                );
+            }
             println!(
                 "  hooks:    {}",
                 p.manifest
@@ -667,14 +680,13 @@ impl InspectCommand {
                     .join(", ")
             );
             println!("  size:     {} bytes, sha256 {}", p.size, p.sha256);
-            println!(
-                "  signed:   {}",
-                if p.manifest.signature.is_some() {
-                    "yes"
-                } else {
-                    "no"
-                }
-            );
+            match &p.manifest.signature {
+                Some(s) => println!(
+                    "  signed:   by key {}, covering the component's sha256, id, version, operator, component, hooks, countries, wasi, limits and failure modes (unchanged since signing)",
+                    s.key
+                ),
+                None => println!("  signed:   no (loads only in development mode)"),
+            }
             let l = &p.manifest.limits;
             println!(
                 "  limits:   fuel {}, memory {} MiB, {} violations, {} bytes per string",

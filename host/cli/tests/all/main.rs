@@ -40,6 +40,7 @@ mod fuzz_smoke;
 mod number_identity;
 mod pg;
 mod pidf_schema;
+mod plugin_trust;
 mod plugins;
 mod plugins_js;
 mod server;

@@ -55,7 +55,7 @@ pub(crate) fn write_plugin(
     std::fs::write(dir.join("plugin.toml"), m).unwrap();
 }
 
-fn keys() -> (String, String) {
+pub(crate) fn keys() -> (String, String) {
     sign::keygen().unwrap()
 }
 
@@ -68,7 +68,7 @@ fn host(trust: Trust, dev: bool) -> PluginHost {
 }
 
 /// A tenant with numbers of two operators: OPX (Northwind, the plugins') and OP1.
-fn tenant() -> core::Tenant {
+pub(crate) fn tenant() -> core::Tenant {
     let n = |num: &str, op: &str| {
         json!({"telephone_number": num, "number_type": "OperatorConnect", "activation_state": "Activated",
                "capabilities": ["UserAssignment"], "assignment_status": "Unassigned", "iso_country_code": "US",
@@ -92,7 +92,7 @@ fn tenant() -> core::Tenant {
     .unwrap()
 }
 
-fn assign(n: &str) -> core::EligibilityRequest {
+pub(crate) fn assign(n: &str) -> core::EligibilityRequest {
     serde_json::from_value(
         json!({"AssignNumber": {"target": "alice@contoso.com", "target_kind": "User",
         "telephone_number": n, "number_type": "OperatorConnect"}}),
@@ -209,10 +209,9 @@ fn the_rust_example_plugin_loads_signed_is_scoped_and_labelled() {
         r.runs[0]
     );
     assert_eq!(
-        r.runs[0].logs.len(),
-        1,
-        "the plugin's log line is kept: {:?}",
-        r.runs[0].logs
+        r.runs[0].logs,
+        vec!["info: refusing +13125550100: outside our ranges"],
+        "the plugin's log line is kept, with its level as the WIT names it"
     );
     // In range: called, nothing to add.
     let r = h.eligibility(&t, &assign("+14255550100"));
@@ -769,6 +768,104 @@ fn one_operators_plugin_never_displaces_anothers() {
     );
 }
 
+/// A configured plugin that does not load, with no previous version in
+/// force, fails its operator's decisions as its own failure modes say:
+/// eligibility and uploads denied, routing warned; other operators' decisions
+/// untouched; development mode warns instead, and says so.
+#[test]
+fn configured_plugins_that_do_not_load_fail_closed_by_their_failure_modes() {
+    let (secret, public) = keys();
+    let root = tempfile::tempdir().unwrap();
+    let d = root.path().join("nw");
+    write_plugin(
+        &d,
+        "northwind-ranges",
+        "OPX",
+        &["check-eligibility", "check-upload", "check-bridge"],
+        EXAMPLE_PLUGIN_OWN_RANGES,
+        Some(&secret),
+        "",
+    );
+    // The component replaced after signing: refused (hash mismatch).
+    std::fs::write(d.join("plugin.wasm"), b"\0asm not it").unwrap();
+    let t = Arc::new(tenant());
+    let upload: core::EligibilityRequest = serde_json::from_value(json!({"UploadNumbers": {"operator_id": "OPX",
+        "numbers": [{"telephone_number": "+14255550199", "usage": "CallingUserAssignment", "iso_country_code": "US",
+            "location_update_supported": true}]}}))
+    .unwrap();
+    let bridge: core::BridgeCheck = serde_json::from_value(json!({"bridge": {"numbers": [
+        {"number": "+14255550190", "toll_type": "Toll", "source": "OperatorConnect", "operator_id": "OPX"}]},
+        "org_country": "US"}))
+    .unwrap();
+    let unavailable = |r: &ocpolicy_plugins::PluginReport| -> Vec<core::Severity> {
+        r.violations
+            .iter()
+            .filter(|v| v.code == "PLUGIN-UNAVAILABLE")
+            .map(|v| v.severity)
+            .collect()
+    };
+    for dev in [false, true] {
+        let h = host(trust("OPX", &public), dev);
+        let report = h.load_dir(root.path());
+        assert_eq!(
+            report.unavailable,
+            vec!["OPX/northwind-ranges@1.0.0"],
+            "{report:?}"
+        );
+        assert!(report.loaded.is_empty());
+        let deny = if dev {
+            core::Severity::Warning
+        } else {
+            core::Severity::Error
+        };
+        let r = h.eligibility(&t, &assign("+13125550100"));
+        assert_eq!(unavailable(&r), vec![deny], "dev {dev}: {:?}", r.violations);
+        let v = &r.violations[0];
+        assert!(
+            v.message.contains("hash mismatch") && v.message.contains("configured but not loaded"),
+            "{}",
+            v.message
+        );
+        assert_eq!(v.message.contains("development mode"), dev, "{}", v.message);
+        let mut d = core::Decision {
+            allowed: true,
+            violations: Vec::new(),
+        };
+        r.apply(&mut d);
+        assert_eq!(d.allowed, dev, "denied outside development mode");
+        assert_eq!(unavailable(&h.eligibility(&t, &upload)), vec![deny]);
+        assert_eq!(
+            unavailable(&h.bridge(&bridge)),
+            vec![core::Severity::Warning]
+        );
+        // Another operator's number: not this plugin's business.
+        assert!(unavailable(&h.eligibility(&t, &assign("+14255550101"))).is_empty());
+    }
+    // Fixed and reloaded: in force, and nothing is unavailable.
+    let h = host(trust("OPX", &public), false);
+    h.load_dir(root.path());
+    std::fs::write(d.join("plugin.wasm"), EXAMPLE_PLUGIN_OWN_RANGES).unwrap();
+    let report = h.reload(root.path());
+    assert!(
+        report.unavailable.is_empty() && report.errors.is_empty(),
+        "{report:?}"
+    );
+    assert!(unavailable(&h.eligibility(&t, &assign("+13125550100"))).is_empty());
+    // An unreadable manifest names no operator: every operator's eligibility is denied.
+    std::fs::write(d.join("plugin.toml"), "id = ").unwrap();
+    let fresh = host(trust("OPX", &public), false);
+    let report = fresh.load_dir(root.path());
+    assert_eq!(report.unavailable.len(), 1);
+    assert_eq!(
+        unavailable(&fresh.eligibility(&t, &assign("+14255550101"))),
+        vec![core::Severity::Error]
+    );
+    // ...but on a reload, the version in force from that directory stays.
+    let report = h.reload(root.path());
+    assert!(report.unavailable.is_empty(), "{report:?}");
+    assert_eq!(report.loaded, vec!["northwind-ranges@1.0.0"]);
+}
+
 #[test]
 fn reload_swaps_atomically_and_a_broken_update_keeps_the_previous_version() {
     let root = tempfile::tempdir().unwrap();
@@ -919,6 +1016,14 @@ fn hostile_plugins_are_contained_while_other_requests_are_served() {
         assert_eq!(r.runs.len(), 1, "{what}: {:?}", r.runs);
         let run = &r.runs[0];
         assert!(expected(&run.outcome), "{what}: {:?}", run.outcome);
+        // Every outcome is a name in JSON; a trap's reason is the run's detail.
+        let as_json = serde_json::to_value(run).unwrap();
+        assert_eq!(as_json["outcome"], run.outcome.name(), "{what}: {as_json}");
+        assert_eq!(
+            as_json["detail"].as_str(),
+            run.outcome.detail(),
+            "{what}: {as_json}"
+        );
         if run.outcome != RunOutcome::Ok {
             // Eligibility fails closed, labelled, with the reason.
             let f = r

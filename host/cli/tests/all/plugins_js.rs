@@ -54,6 +54,14 @@ fn the_javascript_plugin_loads_is_scoped_and_adds_its_violation() {
         "the JS plugin imports {:?}",
         p.imports
     );
+    assert!(
+        p.exports
+            .iter()
+            .all(|e| e.starts_with("ocpolicy:rules/") && e.contains("-hooks@")),
+        "the world's exports only: {:?} (others: {:?})",
+        p.exports,
+        p.other_exports
+    );
 
     let number = |n: &str, op: &str| {
         json!({"telephone_number": n, "number_type": "OperatorConnect", "activation_state": "Activated",

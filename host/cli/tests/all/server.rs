@@ -70,7 +70,7 @@ impl Server {
         s
     }
 
-    fn with_plugins(
+    pub(crate) fn with_plugins(
         plugins: Option<ocpolicy_plugins::PluginHost>,
         plugin_dir: Option<&std::path::Path>,
     ) -> Self {
