@@ -165,7 +165,13 @@ pub enum Lang {
     Rust,
     /// JavaScript with componentize-js (npm).
     Js,
+    /// Python with componentize-py (PyPI).
+    #[value(alias = "py")]
+    Python,
 }
+
+/// The componentize-py the kit is tested with (`python3 -m pip install componentize-py==0.25.1`).
+pub const COMPONENTIZE_PY: &str = "0.25.1";
 
 /// `ocpolicy plugin new`.
 #[derive(Args)]
@@ -267,6 +273,8 @@ const TEMPLATE_JS_BUILD: &str =
     include_str!("../../../../guest/plugins/fourth-coffee-js/build.mjs");
 const TEMPLATE_JS_PACKAGE: &str =
     include_str!("../../../../guest/plugins/fourth-coffee-js/package.json");
+const TEMPLATE_PY: &str = include_str!("../../../../guest/plugins/tailspin-py/app.py");
+const TEMPLATE_PY_CASES: &str = include_str!("../../../../guest/plugins/tailspin-py/cases.json");
 
 impl NewCommand {
     /// Run it.
@@ -285,8 +293,10 @@ impl NewCommand {
         for (name, text) in WIT_FILES {
             std::fs::write(dir.join("wit").join(name), text)?;
         }
-        if let Lang::Js = self.lang {
-            return self.js(&dir);
+        match self.lang {
+            Lang::Js => return self.js(&dir),
+            Lang::Python => return self.python(&dir),
+            Lang::Rust => {}
         }
         std::fs::write(
             dir.join("Cargo.toml"),
@@ -336,6 +346,31 @@ impl NewCommand {
 }
 
 impl NewCommand {
+    /// The Python template: the Tailspin example, renamed, for componentize-py.
+    fn python(&self, dir: &Path) -> Result<Outcome> {
+        std::fs::remove_dir(dir.join("src"))?;
+        std::fs::write(dir.join("app.py"), TEMPLATE_PY)?;
+        std::fs::write(
+            dir.join("plugin.toml"),
+            format!(
+                "id = \"{}\"\nversion = \"0.1.0\"\noperator = \"{}\"\ncomponent = \"plugin.wasm\"\nsha256 = \"{}\"\nhooks = [\"check-eligibility\", \"check-upload\"]\ncountries = []\n# componentize-py always imports WASI: the host links a locked-down one.\nwasi = true\n\n# A Python interpreter needs more than a Rust plugin: a one-rule plugin peaks\n# at about 12.4 MiB and 0.3 M fuel per call (see the plugin guide).\n[limits]\nfuel = 50000000\nmemory-mib = 32\nmax-violations = 100\nmax-message-len = 1024\n",
+                self.name,
+                self.operator,
+                "0".repeat(64)
+            ),
+        )?;
+        let cases = TEMPLATE_PY_CASES
+            .replace("tailspin-py/", &format!("{}/", self.name))
+            .replace("\"OPT\"", &serde_json::to_string(&self.operator)?);
+        std::fs::write(dir.join("cases.json"), cases)?;
+        println!(
+            "created {0}/ (Python, componentize-py {COMPONENTIZE_PY}, world rule-plugin, operator {1})\n\nnext:\n  python3 -m pip install componentize-py=={COMPONENTIZE_PY}   (once)\n  ocpolicy plugin build {0}\n  ocpolicy plugin test {0} --dev",
+            dir.display(),
+            self.operator
+        );
+        Ok(Outcome::Allowed)
+    }
+
     /// The JavaScript template: the Fourth Coffee example, renamed.
     fn js(&self, dir: &Path) -> Result<Outcome> {
         std::fs::write(dir.join("src/plugin.js"), TEMPLATE_JS)?;
@@ -384,7 +419,8 @@ impl NewCommand {
 /// `ocpolicy plugin build`.
 #[derive(Args)]
 pub struct BuildCommand {
-    /// The plugin project (a directory with Cargo.toml and plugin.toml).
+    /// The plugin project: plugin.toml beside Cargo.toml (Rust), package.json
+    /// (JavaScript, componentize-js) or app.py (Python, componentize-py).
     pub dir: PathBuf,
 }
 
@@ -393,6 +429,9 @@ impl BuildCommand {
     pub fn execute(self) -> Result<Outcome> {
         if self.dir.join("package.json").is_file() {
             return self.js();
+        }
+        if self.dir.join("app.py").is_file() {
+            return self.python();
         }
         let status = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
             .current_dir(&self.dir)
@@ -437,6 +476,42 @@ impl BuildCommand {
 }
 
 impl BuildCommand {
+    /// A Python project (`app.py`): componentize-py against the project's
+    /// `wit/` (or the nearest enclosing one, as in this repository).
+    fn python(&self) -> Result<Outcome> {
+        let dir = std::path::absolute(&self.dir)?;
+        let wit = dir
+            .ancestors()
+            .map(|d| d.join("wit"))
+            .find(|w| w.join("worlds.wit").is_file())
+            .ok_or_else(|| {
+                BadInput(format!(
+                    "{}: no wit/ with worlds.wit here or above; `ocpolicy plugin new --lang python` writes one",
+                    dir.display()
+                ))
+            })?;
+        let status = Command::new("componentize-py")
+            .current_dir(&dir)
+            .arg("-d")
+            .arg(&wit)
+            .args(["-w", "rule-plugin", "componentize", "app", "-o", "plugin.wasm"])
+            .status()
+            .with_context(|| {
+                format!("running componentize-py (install it: python3 -m pip install componentize-py=={COMPONENTIZE_PY})")
+            })?;
+        if !status.success() {
+            bail!("componentize-py failed ({status}); see the messages above");
+        }
+        let component = std::fs::read(dir.join("plugin.wasm"))?;
+        let (sha, _) = set_manifest(&dir, &component, None)?;
+        println!(
+            "built {}/plugin.wasm: {} bytes, sha256 {sha} (recorded in plugin.toml)",
+            self.dir.display(),
+            component.len()
+        );
+        Ok(Outcome::Allowed)
+    }
+
     /// A JavaScript project: `npm install` (if needed), then `node build.mjs`.
     fn js(&self) -> Result<Outcome> {
         if !self.dir.join("node_modules").exists() {

@@ -43,6 +43,7 @@ mod pidf_schema;
 mod plugin_trust;
 mod plugins;
 mod plugins_js;
+mod plugins_py;
 mod server;
 
 use std::path::PathBuf;
