@@ -5,6 +5,13 @@
 // its operator and countries, serves `plugin-host` lookups from the request's
 // own tenant, and labels what the plugin returns with its id and version.
 //
+// A plugin whose manifest says `wasi: true` (componentize-js with its clocks,
+// random and stdio, componentize-py) gets the same locked-down WASI as in
+// wasmtime (web/wasi.js): no files, no environment, no network, a clock stopped
+// at 2000-01-01 and random bytes from wasmtime's fixed seeds, restarted for
+// every call. Transpile it with `--no-wasi-shim`. A plugin without
+// `wasi: true` gets no WASI at all, as on the server.
+//
 // What it cannot do is what wasmtime does below the call: fuel, memory caps and
 // a fresh instance per call. It is for forms that want the operator's verdict
 // early; the server still runs the plugin, sandboxed, and enforces.
@@ -12,6 +19,8 @@
 //   const plugin = await loadPlugin({ module, manifest, schemas, getCoreModule });
 //   plugin.eligibility(tenant, request)  // -> { violations, runs: [{hook, outcome, logs}] }
 //   plugin.address(addressCheck)
+
+import { lockedDownWasi } from './wasi.js';
 
 const camel = (s) => s.replace(/_([a-z0-9])/g, (_, c) => c.toUpperCase());
 const kebab = (s) => s.replace(/([a-z0-9])([A-Z])/g, '$1-$2').replace(/([A-Z])([A-Z][a-z])/g, '$1-$2').toLowerCase();
@@ -72,13 +81,14 @@ function label(manifest, v) {
   };
 }
 
-const digits = (n) => String(n).trim().replace(/^tel:/i, '').replace(/^\+/, '');
+// A number's identity as the core keys it (phone::number_key): `tel:` and `+` dropped.
+const digits = (n) => String(n).trim().replace(/^tel:/i, '').trim().replace(/^\+/, '');
 const same = (a, b) => a != null && b != null && String(a).trim().toLowerCase() === String(b).trim().toLowerCase();
 
 /**
  * Instantiate a transpiled plugin.
  * - `module`: the transpiled ES module (its `instantiate` export);
- * - `manifest`: {id, version, operator, countries: [...], hooks: [...]};
+ * - `manifest`: {id, version, operator, countries: [...], hooks: [...], wasi?: bool};
  * - `schemas`: {eligibilityRequest, address, tenant} JSON Schemas (`ocpolicy schema`);
  * - `getCoreModule(path)`: the core modules jco wrote beside the JS.
  */
@@ -98,7 +108,9 @@ export async function loadPlugin({ module, manifest, schemas, getCoreModule }) {
     findLocation: (id) => find('locations', 'location_id', id, 'Location'),
     findCivicAddress: (id) => find('civic_addresses', 'id', id, 'CivicAddress'),
   };
+  const wasi = manifest.wasi ? lockedDownWasi() : null;
   const root = await module.instantiate(getCoreModule, {
+    ...(wasi ? wasi.imports : {}),
     'ocpolicy:rules/plugin-host': host,
     // Every patch release of the package: a plugin built against 0.3.0 runs here too.
     'ocpolicy:rules/plugin-host@0.3.0': host,
@@ -115,6 +127,7 @@ export async function loadPlugin({ module, manifest, schemas, getCoreModule }) {
     if (!inScope || !implemented(hook)) return { violations: [], runs: [] };
     tenant = withTenant;
     logs = [];
+    wasi?.reset();
     try {
       const out = run();
       return { violations: out.map((v) => label(manifest, v)), runs: [{ hook, outcome: 'Ok', logs }] };

@@ -9,7 +9,8 @@ function violation(code, path, message, remediation) {
 export const eligibilityHooks = {
   checkEligibility(request) {
     if (request.tag === 'assign-number') {
-      const n = request.val.telephoneNumber.replace(/^\+/, '');
+      // The spellings the host accepts for one number: `+1…`, `1…`, `tel:+1…`.
+      const n = request.val.telephoneNumber.trim().replace(/^tel:/i, '').trim().replace(/^\+/, '');
       if (/^1(800|833|844|855|866|877|888)/.test(n)) {
         log('info', `refusing toll-free ${n}`);
         return [violation('OPJ-TOLLFREE', 'request.telephone_number',
