@@ -59,8 +59,8 @@ async fn one(State(s): State<AppState>, Path(kind): Path<String>, body: Bytes) -
         Ok(Ok(v)) => {
             s.inner
                 .metrics
-                .decided(family, &kind, &v, started.elapsed());
-            (StatusCode::OK, axum::Json(json!({ "ok": v }))).into_response()
+                .decided(family, &kind, &v["ok"], started.elapsed());
+            (StatusCode::OK, axum::Json(v)).into_response()
         }
         Ok(Err(e)) => {
             s.inner.metrics.bad_input(family, &kind);
@@ -131,8 +131,8 @@ async fn batch(State(s): State<AppState>, Path(kind): Path<String>, body: Bytes)
                     for a in answers {
                         let v: Value = match a {
                             Ok(v) => {
-                                s.inner.metrics.decided(family, &kind, &v, each);
-                                json!({ "ok": v })
+                                s.inner.metrics.decided(family, &kind, &v["ok"], each);
+                                v
                             }
                             Err(e) => {
                                 s.inner.metrics.bad_input(family, &kind);
@@ -161,20 +161,19 @@ async fn batch(State(s): State<AppState>, Path(kind): Path<String>, body: Bytes)
         .into_response()
 }
 
-/// The rules' answer `v` to `input` with the server's plugins applied, as
-/// the tenant writes apply them (one verdict inside one server); their runs
-/// under `plugins`, as on the tenant API.
+/// The envelope of the rules' answer `v` to `input`: `{"ok": v}`, with the
+/// server's plugins applied as the tenant writes apply them (one verdict
+/// inside one server) and their runs beside it, `{"ok": v, "plugins": [...]}`,
+/// when any plugin has a part in it.
 fn with_plugins(inner: &super::Inner, id: KindId, input: &[u8], mut v: Value) -> Value {
-    let Some(host) = &inner.plugins else {
-        return v;
+    let report = match &inner.plugins {
+        Some(host) => host.decision(id, input, &mut v),
+        None => None,
     };
-    if let Some(report) = host.decision(id, input, &mut v) {
-        let runs = plugin_runs(inner, &report.runs);
-        if let Some(o) = v.as_object_mut() {
-            o.insert("plugins".into(), Value::Array(runs));
-        }
+    match report {
+        Some(r) => json!({ "ok": v, "plugins": plugin_runs(inner, &r.runs) }),
+        None => json!({ "ok": v }),
     }
-    v
 }
 
 /// Plugin runs as the APIs report them, counted in the metrics.

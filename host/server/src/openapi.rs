@@ -82,7 +82,9 @@ pub fn document() -> Value {
                 "requestBody": {"required": true, "content": {"application/json": {"schema": schema(k.input)}}},
                 "responses": {
                     "200": {"description": "decided", "content": {"application/json": {"schema": {
-                        "type": "object", "required": ["ok"], "properties": {"ok": schema(k.output)}}}}},
+                        "type": "object", "required": ["ok"], "properties": {"ok": schema(k.output),
+                            "plugins": {"type": "array", "items": {"type": "object"},
+                                "description": "under `serve --plugins`, the operator plugins that took part, as on the tenant writes: {plugin, hook, outcome, fuel}; their violations are in `ok`"}}}}}},
                     "400": error("the document cannot be decided: malformed JSON, a wrong type, an unknown or missing field"),
                     "413": error("the body is larger than 16 MiB"),
                 }
@@ -277,8 +279,8 @@ pub fn document() -> Value {
     }
     paths.insert("/v1/admin/plugins/reload".into(), json!({"post": {
         "operationId": "reload-plugins", "tags": ["operations"], "security": auth,
-        "summary": "load the plugin directory again and swap the set atomically (platform token); a plugin that fails to load keeps its previous version",
-        "responses": {"200": {"description": "{loaded: [id@version], errors: [{plugin, dir, reason}]}", "content": {"application/json": {"schema": {"type": "object"}}}},
+        "summary": "load the plugin directory again and swap the set atomically (platform token); a plugin that fails to load keeps its previous version, and one without a previous version is unavailable (its operator's decisions fail closed, PLUGIN-UNAVAILABLE)",
+        "responses": {"200": {"description": "{loaded: [id@version], plugins: [{operator, id, version, dir, trusted}], errors: [{plugin, operator, dir, reason}], unavailable: [operator/id@version]}", "content": {"application/json": {"schema": {"type": "object"}}}},
             "401": error("no or unknown bearer token"), "403": error("not a platform token"),
             "409": error("the server runs without --plugins")}}}));
     paths.insert("/v1/tenants/{tenant}/audit".into(), json!({"get": {
@@ -286,13 +288,12 @@ pub fn document() -> Value {
         "summary": "the tenant's audit log, newest first (requests redacted unless the server runs with --audit-unredacted)",
         "responses": {"200": {"description": "audit records", "content": {"application/json": {"schema": {"type": "array", "items": {"type": "object"}}}}},
             "401": error("no or unknown bearer token"), "403": error("the token may not read this tenant")}}}));
-    for (path, summary) in [
-        ("/healthz", "alive"),
-        ("/readyz", "the rules and the store answer"),
-    ] {
-        paths.insert(path.into(), json!({"get": {"operationId": path.trim_start_matches('/'), "tags": ["operations"], "summary": summary,
-            "responses": {"200": {"description": summary, "content": {"text/plain": {"schema": {"type": "string"}}}}}}}));
-    }
+    paths.insert("/healthz".into(), json!({"get": {"operationId": "healthz", "tags": ["operations"], "summary": "alive",
+        "responses": {"200": {"description": "alive", "content": {"text/plain": {"schema": {"type": "string"}}}}}}}));
+    paths.insert("/readyz".into(), json!({"get": {"operationId": "readyz", "tags": ["operations"],
+        "summary": "ready: the rules answer, the store takes a write, and every configured plugin is in force",
+        "responses": {"200": {"description": "`ready`", "content": {"text/plain": {"schema": {"type": "string"}}}},
+            "503": error("the store is unavailable (and why), or `degraded: plugin OPX/id@version is configured but not loaded: ...` (its operator's decisions fail closed until a reload brings it in)")}}}));
     paths.insert("/metrics".into(), json!({"get": {"operationId": "metrics", "tags": ["operations"], "summary": "Prometheus metrics",
         "responses": {"200": {"description": "OpenMetrics text", "content": {"application/openmetrics-text": {"schema": {"type": "string"}}}}}}}));
     json!({

@@ -231,6 +231,7 @@ fn the_decision_api_and_the_tenant_writes_give_one_verdict_with_plugins() {
                 )
                 .await;
             assert_eq!(st, StatusCode::OK, "{name}: {decided}");
+            let runs = decided["plugins"].as_array().map(Vec::len).unwrap_or(0);
             let decided = &decided["ok"];
             let (uri, token) = if let Some(op) = request["UploadNumbers"]["operator_id"].as_str() {
                 (
@@ -269,9 +270,8 @@ fn the_decision_api_and_the_tenant_writes_give_one_verdict_with_plugins() {
             }
             // The decision API reports the runs; the plugin was called
             // exactly where the corpus says it is in scope.
-            let ran = decided["plugins"].as_array().map(Vec::len).unwrap_or(0);
             assert_eq!(
-                ran > 0,
+                runs > 0,
                 case["expect"]["outcome"] != "NotCalled",
                 "{name}: {decided}"
             );
