@@ -106,6 +106,18 @@ fn the_python_example_builds_passes_its_cases_with_headroom_and_loads_signed() {
     let set = host.current();
     let plugin = &set.plugins()[0];
     assert!(plugin.trusted && plugin.manifest.wasi);
+    // `inspect` lists the world's exports; componentize-py's own `exports` apart.
+    assert_eq!(plugin.exports.len(), 3, "{:?}", plugin.exports);
+    assert!(
+        plugin.exports.iter().all(|e| e.contains("-hooks@")),
+        "{:?}",
+        plugin.exports
+    );
+    assert!(
+        plugin.other_exports.iter().all(|e| !e.contains("-hooks@")),
+        "{:?}",
+        plugin.other_exports
+    );
     let t = std::sync::Arc::new(crate::plugins::tenant());
     // +13125550100 is OPX's in that tenant: never called.
     assert!(
