@@ -24,40 +24,11 @@ const casesFile = join(root, 'guest', 'plugins', 'own-ranges', 'cases.json');
 const cases = JSON.parse(readFileSync(casesFile, 'utf8'));
 const manifest = JSON.parse(readFileSync(join(pkg, 'manifest.json'), 'utf8'));
 
-function wasmtime() {
-  const dir = mkdtempSync(join(tmpdir(), 'ocpolicy-plugin-'));
-  copyFileSync(join(pkg, 'plugin.wasm'), join(dir, 'plugin.wasm'));
-  const sha = createHash('sha256').update(readFileSync(join(dir, 'plugin.wasm'))).digest('hex');
-  const list = (xs) => `[${xs.map((x) => JSON.stringify(x)).join(', ')}]`;
-  writeFileSync(
-    join(dir, 'plugin.toml'),
-    `id = "${manifest.id}"\nversion = "${manifest.version}"\noperator = "${manifest.operator}"\nsha256 = "${sha}"\nhooks = ${list(manifest.hooks)}\ncountries = ${list(manifest.countries)}\n`,
-  );
-  const out = execFileSync(bin, ['plugin', 'test', dir, '--dev', '--json', '--cases', casesFile]).toString();
-  return new Map(out.trim().split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l)).map((r) => [r.case, r]));
-}
-
 async function node() {
   const module = await import(pathToFileURL(join(pkg, 'own-ranges.js')));
   const schemas = JSON.parse(readFileSync(join(pkg, 'schemas.json'), 'utf8'));
   return loadPlugin({ module, manifest, schemas, getCoreModule: (p) => WebAssembly.compile(readFileSync(join(pkg, p))) });
 }
-
-test('the jco build of the example plugin gives what wasmtime gives, case for case', async () => {
-  const expected = wasmtime();
-  assert.equal(expected.size, cases.length);
-  const plugin = await node();
-  let called = 0;
-  for (const c of cases) {
-    const want = expected.get(c.name);
-    assert.ok(want.pass, `${c.name} fails in wasmtime: ${JSON.stringify(want)}`);
-    const got = c.request ? plugin.eligibility(c.tenant, c.request) : plugin.address(c.address);
-    assert.deepEqual(got.violations, want.violations, c.name);
-    assert.equal(got.runs[0]?.outcome ?? 'NotCalled', want.outcome, c.name);
-    if (want.outcome === 'Ok') called++;
-  }
-  assert.ok(called >= 6 && called < cases.length, `${called} of ${cases.length} cases called the plugin`);
-});
 
 const jco = join(web, 'node_modules', '.bin', 'jco');
 const wit = join(root, 'wit');
@@ -72,8 +43,8 @@ function inWasmtime(wasm, manifest, casesFile) {
   writeFileSync(
     join(dir, 'plugin.toml'),
     `id = "${manifest.id}"\nversion = "${manifest.version}"\noperator = "${manifest.operator}"\nsha256 = "${sha}"\n` +
-      `hooks = ${list(manifest.hooks)}\ncountries = ${list(manifest.countries)}\nwasi = ${manifest.wasi}\n\n` +
-      `[limits]\nfuel = ${manifest.fuel}\nmemory-mib = ${manifest.memoryMib}\n`,
+      `hooks = ${list(manifest.hooks)}\ncountries = ${list(manifest.countries)}\nwasi = ${!!manifest.wasi}\n\n` +
+      `[limits]\nfuel = ${manifest.fuel ?? 11000000}\nmemory-mib = ${manifest.memoryMib ?? 16}\n`,
   );
   const out = execFileSync(bin, ['plugin', 'test', dir, '--dev', '--json', '--cases', casesFile]).toString();
   return new Map(out.trim().split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l)).map((r) => [r.case, r]));
@@ -87,12 +58,10 @@ async function inNode(wasm, manifest) {
   return loadPlugin({ module, manifest, schemas: schemas(), getCoreModule: (p) => WebAssembly.compile(readFileSync(join(out, p))) });
 }
 
-/** Both hosts on every case of `casesFile`: the same violations and outcome. */
-async function sameInBoth(wasm, manifest, casesFile) {
-  const cases = JSON.parse(readFileSync(casesFile, 'utf8'));
-  const expected = inWasmtime(wasm, manifest, casesFile);
+/** `plugin` (in Node) against `expected` (wasmtime) on every case: the same
+ * violations and outcome; at least `minCalled` cases call the plugin, not all. */
+function sameCaseForCase(plugin, expected, cases, minCalled) {
   assert.equal(expected.size, cases.length);
-  const plugin = await inNode(wasm, manifest);
   let called = 0;
   for (const c of cases) {
     const want = expected.get(c.name);
@@ -102,8 +71,18 @@ async function sameInBoth(wasm, manifest, casesFile) {
     assert.equal(got.runs[0]?.outcome ?? 'NotCalled', want.outcome, c.name);
     if (want.outcome === 'Ok') called++;
   }
-  assert.ok(called >= 2 && called < cases.length, `${called} of ${cases.length} cases called the plugin`);
+  assert.ok(called >= minCalled && called < cases.length, `${called} of ${cases.length} cases called the plugin`);
 }
+
+/** Both hosts on every case of `casesFile`: the same violations and outcome. */
+async function sameInBoth(wasm, manifest, casesFile) {
+  const cases = JSON.parse(readFileSync(casesFile, 'utf8'));
+  sameCaseForCase(await inNode(wasm, manifest), inWasmtime(wasm, manifest, casesFile), cases, 2);
+}
+
+test('the jco build of the example plugin gives what wasmtime gives, case for case', async () => {
+  sameCaseForCase(await node(), inWasmtime(join(pkg, 'plugin.wasm'), manifest, casesFile), cases, 6);
+});
 
 test('the JavaScript example with WASI gives in Node what it gives in wasmtime', async () => {
   const wasm = join(mkdtempSync(join(tmpdir(), 'ocpolicy-js-')), 'plugin.wasm');
