@@ -15,6 +15,16 @@ fn text(o: &Output) -> String {
     )
 }
 
+/// `ocpolicy plugin keygen --out <key>` in `d`: the public key it printed.
+pub(crate) fn keygen(d: &std::path::Path, key: &str) -> String {
+    let keygen = run(d, &["plugin", "keygen", "--out", key]);
+    assert_eq!(keygen.status.code(), Some(0), "{}", text(&keygen));
+    String::from_utf8_lossy(&keygen.stdout)
+        .lines()
+        .find_map(|l| l.strip_prefix("public key: ").map(str::to_string))
+        .unwrap_or_else(|| panic!("no public key in {}", text(&keygen)))
+}
+
 #[test]
 fn from_zero_to_a_signed_tested_plugin() {
     let dir = tempfile::tempdir().unwrap();
@@ -46,12 +56,7 @@ fn from_zero_to_a_signed_tested_plugin() {
     assert_eq!(verify.status.code(), Some(1));
     assert!(text(&verify).contains("unsigned"), "{}", text(&verify));
     // Signed with a key the trust file lists for OPA: accepted.
-    let keygen = run(d, &["plugin", "keygen", "--out", "acme.key"]);
-    assert_eq!(keygen.status.code(), Some(0), "{}", text(&keygen));
-    let public = String::from_utf8_lossy(&keygen.stdout)
-        .lines()
-        .find_map(|l| l.strip_prefix("public key: ").map(str::to_string))
-        .unwrap();
+    let public = keygen(d, "acme.key");
     std::fs::write(
         d.join("trust.toml"),
         format!("[operators]\nOPA = [\"{public}\"]\n"),

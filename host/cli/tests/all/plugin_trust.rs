@@ -425,11 +425,7 @@ fn plugin_sign_records_a_missing_sha256_and_the_error_names_the_fix() {
         "{}",
         text(&out)
     );
-    let keygen = crate::ocpolicy_in(d, &["plugin", "keygen", "--out", "a.key"]);
-    let public = String::from_utf8_lossy(&keygen.stdout)
-        .lines()
-        .find_map(|l| l.strip_prefix("public key: ").map(str::to_string))
-        .unwrap();
+    let public = crate::cli_plugins::keygen(d, "a.key");
     std::fs::write(
         d.join("trust.toml"),
         format!("[operators]\nOPA = [\"{public}\"]\n"),

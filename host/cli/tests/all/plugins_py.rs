@@ -85,11 +85,7 @@ fn the_python_example_builds_passes_its_cases_with_headroom_and_loads_signed() {
 
     // Signed with a key trusted for OPT: loads outside development mode, on
     // the locked-down WASI it asked for, scoped to OPT.
-    let keygen = run(d, &["plugin", "keygen", "--out", "t.key"]);
-    let public = String::from_utf8_lossy(&keygen.stdout)
-        .lines()
-        .find_map(|l| l.strip_prefix("public key: ").map(str::to_string))
-        .unwrap();
+    let public = crate::cli_plugins::keygen(d, "t.key");
     let trust = format!("[operators]\nOPT = [\"{public}\"]\n");
     std::fs::write(d.join("trust.toml"), &trust).unwrap();
     let sign = run(d, &["plugin", "sign", "tailspin-py", "--key", "t.key"]);
