@@ -20,21 +20,109 @@ const el = (tag, attrs = {}, ...children) => {
 
 // ------------------------------------------------------------------ snapshot
 
-/** The bearer token `ocpolicy serve --demo` gives its console, if any. */
+/**
+ * Who the console acts as. `ocpolicy serve --demo` names its tenant and token
+ * in the page (loopback only); otherwise the user signs in with a token and
+ * picks a tenant it may see, kept for this tab only (sessionStorage). A page
+ * opened on its own (no server) has no session and validates the bundled demo.
+ */
+function session() {
+  const meta = (name) => document.querySelector(`meta[name="${name}"]`)?.content;
+  if (meta('ocpolicy-api')) {
+    return { token: meta('ocpolicy-token'), api: meta('ocpolicy-api'), snapshot: meta('ocpolicy-snapshot'), demo: true };
+  }
+  const token = sessionStorage.getItem('ocpolicy.token');
+  const tenant = sessionStorage.getItem('ocpolicy.tenant');
+  if (!token || !tenant) return null;
+  const api = `/v1/tenants/${encodeURIComponent(tenant)}`;
+  return { token, tenant, api, snapshot: `${api}/snapshot`, principal: sessionStorage.getItem('ocpolicy.principal') };
+}
+
+/** Is the page served by `ocpolicy serve` (which says so in the page)? */
+const served = () => Boolean(document.querySelector('meta[name="ocpolicy-server"]'));
+
 function authHeaders(headers = {}) {
-  const token = document.querySelector('meta[name="ocpolicy-token"]')?.content;
+  const token = session()?.token;
   return token ? { ...headers, authorization: `Bearer ${token}` } : headers;
 }
 
-/** The tenant to validate against: the server's when the page is served by
- * `ocpolicy serve` (it names the URL in <meta name="ocpolicy-snapshot">, or
- * ?snapshot=URL), otherwise the bundled demo. */
+/**
+ * Sign in: a token, then one of the tenants it may see (GET /v1/tenants).
+ * Resolves once a tenant is chosen; the session is stored for this tab.
+ */
+function signIn() {
+  const box = $('signin');
+  const panels = document.querySelector('main');
+  box.hidden = false;
+  panels.hidden = true;
+  document.body.dataset.ready = 'signin';
+  const status = $('signin-status');
+  const pick = $('signin-tenant');
+  let principal = null;
+  return new Promise((resolve) => {
+    $('signin-form').addEventListener('submit', async (e) => {
+      e.preventDefault();
+      const token = $('signin-token').value.trim();
+      if (pick.value && principal) {
+        sessionStorage.setItem('ocpolicy.token', token);
+        sessionStorage.setItem('ocpolicy.tenant', pick.value);
+        sessionStorage.setItem('ocpolicy.principal', principal);
+        box.hidden = true;
+        panels.hidden = false;
+        resolve();
+        return;
+      }
+      if (!token) {
+        status.textContent = 'Paste the token you were given (it starts with ocp_).';
+        return;
+      }
+      status.textContent = 'Checking the token…';
+      let r;
+      try {
+        r = await fetch('/v1/tenants', { headers: { accept: 'application/json', authorization: `Bearer ${token}` } });
+      } catch (err) {
+        status.textContent = `The server could not be reached: ${err.message}`;
+        return;
+      }
+      const answer = await r.json().catch(() => ({}));
+      if (r.status === 401) {
+        status.textContent = `The server does not know this token: ${answer.error?.message ?? 'sign in with a token from `ocpolicy token create`'}.`;
+        return;
+      }
+      if (!r.ok) {
+        status.textContent = `The server could not list your tenants (${r.status}): ${answer.error?.message ?? ''}`;
+        return;
+      }
+      if (answer.role === 'platform') {
+        status.textContent = 'This is the platform token: it runs the service and sees no tenant\'s data. Sign in with the token of a tenant admin, an operator or an auditor.';
+        return;
+      }
+      if (!answer.tenants?.length) {
+        status.textContent = `Signed in as ${answer.principal}, but there is no tenant this token may see yet.`;
+        return;
+      }
+      principal = answer.principal;
+      pick.replaceChildren(...answer.tenants.map((t) => option(t)));
+      $('signin-pick').hidden = false;
+      $('signin-submit').textContent = 'Open tenant';
+      status.textContent = `Signed in as ${answer.principal}: choose a tenant (${answer.tenants.length}).`;
+      if (answer.tenants.length === 1) $('signin-form').requestSubmit();
+    });
+  });
+}
+
+/** The tenant to validate against: the session's stored tenant on a server,
+ * `?snapshot=URL`, otherwise the bundled demo. */
 async function loadSnapshot() {
-  const meta = document.querySelector('meta[name="ocpolicy-snapshot"]');
-  const url = new URLSearchParams(location.search).get('snapshot') || meta?.content || 'pkg/demo-snapshot.json';
+  const s = session();
+  const url = new URLSearchParams(location.search).get('snapshot') || s?.snapshot || 'pkg/demo-snapshot.json';
   const r = await fetch(url, { headers: authHeaders({ accept: 'application/json' }) });
+  if (r.status === 401 && s && !s.demo) {
+    sessionStorage.clear();
+    throw new Error('the server no longer accepts this token: reload the page and sign in again');
+  }
   if (!r.ok) throw new Error(`the tenant snapshot at ${url} answered ${r.status}`);
-  return { snapshot: await r.json(), demo: !meta && !location.search.includes('snapshot=') };
+  return { snapshot: await r.json(), demo: !s && !location.search.includes('snapshot=') };
 }
 
 // ------------------------------------------------------------------ full build in a worker
@@ -225,7 +313,7 @@ function submitOnEnter(panel, { form, result, method, path, body, what, committe
   $(form).addEventListener('submit', (e) => {
     e.preventDefault();
     const out = panel.validate();
-    const api = document.querySelector('meta[name="ocpolicy-api"]')?.content;
+    const api = session()?.api;
     const status = $(result);
     if (!api) {
       status.textContent = out.ok?.allowed
@@ -477,7 +565,18 @@ async function pluginPanel() {
 // ------------------------------------------------------------------ start
 
 async function main() {
-  const [rules, { snapshot, demo }] = await Promise.all([loadRules('lite'), loadSnapshot()]);
+  const rulesLoading = loadRules('lite');
+  if (served() && !session() && !new URLSearchParams(location.search).get('snapshot')) await signIn();
+  const who = session();
+  if (who && !who.demo) {
+    $('session').hidden = false;
+    $('session-who').textContent = `${who.principal ?? 'signed in'} · tenant ${who.tenant}`;
+    $('signout').addEventListener('click', () => {
+      sessionStorage.clear();
+      location.reload();
+    });
+  }
+  const [rules, { snapshot, demo }] = await Promise.all([rulesLoading, loadSnapshot()]);
   metrics.rulesReadyMs = performance.now();
   const engine = openAll(rules, snapshot);
   $('snapshot-status').textContent = `Tenant ${snapshot.tenant.tenant_id} (${demo ? 'bundled demo' : 'from the server'})`;

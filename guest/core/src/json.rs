@@ -55,6 +55,14 @@ impl From<DecodeError> for crate::InputError {
 /// parsed once; the error, when there is one, is the same in every build.
 pub fn from_slice<T: DeserializeOwned + serde::Serialize>(bytes: &[u8]) -> Result<T, DecodeError> {
     check_size(bytes)?;
+    from_slice_any_size(bytes)
+}
+
+/// [`from_slice`] without the size limit, for a local file the caller chose
+/// to read whole (a tenant of 100,000 numbers is larger than a request may be).
+pub fn from_slice_any_size<T: DeserializeOwned + serde::Serialize>(
+    bytes: &[u8],
+) -> Result<T, DecodeError> {
     #[cfg(feature = "fast-decode")]
     {
         // Note whether the decoder skipped any key; only then is the round

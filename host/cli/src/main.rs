@@ -32,6 +32,13 @@ enum Command {
     /// Operator plugins: new, build, keygen, sign, verify, inspect, test.
     #[command(subcommand)]
     Plugin(commands::plugin::PluginCommand),
+    /// Import a tenant from what Teams admins export (PowerShell, CSV, Graph).
+    #[command(subcommand)]
+    Import(commands::import::ImportCommand),
+    /// Send a tenant (a document or a folder of exports) to a running server.
+    Push(commands::push::PushCommand),
+    /// Every rule family over a whole tenant: assignments, emergency, conferencing.
+    Audit(commands::audit::AuditCommand),
     /// Print the JSON Schema of a request or decision document.
     Schema(commands::schema::SchemaCommand),
     /// List every rule: code, severity, evidence status, source and fix.
@@ -57,6 +64,9 @@ fn main() -> ExitCode {
         Command::Emergency(c) => c.execute(),
         Command::Conferencing(c) => c.execute(),
         Command::Plugin(c) => c.execute(),
+        Command::Import(c) => c.execute(),
+        Command::Audit(c) => c.execute(),
+        Command::Push(c) => c.execute(),
         Command::Schema(c) => c.execute(),
         Command::Rules(c) => c.execute(),
         Command::Component(c) => c.execute(),

@@ -25,8 +25,10 @@ pub struct Undecidable {
 /// and wrong types are refused, naming the path).
 pub fn decode(stored: &Value) -> crate::Result<Result<Document, Undecidable>> {
     let bytes = serde_json::to_vec(stored)?;
+    // The store's own copy: written once it had decoded (within a request's
+    // limit, or by the platform's import), so read whatever its size.
     Ok(
-        ocpolicy_rules::json::from_slice(&bytes).map_err(|e| Undecidable {
+        ocpolicy_rules::json::from_slice_any_size(&bytes).map_err(|e| Undecidable {
             path: e.path,
             message: e.message,
         }),

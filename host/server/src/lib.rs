@@ -11,6 +11,7 @@ mod configure;
 mod decide;
 mod document;
 mod metrics;
+mod onboard;
 mod openapi;
 mod repair;
 pub mod store;
@@ -279,7 +280,8 @@ pub fn app(state: AppState) -> Router {
         )
         .merge(decide::routes())
         .merge(tenant::routes())
-        .merge(configure::routes());
+        .merge(configure::routes())
+        .merge(onboard::routes());
     if let Some(dir) = state.inner.config.web_dir.clone() {
         router = router.merge(console_files(&dir));
     }

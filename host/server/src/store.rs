@@ -472,6 +472,92 @@ impl Store {
         }
     }
 
+    /// The ids of every stored tenant, in order.
+    pub fn tenant_ids(&self) -> Result<Vec<String>> {
+        match &self.backend {
+            Backend::Sqlite(c) => self.sqlite(c, |conn| {
+                let mut stmt = conn.prepare("SELECT id FROM tenants ORDER BY id")?;
+                let ids = stmt
+                    .query_map([], |r| r.get::<_, String>(0))?
+                    .collect::<std::result::Result<Vec<_>, _>>()?;
+                Ok(ids)
+            }),
+            Backend::Postgres(pool) => pool.run(|c| {
+                let rows = c.query("SELECT id FROM tenants ORDER BY id", &[])?;
+                rows.iter()
+                    .map(|r| r.try_get::<_, String>(0).map_err(Into::into))
+                    .collect()
+            }),
+        }
+    }
+
+    /// Create or replace a tenant with `doc`, and audit it, in one
+    /// transaction. `Ok(true)` when the tenant is new.
+    pub fn put_tenant(
+        &self,
+        tenant: &str,
+        principal: &str,
+        action: &str,
+        request: &Value,
+        doc: &Value,
+    ) -> Result<bool> {
+        if !storable(tenant) {
+            return Err(StoreError::Internal(format!(
+                "`{tenant}` cannot be stored as a tenant id"
+            )));
+        }
+        let at = now();
+        let codes = serde_json::to_string(&Vec::<String>::new()).map_err(StoreError::Corrupt)?;
+        match &self.backend {
+            Backend::Sqlite(c) => self.sqlite(c, |conn| {
+                let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+                let existed: Option<i64> = tx
+                    .query_row("SELECT 1 FROM tenants WHERE id = ?1", [tenant], |r| r.get(0))
+                    .optional()?;
+                tx.execute(
+                    "INSERT INTO tenants (id, doc, version) VALUES (?1, ?2, 1)
+                     ON CONFLICT(id) DO UPDATE SET doc = excluded.doc, version = tenants.version + 1",
+                    params![tenant, doc.to_string()],
+                )?;
+                tx.execute(
+                    "INSERT INTO audit (at, principal, tenant, action, allowed, codes, request, plugins)
+                     VALUES (?1, ?2, ?3, ?4, 1, ?5, ?6, '[]')",
+                    params![at, principal, tenant, action, codes, request.to_string()],
+                )?;
+                self.file_in_place()?;
+                tx.commit()?;
+                Ok(existed.is_none())
+            }),
+            Backend::Postgres(pool) => {
+                let (tenant, principal, action, request, doc) = (
+                    tenant.to_string(),
+                    principal.to_string(),
+                    action.to_string(),
+                    request.clone(),
+                    doc.clone(),
+                );
+                pool.run(move |c| {
+                    let mut tx = c.transaction()?;
+                    let existed = tx
+                        .query_opt("SELECT 1 FROM tenants WHERE id = $1 FOR UPDATE", &[&tenant])?
+                        .is_some();
+                    tx.execute(
+                        "INSERT INTO tenants (id, doc, version) VALUES ($1, $2, 1)
+                         ON CONFLICT (id) DO UPDATE SET doc = excluded.doc, version = tenants.version + 1",
+                        &[&tenant, &doc],
+                    )?;
+                    tx.execute(
+                        "INSERT INTO audit (at, principal, tenant, action, allowed, codes, request, plugins)
+                         VALUES ($1, $2, $3, $4, TRUE, '[]', $5, '[]')",
+                        &[&at, &principal, &tenant, &action, &request],
+                    )?;
+                    tx.commit()?;
+                    Ok(!existed)
+                })
+            }
+        }
+    }
+
     /// Read the tenant, decide, and commit or refuse, with the audit record,
     /// in one transaction that no other writer to this tenant can interleave
     /// with. `None` when there is no such tenant.

@@ -862,7 +862,8 @@ pub async fn console(State(s): State<AppState>) -> Response {
                 .into_response();
         }
     };
-    let mut meta = String::new();
+    // The page is served: it signs in (or, with `--demo`, is given its tenant).
+    let mut meta = String::from("\n  <meta name=\"ocpolicy-server\" content=\"/v1\">");
     if let Some(t) = &s.inner.config.console_tenant {
         meta.push_str(&format!(
             "\n  <meta name=\"ocpolicy-snapshot\" content=\"/v1/tenants/{t}/snapshot\">\n  <meta name=\"ocpolicy-api\" content=\"/v1/tenants/{t}\">"

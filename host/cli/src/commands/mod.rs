@@ -16,6 +16,7 @@ macro_rules! out {
     }};
 }
 
+pub mod audit;
 pub mod check;
 pub mod component;
 pub mod conferencing;
@@ -24,7 +25,9 @@ pub mod demo;
 mod document;
 pub mod emergency;
 mod engine;
+pub mod import;
 pub mod plugin;
+pub mod push;
 mod render;
 mod report;
 pub mod rules;

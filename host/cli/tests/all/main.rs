@@ -14,6 +14,8 @@
 //! - `docs`: README examples decode; CI runs the README test command.
 //! - `enforcement`: the enforcement point's regression tests (issue 15: retried
 //!   uploads, broken tenants, the server's clock, unassign, Bearer, pseudonyms, store files).
+//! - `import`: `ocpolicy import teams` on the documented-example fixtures,
+//!   PowerShell's quirks and a generated large export; `ocpolicy audit`.
 //! - `fuzz_smoke`: the fuzz targets' property (no input panics a decoder or the
 //!   rules) as a short proptest on stable.
 //! - `number_identity`: every accepted spelling of a number names it in the
@@ -37,6 +39,7 @@ mod differential;
 mod docs;
 mod enforcement;
 mod fuzz_smoke;
+mod import;
 mod number_identity;
 mod pg;
 mod pidf_schema;
