@@ -552,7 +552,6 @@ fn bits(r: &mut Rec, names: &[&str], max: u8) -> Option<u8> {
     let n = r.num(names)?;
     if n.fract() == 0.0 && (0.0..=f64::from(max)).contains(&n) {
         // In range and whole, so the cast is exact.
-        #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
         Some(n as u8)
     } else {
         r.issues.push(crate::read::FieldIssue {
@@ -672,11 +671,8 @@ pub fn usages(r: &mut Rec) -> Vec<String> {
 pub fn voice_route(r: &mut Rec) -> Result<ConferencingRoute, String> {
     let identity = r.req(&["Identity"])?;
     let priority = match r.num(&["Priority"]) {
-        Some(p) if p >= 0.0 && p.fract() == 0.0 && p <= f64::from(u32::MAX) => {
-            #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
-            let p = p as u32;
-            p
-        }
+        // Whole and in range, so the cast is exact.
+        Some(p) if p >= 0.0 && p.fract() == 0.0 && p <= f64::from(u32::MAX) => p as u32,
         Some(p) => return Err(format!("`Priority` {p} is not a whole number of 0 or more")),
         None => 0,
     };

@@ -335,9 +335,9 @@ async fn import(
 }
 
 /// `PUT /v1/tenants/{t}/operators/{op}`'s body: the Operators page's form.
-#[derive(Debug, Clone, serde::Serialize, Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
-struct OperatorForm {
+pub(crate) struct OperatorForm {
     /// The operator's display name.
     name: String,
     /// Products taken from it (default Calling).

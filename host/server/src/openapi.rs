@@ -56,6 +56,7 @@ fn schemas() -> (Map<String, Value>, Map<String, Value>) {
         "Tenant" => t::Tenant,
         "TenantDocument" => t::TenantDocument,
         "OperatorView" => crate::document::OperatorView,
+        "OperatorForm" => crate::onboard::OperatorForm,
     }
     (refs, g.take_definitions(true))
 }
@@ -288,6 +289,52 @@ pub fn document() -> Value {
         "summary": "the tenant's audit log, newest first (requests redacted unless the server runs with --audit-unredacted)",
         "responses": {"200": {"description": "audit records", "content": {"application/json": {"schema": {"type": "array", "items": {"type": "object"}}}}},
             "401": error("no or unknown bearer token"), "403": error("the token may not read this tenant")}}}));
+    paths.insert("/v1/tenants".into(), json!({"get": {
+        "operationId": "list-tenants", "tags": ["tenants"], "security": auth,
+        "summary": "the tenants this token may see: an admin its own, an auditor its own (or all), an operator those that added it, the platform every id (and nothing inside them); what the console's sign-in offers",
+        "responses": {"200": {"description": "{principal, role, tenants: [id]}", "content": {"application/json": {"schema": {"type": "object",
+            "required": ["principal", "role", "tenants"], "properties": {"principal": {"type": "string"}, "role": {"type": "string"},
+            "tenants": {"type": "array", "items": {"type": "string"}}}}}}},
+            "401": error("no or unknown bearer token")}}}));
+    let created = json!({"type": "object", "properties": {"tenant": {"type": "string"}, "created": {"type": "boolean"},
+        "holds": {"type": "object"}, "complete": {"type": "boolean"}, "report": {"type": "object"}}});
+    paths.insert("/v1/tenants/{tenant}".into(), json!({"put": {
+        "operationId": "put-tenant", "tags": ["platform"], "security": auth, "parameters": [tenant],
+        "summary": "create or replace a tenant from a tenant document (what `ocpolicy import teams` writes, or `ocpolicy push` sends); the platform token only; audited. Up to 256 MiB",
+        "requestBody": {"required": true, "content": {"application/json": {"schema": schema("TenantDocument")}}},
+        "responses": {"201": {"description": "created", "content": {"application/json": {"schema": created}}},
+            "200": {"description": "replaced", "content": {"application/json": {"schema": created}}},
+            "400": error("the document does not decode (the path names the field), or names another tenant"),
+            "401": error("no or unknown bearer token"), "403": error("not the platform token"),
+            "422": {"description": "the document does not index (TENANT-UNDECIDABLE); nothing was stored", "content": {"application/json": {"schema": schema("Decision")}}}}}}));
+    paths.insert("/v1/tenants/{tenant}/import".into(), json!({"put": {
+        "operationId": "import-tenant", "tags": ["platform"], "security": auth, "parameters": [tenant],
+        "summary": "create or replace a tenant from a folder of Teams exports, as `ocpolicy import teams` reads it: {files: {\"Get-CsOnlineUser.json\": [...], \"Export-CsAcquiredPhoneNumber.csv\": \"TelephoneNumber,...\"}, org_country?, operators?}; the answer carries the import report; the platform token only",
+        "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "required": ["files"],
+            "properties": {"files": {"type": "object", "additionalProperties": true}, "org_country": {"type": "string"},
+                "operators": {"type": "array", "items": {"type": "object"}}}, "additionalProperties": false}}}},
+        "responses": {"201": {"description": "created, with the import report", "content": {"application/json": {"schema": created}}},
+            "200": {"description": "replaced, with the import report", "content": {"application/json": {"schema": created}}},
+            "400": error("the body is not {files}, or a file name is not a plain name"),
+            "401": error("no or unknown bearer token"), "403": error("not the platform token"),
+            "422": {"description": "the exports cannot make a tenant (the error and the report), or it does not index", "content": {"application/json": {"schema": {"type": "object"}}}}}}}));
+    paths.insert("/v1/tenants/{tenant}/operators/{operator}".into(), json!({"put": {
+        "operationId": "add-operator", "tags": ["tenants"], "security": auth,
+        "parameters": [tenant, {"name": "operator", "in": "path", "required": true, "schema": {"type": "string"}}],
+        "summary": "the tenant's admin adds (or changes) an operator as the Teams admin center's Operators page does: countries, products, the contact the operator may use, and the data transfer notice (ELIG-OPERATOR-CONSENT refuses an incomplete form); audited",
+        "requestBody": {"required": true, "content": {"application/json": {"schema": schema("OperatorForm")}}},
+        "responses": {"200": {"description": "added; the decision", "content": {"application/json": {"schema": schema("Decision")}}},
+            "400": error("the form does not decode"), "401": error("no or unknown bearer token"),
+            "403": error("not this tenant's admin"), "404": error("no such tenant"),
+            "422": {"description": "refused: the full decision", "content": {"application/json": {"schema": schema("Decision")}}}}}}));
+    paths.insert("/v1/tenants/{tenant}/tokens".into(), json!({"post": {
+        "operationId": "create-tenant-token", "tags": ["platform"], "security": auth, "parameters": [tenant],
+        "summary": "a token for the tenant's admin or auditor, shown once (only its SHA-256 is stored); the platform token only",
+        "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "required": ["role"],
+            "properties": {"role": {"enum": ["admin", "auditor"]}}, "additionalProperties": false}}}},
+        "responses": {"201": {"description": "{token, role, tenant}", "content": {"application/json": {"schema": {"type": "object"}}}},
+            "400": error("not a tenant role"), "401": error("no or unknown bearer token"),
+            "403": error("not the platform token"), "404": error("no such tenant")}}}));
     paths.insert("/healthz".into(), json!({"get": {"operationId": "healthz", "tags": ["operations"], "summary": "alive",
         "responses": {"200": {"description": "alive", "content": {"text/plain": {"schema": {"type": "string"}}}}}}}));
     paths.insert("/readyz".into(), json!({"get": {"operationId": "readyz", "tags": ["operations"],

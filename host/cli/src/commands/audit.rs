@@ -813,7 +813,7 @@ pub fn html(a: &Audit) -> String {
     for f in &a.findings {
         let _ = write!(
             rows,
-            "<tr class=\"{sev}\"><td><span class=\"badge {sev}\">{sev}</span></td><td><code>{}</code></td><td>{}</td><td>{}</td><td><code>{}</code></td><td>{}</td><td>{}</td></tr>",
+            "<tr class=\"{sev}\"><td><span class=\"badge {sev}\">{sev}</span></td><td class=\"code\"><code>{}</code></td><td>{}</td><td>{}</td><td class=\"path\"><code>{}</code></td><td>{}</td><td>{}</td></tr>",
             esc(&f.code),
             esc(f.family),
             esc(&f.subject),
@@ -850,7 +850,8 @@ table {{ width:100%; border-collapse:collapse; background:#fff; margin-top:18px;
 th, td {{ text-align:left; padding:7px 9px; border-bottom:1px solid #e4e6ea; vertical-align:top; }}
 th {{ background:#eef1f5; }}
 .badge {{ border-radius:10px; padding:1px 8px; color:#fff; font-size:12px; }} .badge.error {{ background:var(--err); }} .badge.warning {{ background:var(--warn); }} .badge.info {{ background:var(--info); }}
-code {{ font-size:12px; word-break:break-all; }}
+code {{ font-size:12px; }} td.code code {{ white-space:nowrap; }} td.path code {{ overflow-wrap:anywhere; }}
+figure {{ align-self:start; }}
 </style></head>
 <body><header><h1>Tenant audit: {tenant}</h1><p>Decided at {at} · examined {examined}</p></header>
 <main>

@@ -20,6 +20,8 @@
 //!   rules) as a short proptest on stable.
 //! - `number_identity`: every accepted spelling of a number names it in the
 //!   core, the plugin host and the server alike.
+//! - `onboard`: tenants on the server: the platform's PUT and import, the
+//!   admin's operator, tokens for a new tenant, what each token may see.
 //! - `pidf_schema`: rendered PIDF-LO passes `xmllint --schema` (RFC 4119/5139).
 //! - `plugins`: operator plugins: loading, refusals, scoping, reload, hostile corpus.
 //! - `pg`: a throwaway PostgreSQL server (tests/postgres.sh) for the second store backend.
@@ -41,6 +43,7 @@ mod enforcement;
 mod fuzz_smoke;
 mod import;
 mod number_identity;
+mod onboard;
 mod pg;
 mod pidf_schema;
 mod plugin_trust;
