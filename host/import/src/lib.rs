@@ -326,18 +326,74 @@ pub fn import_dir(
         report.files.push(file);
     }
     let document = assemble(parts, options, &mut report)?;
-    if let Err(e) = ocpolicy_rules::document::check(&document) {
-        return Err(Error::Undecidable {
-            path: e.path,
-            message: format!(
-                "the imported tenant cannot be decided: {} (the exports disagree with each other; fix the record and import again)",
-                e.message
-            ),
-            report: Box::new(report),
-        });
-    }
+    let document = match settle(document, &mut report) {
+        Ok(d) => d,
+        Err((path, message)) => {
+            return Err(Error::Undecidable {
+                path,
+                message: format!(
+                    "the imported tenant cannot be decided: {message} (fix the export and import again)"
+                ),
+                report: Box::new(report),
+            });
+        }
+    };
     count(&document, &mut report);
     Ok(Import { document, report })
+}
+
+/// The document with every record that keeps it from indexing left out, one
+/// at a time, each reported (two exported records for one key: the second of
+/// two civic addresses with one id, a policy listed twice). `Err` with the
+/// path and message when the fault is not one record that can be left out.
+fn settle(
+    mut doc: TenantDocument,
+    report: &mut Report,
+) -> Result<TenantDocument, (String, String)> {
+    let fail = |e: serde_json::Error| {
+        (
+            String::new(),
+            format!("the document could not be rebuilt: {e}"),
+        )
+    };
+    loop {
+        let Err(e) = ocpolicy_rules::document::check(&doc) else {
+            return Ok(doc);
+        };
+        let mut v = serde_json::to_value(&doc).map_err(fail)?;
+        let Some(what) = remove_record(&mut v, &e.path) else {
+            return Err((e.path, e.message));
+        };
+        doc = serde_json::from_value(v).map_err(fail)?;
+        report.skipped.push(Skipped {
+            file: e.path.split('[').next().unwrap_or_default().to_string(),
+            index: None,
+            why: format!("{what} is left out: {} ({})", e.message, e.path),
+        });
+    }
+}
+
+/// Remove the list element `path` names (`tenant.numbers[3].telephone_number`
+/// names `tenant.numbers[3]`), and describe it by its first string field.
+fn remove_record(v: &mut Value, path: &str) -> Option<String> {
+    let open = path.find('[')?;
+    let close = open + path[open..].find(']')?;
+    let index: usize = path.get(open + 1..close)?.parse().ok()?;
+    let mut at = &mut *v;
+    for key in path[..open].split('.') {
+        at = at.get_mut(key)?;
+    }
+    let list = at.as_array_mut()?;
+    if index >= list.len() {
+        return None;
+    }
+    let gone = list.remove(index);
+    let name = gone
+        .as_object()
+        .and_then(|o| o.values().find_map(Value::as_str))
+        .unwrap_or("a record")
+        .to_string();
+    Some(format!("`{name}` ({})", &path[..close + 1]))
 }
 
 /// The records of a CSV file, each row an object of its columns.
@@ -520,12 +576,10 @@ fn assemble(mut p: Parts, options: &Options, report: &mut Report) -> Result<Tena
     for u in p.users.drain(..).chain(p.graph_users.drain(..)) {
         let upn = u.account.identity.to_ascii_lowercase();
         if let Some(&i) = by_upn.get(&upn) {
-            // The same account in both: Get-CsOnlineUser has the richer record.
-            if let (Some(o), Some(existing)) = (&u.object_id, users.get_mut(i))
-                && existing.object_id.is_none()
-            {
-                existing.object_id = Some(o.clone());
-                by_object.insert(o.clone(), i);
+            // The same account in both: Get-CsOnlineUser has the richer
+            // record; Graph may add ids it lacks.
+            for o in &u.ids {
+                by_object.entry(o.clone()).or_insert(i);
             }
             continue;
         }
@@ -534,8 +588,8 @@ fn assemble(mut p: Parts, options: &Options, report: &mut Report) -> Result<Tena
         }
         let i = users.len();
         by_upn.insert(upn, i);
-        if let Some(o) = &u.object_id {
-            by_object.insert(o.clone(), i);
+        for o in &u.ids {
+            by_object.entry(o.clone()).or_insert(i);
         }
         users.push(u);
     }

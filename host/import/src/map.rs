@@ -237,8 +237,10 @@ fn why(r: &Rec, field: &str, what: &str) -> String {
 pub struct User {
     /// The account.
     pub account: ocpolicy_rules::types::Account,
-    /// Its ObjectId (`Identity` in the current module), lower case.
-    pub object_id: Option<String>,
+    /// The ids numbers may refer to it by, lower case: its ObjectId
+    /// (`Identity` in the current module, `ObjectId` in older ones) and its
+    /// SIP address.
+    pub ids: Vec<String>,
     /// Policies conferencing needs.
     pub conferencing_policy: Option<String>,
     /// `OnlineDialOutPolicy`.
@@ -363,9 +365,16 @@ pub fn user(r: &mut Rec) -> Result<User, String> {
     };
     Ok(User {
         account,
-        object_id: r
-            .str(&["Identity", "ObjectId"])
-            .map(|i| i.to_ascii_lowercase()),
+        ids: [
+            r.str(&["Identity"]),
+            r.str(&["ObjectId"]),
+            r.str(&["SipAddress"])
+                .map(|s| s.trim_start_matches("sip:").to_string()),
+        ]
+        .into_iter()
+        .flatten()
+        .map(|i| i.to_ascii_lowercase())
+        .collect(),
         conferencing_policy: policy(r.str(&["OnlineAudioConferencingRoutingPolicy"])),
         dial_out_policy: policy(r.str(&["OnlineDialOutPolicy"])),
         dial_plan: policy(r.str(&["TenantDialPlan"])),
@@ -441,7 +450,11 @@ pub fn graph_user(r: &mut Rec) -> Result<User, String> {
     };
     Ok(User {
         account,
-        object_id: r.str(&["id", "userId"]).map(|i| i.to_ascii_lowercase()),
+        ids: [r.str(&["id"]), r.str(&["userId"])]
+            .into_iter()
+            .flatten()
+            .map(|i| i.to_ascii_lowercase())
+            .collect(),
         conferencing_policy: find("OnlineAudioConferencingRoutingPolicy"),
         dial_out_policy: find("OnlineDialOutPolicy"),
         dial_plan: find("TenantDialPlan"),

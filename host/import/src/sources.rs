@@ -243,6 +243,8 @@ impl Source {
                 "OnlineDialOutPolicy",
                 "TenantDialPlan",
                 "TenantId",
+                "ObjectId",
+                "SipAddress",
             ],
             Source::GraphUserConfigurations => &[
                 "id",
@@ -374,8 +376,6 @@ impl Source {
                 "DisplayName",
                 "GivenName",
                 "Surname",
-                "ObjectId",
-                "SipAddress",
                 "LineUri",
                 "Department",
                 "Title",

@@ -19,13 +19,21 @@ use ocpolicy_rules::types::{
     self as core, AccountKind, AssignmentStatus, Decision, EligibilityRequest, NumberType,
     Severity, TenantDocument,
 };
-use ocpolicy_runtime::{Rules, RulesInstance, convert, types as wt};
+use ocpolicy_runtime::{Rules, RulesInstance, types as wt};
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use super::Outcome;
 use super::engine::EngineKind;
+
+/// The same value as the other engine's type: the two share one JSON form.
+/// Through bytes rather than a `serde_json::Value`, which for a tenant of
+/// 100,000 numbers would hold several times the document in memory.
+fn convert<A: Serialize, B: serde::de::DeserializeOwned>(a: &A) -> anyhow::Result<B> {
+    let bytes = serde_json::to_vec(a)?;
+    Ok(serde_json::from_slice(&bytes)?)
+}
 
 /// Requests per call across the component boundary.
 const CHUNK: usize = 256;
@@ -126,7 +134,9 @@ impl AuditCommand {
                 return Ok(Outcome::BadInput);
             }
         };
-        let doc: TenantDocument = match ocpolicy_rules::json::from_slice_any_size(&bytes) {
+        let decoded = ocpolicy_rules::json::from_slice_any_size(&bytes);
+        drop(bytes);
+        let doc: TenantDocument = match decoded {
             Ok(d) => d,
             Err(e) => {
                 eprintln!(

@@ -289,6 +289,33 @@ fn powershell_quirks_are_read_and_what_cannot_be_is_named() {
 }
 
 #[test]
+fn a_record_that_would_make_the_tenant_undecidable_is_left_out_and_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let address = |city: &str| {
+        json!({"CivicAddressId": "a1", "CompanyName": "Contoso", "CountryOrRegion": "US",
+               "StateOrProvince": "WA", "City": city, "PostalCode": "98052", "HouseNumber": "1",
+               "StreetName": "Microsoft", "StreetSuffix": "Way", "Latitude": "47.6",
+               "Longitude": "-122.1", "ValidationStatus": "Validated"})
+    };
+    std::fs::write(
+        dir.path().join("Get-CsOnlineLisCivicAddress.json"),
+        json!([address("Redmond"), address("Bellevue")]).to_string(),
+    )
+    .unwrap();
+    let out = dir.path().join("tenant.json");
+    let (code, r) = import(dir.path(), &out, &["--tenant-id", "t1"]);
+    assert_eq!(code, 2, "a record was left out: {r:#}");
+    let skipped = r["report"]["skipped"].to_string();
+    assert!(skipped.contains("civic_addresses[1]"), "{skipped}");
+    let doc = read(&out);
+    assert_eq!(
+        doc["tenant"]["civic_addresses"].as_array().unwrap().len(),
+        1
+    );
+    assert_eq!(doc["tenant"]["civic_addresses"][0]["city"], "Redmond");
+}
+
+#[test]
 fn exports_that_cannot_make_a_tenant_write_nothing_and_say_why() {
     let dir = tempfile::tempdir().unwrap();
     // No TenantId anywhere, and no --tenant-id.
