@@ -115,6 +115,9 @@ pub struct Report {
     pub not_read: Vec<String>,
     /// Records (or files) left out, with why.
     pub skipped: Vec<Skipped>,
+    /// Records left out by design: guests and deleted accounts, which hold
+    /// no Teams phone numbers.
+    pub filtered: Vec<Skipped>,
     /// Records that another export already gave (the same number in
     /// Get-CsPhoneNumberAssignment and the CSV): the first is kept.
     pub merged: Vec<Skipped>,
@@ -557,11 +560,18 @@ fn one(
     }
     match outcome {
         Ok(()) => fr.mapped += 1,
-        Err(why) => report.skipped.push(Skipped {
-            file: file.into(),
-            index: Some(index),
-            why,
-        }),
+        Err(why) => match why.strip_prefix(map::FILTERED) {
+            Some(why) => report.filtered.push(Skipped {
+                file: file.into(),
+                index: Some(index),
+                why: why.to_string(),
+            }),
+            None => report.skipped.push(Skipped {
+                file: file.into(),
+                index: Some(index),
+                why,
+            }),
+        },
     }
 }
 
@@ -675,7 +685,11 @@ fn assemble(mut p: Parts, options: &Options, report: &mut Report) -> Result<Tena
         if let Some(target) = n.target_id {
             let t = target.to_ascii_lowercase();
             number.assigned_target = Some(match number.assignment_status {
-                AssignmentStatus::ConferenceAssigned => target,
+                // The bridge's id, a shared-calling policy's or an app's: not
+                // an account.
+                AssignmentStatus::ConferenceAssigned
+                | AssignmentStatus::PolicyAssigned
+                | AssignmentStatus::ThirdPartyAppAssigned => target,
                 _ => match by_object.get(&t).or_else(|| by_upn.get(&t)) {
                     Some(&i) => users
                         .get(i)
@@ -880,7 +894,23 @@ fn assemble(mut p: Parts, options: &Options, report: &mut Report) -> Result<Tena
                         *tally.entry(c.as_str()).or_default() += 1;
                     }
                 }
-                let best = tally.into_iter().max_by_key(|(_, n)| *n).map(|(c, _)| c.to_string());
+                let best = tally
+                    .into_iter()
+                    .max_by_key(|(_, n)| *n)
+                    .map(|(c, _)| c.to_string())
+                    .or_else(|| {
+                        // No usage locations (a Graph-only export): the
+                        // country of the bridge's numbers.
+                        b.default_number
+                            .as_deref()
+                            .and_then(ocpolicy_rules::number_country)
+                            .or_else(|| {
+                                numbers
+                                    .iter()
+                                    .find(|n| n.assignment_status == AssignmentStatus::ConferenceAssigned)
+                                    .map(|n| n.iso_country_code.clone())
+                            })
+                    });
                 if let Some(c) = &best {
                     report.inferred.push(format!(
                         "the organization's country is {c}, the most common usage location (give --org-country to set it)"
@@ -902,8 +932,38 @@ fn assemble(mut p: Parts, options: &Options, report: &mut Report) -> Result<Tena
                         .map(|k| (k.as_str().to_string(), n))
                 })
                 .collect();
-            let bridge_numbers: Vec<BridgeNumber> = b
-                .numbers
+            // The numbers on the bridge: its ServiceNumbers, or else (the
+            // documented output has none) the inventory's ConferenceAssigned
+            // numbers, with the default number.
+            let mut on_bridge = b.numbers.clone();
+            if on_bridge.is_empty() {
+                for n in &numbers {
+                    let to_bridge = n.assignment_status == AssignmentStatus::ConferenceAssigned
+                        && (bridge_id.is_none()
+                            || n.assigned_target.as_ref().map(|t| t.to_ascii_lowercase())
+                                == bridge_id);
+                    if to_bridge {
+                        on_bridge.push((n.telephone_number.clone(), false, None));
+                    }
+                }
+                if let Some(d) = &b.default_number {
+                    let key = ocpolicy_rules::number_key(d);
+                    let listed = on_bridge.iter().any(|(n, _, _)| {
+                        ocpolicy_rules::number_key(n).is_some()
+                            && ocpolicy_rules::number_key(n) == key
+                    });
+                    if !listed {
+                        on_bridge.push((d.clone(), false, None));
+                    }
+                }
+                if !on_bridge.is_empty() {
+                    report.inferred.push(format!(
+                        "the bridge's numbers are the inventory's ConferenceAssigned numbers and its DefaultServiceNumber ({}), as Get-CsOnlineDialInConferencingBridge listed no ServiceNumbers",
+                        on_bridge.len()
+                    ));
+                }
+            }
+            let bridge_numbers: Vec<BridgeNumber> = on_bridge
                 .iter()
                 .map(|(number, shared, toll_free)| {
                     let inv = ocpolicy_rules::number_key(number)

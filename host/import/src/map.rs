@@ -14,10 +14,14 @@ use serde_json::{Map, Value};
 
 /// `NumberType`, in the order of the module's enum.
 const NUMBER_TYPE: &[(&str, Option<NumberType>)] = &[
-    ("InternalCalling", None),
+    ("InternalError", None),
     ("DirectRouting", Some(NumberType::DirectRouting)),
     ("CallingPlan", Some(NumberType::CallingPlan)),
     ("OperatorConnect", Some(NumberType::OperatorConnect)),
+    ("UnknownFutureValue", None),
+    // Teams Phone Mobile numbers, as third-party scripts name them.
+    ("OCMobile", Some(NumberType::OperatorConnect)),
+    ("InternalCalling", None),
 ];
 
 const ACTIVATION: &[(&str, Option<ActivationState>)] = &[
@@ -29,6 +33,7 @@ const ACTIVATION: &[(&str, Option<ActivationState>)] = &[
     ("AssignmentFailed", Some(ActivationState::AssignmentFailed)),
     ("UpdatePending", Some(ActivationState::UpdatePending)),
     ("UpdateFailed", Some(ActivationState::UpdateFailed)),
+    ("UnknownFutureValue", None),
 ];
 
 const STATUS: &[(&str, Option<AssignmentStatus>)] = &[
@@ -47,17 +52,21 @@ const STATUS: &[(&str, Option<AssignmentStatus>)] = &[
         Some(AssignmentStatus::ThirdPartyAppAssigned),
     ),
     ("PolicyAssigned", Some(AssignmentStatus::PolicyAssigned)),
+    ("InternalError", None),
+    ("UnknownFutureValue", None),
 ];
 
 const CATEGORY: &[(&str, Option<AssignmentCategory>)] = &[
     ("Primary", Some(AssignmentCategory::Primary)),
     ("Private", Some(AssignmentCategory::Private)),
     ("Alternate", Some(AssignmentCategory::Alternate)),
+    ("UnknownFutureValue", None),
 ];
 
 const SOURCE: &[(&str, Option<NumberSource>)] = &[
     ("Online", Some(NumberSource::Online)),
     ("OnPremises", Some(NumberSource::OnPremises)),
+    ("UnknownFutureValue", None),
 ];
 
 /// A capability name (`UserAssignment`, Graph's `userAssignment`).
@@ -183,10 +192,11 @@ pub fn number(r: &mut Rec) -> Result<Number, String> {
 
 /// `AssignmentBlockedState` with `AssignmentBlockedUntil`.
 fn block(r: &mut Rec) -> Option<AssignmentBlock> {
+    // In the documented order (`NotBlocked`, `BlockedForever`, `BlockedUntil`).
     const STATE: &[(&str, Option<u8>)] = &[
         ("NotBlocked", Some(0)),
-        ("BlockedUntil", Some(1)),
         ("BlockedForever", Some(2)),
+        ("BlockedUntil", Some(1)),
     ];
     match r.enumeration(&["AssignmentBlockedState"], STATE)? {
         0 => Some(AssignmentBlock::NotBlocked),
@@ -292,15 +302,32 @@ fn resource_type(application_id: &str) -> Option<ResourceAccountType> {
 /// design (a guest), with the reason in the error position of the caller.
 pub fn user(r: &mut Rec) -> Result<User, String> {
     let upn = r.req(&["UserPrincipalName"])?;
+    if let Some(at) = r.date(&["SoftDeletionTimestamp"]) {
+        return Err(format!(
+            "{FILTERED}the account was deleted ({at}, SoftDeletionTimestamp)"
+        ));
+    }
+    let interpreted = r
+        .str(&["InterpretedUserType"])
+        .unwrap_or_default()
+        .to_ascii_lowercase();
     let kind = match r
-        .str(&["AccountType", "InterpretedUserType"])
+        .str(&["AccountType"])
         .unwrap_or_default()
         .to_ascii_lowercase()
         .as_str()
     {
         "resourceaccount" => AccountKind::ResourceAccount,
         "guest" => {
-            return Err("AccountType is Guest: a guest cannot hold a Teams phone number".into());
+            return Err(format!(
+                "{FILTERED}AccountType is Guest: a guest cannot hold a Teams phone number"
+            ));
+        }
+        _ if interpreted.contains("applicationinstance") => AccountKind::ResourceAccount,
+        _ if interpreted.contains("guest") => {
+            return Err(format!(
+                "{FILTERED}InterpretedUserType is {interpreted}: a guest cannot hold a Teams phone number"
+            ));
         }
         _ => AccountKind::User,
     };
@@ -308,10 +335,15 @@ pub fn user(r: &mut Rec) -> Result<User, String> {
     let plans = r.objects(&["AssignedPlan"]);
     for p in &plans {
         let mut pr = Rec::new(p);
+        // Enabled, or still usable (a warning, a grace period); Deleted and
+        // Suspended plans entitle nothing.
         let status = pr
             .str(&["CapabilityStatus"])
             .unwrap_or_else(|| "Enabled".into());
-        if !status.eq_ignore_ascii_case("Enabled") {
+        let usable = status.eq_ignore_ascii_case("Enabled")
+            || status.eq_ignore_ascii_case("Warning")
+            || pr.bool(&["IsInGracePeriod"]) == Some(true);
+        if !usable {
             continue;
         }
         if let Some(name) = pr.str(&["Capability", "ServicePlanName", "ServicePlan"])
@@ -345,6 +377,16 @@ pub fn user(r: &mut Rec) -> Result<User, String> {
     let teams_mode = r
         .enumeration(&["TeamsUpgradeEffectiveMode"], MODE)
         .unwrap_or(TeamsMode::TeamsOnly);
+    // A policy granted through a group is in EffectivePolicyAssignments only.
+    let effective = effective_policies(r);
+    let granted = |r: &mut Rec, field: &str| {
+        policy(r.str(&[field])).or_else(|| {
+            effective
+                .iter()
+                .find(|(t, _)| t.eq_ignore_ascii_case(field))
+                .and_then(|(_, n)| policy(Some(n.clone())))
+        })
+    };
     let account = ocpolicy_rules::types::Account {
         identity: upn,
         kind,
@@ -358,36 +400,75 @@ pub fn user(r: &mut Rec) -> Result<User, String> {
         teams_mode,
         enterprise_voice_enabled: r.bool(&["EnterpriseVoiceEnabled"]),
         on_prem_line_uri: r.str(&["OnPremLineURI", "OnPremLineUri"]),
-        online_voice_routing_policy: policy(r.str(&["OnlineVoiceRoutingPolicy"])),
-        emergency_calling_policy: policy(r.str(&["TeamsEmergencyCallingPolicy"])),
-        emergency_call_routing_policy: policy(r.str(&["TeamsEmergencyCallRoutingPolicy"])),
+        online_voice_routing_policy: granted(r, "OnlineVoiceRoutingPolicy"),
+        emergency_calling_policy: granted(r, "TeamsEmergencyCallingPolicy"),
+        emergency_call_routing_policy: granted(r, "TeamsEmergencyCallRoutingPolicy"),
         shared_calling: None,
     };
+    let conferencing_policy = granted(r, "OnlineAudioConferencingRoutingPolicy");
+    let dial_out_policy = granted(r, "OnlineDialOutPolicy");
+    let dial_plan = granted(r, "TenantDialPlan");
     Ok(User {
         account,
         ids: [
             r.str(&["Identity"]),
             r.str(&["ObjectId"]),
-            r.str(&["SipAddress"])
-                .map(|s| s.trim_start_matches("sip:").to_string()),
+            r.str(&["SipAddress"]).map(|s| match s.get(..4) {
+                Some(p) if p.eq_ignore_ascii_case("sip:") => s[4..].to_string(),
+                _ => s,
+            }),
         ]
         .into_iter()
         .flatten()
         .map(|i| i.to_ascii_lowercase())
         .collect(),
-        conferencing_policy: policy(r.str(&["OnlineAudioConferencingRoutingPolicy"])),
-        dial_out_policy: policy(r.str(&["OnlineDialOutPolicy"])),
-        dial_plan: policy(r.str(&["TenantDialPlan"])),
+        conferencing_policy,
+        dial_out_policy,
+        dial_plan,
         tenant_id: r.str(&["TenantId"]),
         licences_from_features: from_features,
     })
 }
 
 /// A policy name; `Global` (and blank) means the global policy, which the
-/// model writes as absent.
+/// model writes as absent. A reference printed as `<Authority>:<Name>`
+/// (`Tenant:HQ`, `Host:DialoutCPCandPSTNInternational`) is its name.
 fn policy(name: Option<String>) -> Option<String> {
-    name.filter(|n| !n.eq_ignore_ascii_case("Global") && !n.is_empty())
+    let name = name?;
+    let name = ["Tenant:", "Host:"]
+        .iter()
+        .find_map(|p| {
+            name.get(..p.len())
+                .filter(|h| h.eq_ignore_ascii_case(p))
+                .map(|_| name[p.len()..].trim().to_string())
+        })
+        .unwrap_or(name);
+    (!name.eq_ignore_ascii_case("Global") && !name.is_empty()).then_some(name)
 }
+
+/// `EffectivePolicyAssignments` (Get-CsOnlineUser and Graph alike): each
+/// policy type with the display name of the policy in force.
+fn effective_policies(r: &mut Rec) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    for a in r.objects(&["EffectivePolicyAssignments"]) {
+        let mut ar = Rec::new(a);
+        let Some(t) = ar.str(&["PolicyType"]) else {
+            continue;
+        };
+        let name = ar
+            .get(&["PolicyAssignment"])
+            .and_then(|(_, v)| v.as_object())
+            .and_then(|o| Rec::new(o).str(&["DisplayName", "PolicyName"]));
+        if let Some(n) = name {
+            out.push((t, n));
+        }
+    }
+    out
+}
+
+/// The prefix of a skip reason for a record left out by design (a guest, a
+/// deleted account), which the report lists apart from failures.
+pub const FILTERED: &str = "filtered: ";
 
 /// Graph `userConfigurations`.
 pub fn graph_user(r: &mut Rec) -> Result<User, String> {
@@ -400,7 +481,9 @@ pub fn graph_user(r: &mut Rec) -> Result<User, String> {
     {
         "resourceaccount" => AccountKind::ResourceAccount,
         "guest" => {
-            return Err("accountType is guest: a guest cannot hold a Teams phone number".into());
+            return Err(format!(
+                "{FILTERED}accountType is guest: a guest cannot hold a Teams phone number"
+            ));
         }
         _ => AccountKind::User,
     };
@@ -412,20 +495,10 @@ pub fn graph_user(r: &mut Rec) -> Result<User, String> {
             licences.push(l.to_string());
         }
     }
-    let mut policies: Vec<(String, String)> = Vec::new();
-    for a in r.objects(&["effectivePolicyAssignments"]) {
-        let mut ar = Rec::new(a);
-        let Some(t) = ar.str(&["policyType"]) else {
-            continue;
-        };
-        let name = ar
-            .get(&["policyAssignment"])
-            .and_then(|(_, v)| v.as_object())
-            .and_then(|o| Rec::new(o).str(&["displayName"]));
-        if let Some(n) = name {
-            policies.push((t.to_ascii_lowercase(), n));
-        }
-    }
+    let policies: Vec<(String, String)> = effective_policies(r)
+        .into_iter()
+        .map(|(t, n)| (t.to_ascii_lowercase(), n))
+        .collect();
     let find = |t: &str| {
         policy(
             policies
@@ -589,12 +662,15 @@ pub fn trusted_ip(r: &mut Rec) -> Result<TrustedIp, String> {
 pub fn network_site(r: &mut Rec) -> Result<NetworkSite, String> {
     Ok(NetworkSite {
         identity: r.req(&["NetworkSiteID", "Identity"])?,
-        emergency_calling_policy: policy(
-            r.str(&["EmergencyCallingPolicyName", "EmergencyCallingPolicy"]),
-        ),
+        emergency_calling_policy: policy(r.str(&[
+            "EmergencyCallingPolicyName",
+            "EmergencyCallingPolicy",
+            "EmergencyCallingPolicyTagID",
+        ])),
         emergency_call_routing_policy: policy(r.str(&[
             "EmergencyCallRoutingPolicyName",
             "EmergencyCallRoutingPolicy",
+            "EmergencyCallRoutingPolicyTagID",
         ])),
     })
 }
@@ -731,10 +807,7 @@ pub fn dial_plan(r: &mut Rec) -> Result<DialPlan, String> {
         r.issues.extend(nr.issues);
     }
     Ok(DialPlan {
-        identity: identity
-            .strip_prefix("Tag:")
-            .map(String::from)
-            .unwrap_or(identity),
+        identity,
         simple_name: r.str(&["SimpleName"]),
         description: r.str(&["Description"]),
         normalization_rules: rules,
@@ -763,13 +836,21 @@ fn service_number(v: &Value) -> Option<String> {
     let n = match v {
         Value::String(s) => s.trim().to_string(),
         Value::Number(n) => n.to_string(),
-        Value::Object(o) => return Rec::new(o).str(&["Number", "ServiceNumber"]).map(plus),
+        Value::Object(o) => {
+            return Rec::new(o)
+                .str(&["Number", "ServiceNumber", "PhoneNumber", "TelephoneNumber"])
+                .map(plus);
+        }
         _ => return None,
     };
     (!n.is_empty()).then(|| plus(n))
 }
 
 fn plus(n: String) -> String {
+    let n = match n.get(..4) {
+        Some(p) if p.eq_ignore_ascii_case("tel:") => n[4..].to_string(),
+        _ => n,
+    };
     if n.chars().all(|c| c.is_ascii_digit()) {
         format!("+{n}")
     } else {
@@ -784,8 +865,19 @@ pub fn bridge(r: &mut Rec) -> Result<BridgeExport, String> {
         .and_then(|(_, v)| service_number(v));
     let mut numbers = Vec::new();
     if let Some((k, v)) = r.get(&["ServiceNumbers"]) {
+        // A list of objects or strings, or the numbers as one `,`/`;` string.
+        let split: Vec<Value>;
         let items: Vec<&Value> = match v {
             Value::Array(a) => a.iter().collect(),
+            Value::String(s) if !crate::read::truncated(s) => {
+                split = s
+                    .split([',', ';'])
+                    .map(str::trim)
+                    .filter(|p| !p.is_empty())
+                    .map(|p| Value::String(p.into()))
+                    .collect();
+                split.iter().collect()
+            }
             other => vec![other],
         };
         for item in items {

@@ -158,6 +158,21 @@ impl<'de> Visitor<'de> for Top<'_> {
     }
 }
 
+/// Windows PowerShell 5.1's `{"value": [...], "Count": n}`, met inside a
+/// record too: the list it wraps.
+fn unwrap_list(v: &Value) -> &Value {
+    match v {
+        Value::Object(o)
+            if o.get("value").is_some_and(Value::is_array)
+                && o.keys()
+                    .all(|k| k == "value" || k.eq_ignore_ascii_case("count")) =>
+        {
+            o.get("value").unwrap_or(v)
+        }
+        _ => v,
+    }
+}
+
 /// How a JSON value is described in a message.
 pub fn kind_of(v: &Value) -> &'static str {
     match v {
@@ -236,10 +251,18 @@ impl<'a> Rec<'a> {
     /// The field named by any of `names`, with the name it has in the file;
     /// null counts as absent.
     pub fn get(&self, names: &[&str]) -> Option<(&'a str, &'a Value)> {
+        // null, `""`, `[]` and the all-zero GUID all mean "none", so the
+        // next name is tried.
+        let none = |v: &Value| match v {
+            Value::Null => true,
+            Value::String(s) => s.trim().is_empty() || s.trim() == NIL_GUID,
+            Value::Array(a) => a.is_empty(),
+            _ => false,
+        };
         for n in names {
             for (k, v) in self.map {
-                if k.eq_ignore_ascii_case(n) && !v.is_null() {
-                    return Some((k.as_str(), v));
+                if k.eq_ignore_ascii_case(n) && !none(v) {
+                    return Some((k.as_str(), unwrap_list(v)));
                 }
             }
         }
@@ -277,13 +300,17 @@ impl<'a> Rec<'a> {
                     }
                 }
             }
-            Value::Array(a) if a.len() == 1 => match &a[0] {
-                Value::String(s) if !s.trim().is_empty() => Some(s.trim().to_string()),
-                _ => {
-                    self.issue(k, "expected a string, found a list");
-                    None
-                }
-            },
+            // A list of strings where one string is expected (a notification
+            // group, a dial mask): the documented `;`-separated form.
+            Value::Array(a) if a.iter().all(Value::is_string) => {
+                let parts: Vec<&str> = a
+                    .iter()
+                    .filter_map(Value::as_str)
+                    .map(str::trim)
+                    .filter(|p| !p.is_empty())
+                    .collect();
+                (!parts.is_empty()).then(|| parts.join(";"))
+            }
             other => {
                 let what = kind_of(other);
                 self.issue(k, format!("expected a string, found {what}"));
@@ -379,9 +406,13 @@ impl<'a> Rec<'a> {
                 self.issue(k, DEPTH_FIX);
                 Vec::new()
             }
+            // A list as text (a CSV cell, a value printed rather than
+            // serialized): `A,B`, `A;B`, `A|B`, `[A, B]`, `{A, B}`.
             Value::String(s) => s
-                .split([',', ';'])
-                .map(str::trim)
+                .trim()
+                .trim_matches(|c| matches!(c, '[' | ']' | '{' | '}' | '(' | ')'))
+                .split([',', ';', '|'])
+                .map(|p| p.trim().trim_matches(|c| c == '"' || c == '\''))
                 .filter(|p| !p.is_empty())
                 .map(String::from)
                 .collect(),
@@ -448,7 +479,11 @@ impl<'a> Rec<'a> {
                 table
                     .iter()
                     .find(|(n, _)| n.eq_ignore_ascii_case(s))
-                    .or_else(|| s.parse::<usize>().ok().and_then(|i| table.get(i)))
+                    .or_else(|| {
+                        let i = s.parse::<usize>().ok()?;
+                        self.numeric.push(k.to_string());
+                        table.get(i)
+                    })
             }
             Value::Number(n) => {
                 self.numeric.push(k.to_string());

@@ -245,6 +245,9 @@ impl Source {
                 "TenantId",
                 "ObjectId",
                 "SipAddress",
+                "InterpretedUserType",
+                "SoftDeletionTimestamp",
+                "EffectivePolicyAssignments",
             ],
             Source::GraphUserConfigurations => &[
                 "id",
@@ -287,6 +290,8 @@ impl Source {
                 "NetworkSiteID",
                 "EmergencyCallingPolicyName",
                 "EmergencyCallRoutingPolicyName",
+                "EmergencyCallingPolicyTagID",
+                "EmergencyCallRoutingPolicyTagID",
             ],
             Source::NetworkSubnet => &["SubnetID", "MaskBits", "NetworkSiteID"],
             Source::EmergencyCallingPolicy => &[
@@ -357,6 +362,9 @@ impl Source {
                 "PlaceName",
                 "RoutingOptions",
                 "TargetType",
+                "SmsProfileId",
+                "ResourceAccountSharedCallingPolicySupported",
+                "Tags",
             ],
             Source::GraphNumberAssignments => &[
                 "id",
@@ -387,7 +395,6 @@ impl Source {
                 "WindowsEmailAddress",
                 "Enabled",
                 "HostingProvider",
-                "InterpretedUserType",
                 "IsSipEnabled",
                 "TeamsUpgradePolicy",
                 "TeamsUpgradeEffectiveMode",
@@ -396,7 +403,6 @@ impl Source {
                 "UserValidationErrors",
                 "WhenCreated",
                 "WhenChanged",
-                "SoftDeletionTimestamp",
                 "ExternalAccessPolicy",
                 "TeamsMeetingPolicy",
                 "TeamsCallingPolicy",
@@ -415,7 +421,22 @@ impl Source {
                 "AccountEnabled",
                 "ApplicationId",
                 "CountryAbbreviation",
-                "EffectivePolicyAssignments",
+                "StateOrProvince",
+                "Street",
+                "RegistrarPool",
+                "OnPremHostingProvider",
+                "DialPlan",
+                "OptionFlags",
+                "DirSyncEnabled",
+                "MCOValidationErrors",
+                "AdministrativeUnitReference",
+                "OnPremEnterpriseVoiceEnabled",
+                "OnPremOptionFlags",
+                "OnPremSIPEnabled",
+                "OnPremSipAddress",
+                "OwnerUrn",
+                "PreferredLanguage",
+                "HideFromAddressLists",
                 "TelephoneNumbers",
                 "OnPremLineUri",
             ],
@@ -465,6 +486,7 @@ impl Source {
                 "ResultStatus",
                 "AdditionalLocationInfo",
                 "Confidence",
+                "IsAzureMapValidationRequired",
             ],
             Source::LisWirelessAccessPoint
             | Source::LisSwitch
@@ -481,8 +503,6 @@ impl Source {
                 "SiteAddress",
                 "LocationPolicyID",
                 "OnlineVoiceRoutingPolicyTagID",
-                "EmergencyCallRoutingPolicyTagID",
-                "EmergencyCallingPolicyTagID",
                 "NetworkRoamingPolicyTagID",
                 "NetworkRoamingPolicyName",
                 "PhoneNumbers",
@@ -522,11 +542,44 @@ impl Source {
 
     /// Is `field` a field of this source ocpolicy reads or knows?
     pub fn knows(self, field: &str) -> bool {
-        self.reads()
+        let listed = self
+            .reads()
             .iter()
             .chain(self.documented())
             .chain(aliases(self))
-            .any(|f| f.eq_ignore_ascii_case(field))
+            .any(|f| f.eq_ignore_ascii_case(field));
+        // Get-CsOnlineUser shows every policy granted to the account (the
+        // Teams*Policy list grows with each release); the ConfigAPI policy
+        // objects carry their configuration's metadata.
+        let lower = field.to_ascii_lowercase();
+        let policy_field = self == Source::OnlineUser && lower.ends_with("policy");
+        let config_meta = self.is_configuration()
+            && [
+                "key",
+                "anchor",
+                "configmetadata",
+                "configid",
+                "xsanyelements",
+                "xsanyattributes",
+            ]
+            .contains(&lower.as_str());
+        listed || policy_field || config_meta
+    }
+
+    /// Is it a policy or configuration cmdlet (its objects carry `Key`,
+    /// `ConfigMetadata`, `ConfigId`)?
+    fn is_configuration(self) -> bool {
+        matches!(
+            self,
+            Source::EmergencyCallingPolicy
+                | Source::EmergencyCallRoutingPolicy
+                | Source::PstnUsages
+                | Source::VoiceRoute
+                | Source::VoiceRoutingPolicy
+                | Source::AudioConferencingRoutingPolicy
+                | Source::TenantDialPlan
+                | Source::DialOutPolicy
+        )
     }
 }
 

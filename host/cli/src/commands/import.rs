@@ -221,6 +221,12 @@ pub fn text(r: &Report) -> String {
             }
         }
     }
+    if !r.filtered.is_empty() {
+        let _ = writeln!(s, "\nleft out by design ({}):", r.filtered.len());
+        for k in &r.filtered {
+            let _ = writeln!(s, "  {} record {}: {}", k.file, k.index.unwrap_or(0), k.why);
+        }
+    }
     if !r.merged.is_empty() {
         let _ = writeln!(
             s,

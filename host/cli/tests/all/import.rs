@@ -209,6 +209,21 @@ fn powershell_quirks_are_read_and_what_cannot_be_is_named() {
         "BrandNewField": 1,
     });
     std::fs::write(d.join("Get-CsOnlineUser.json"), utf16(&user.to_string())).unwrap();
+    // Graph's users: a guest and a deleted account are left out by design (not
+    // failures); a policy granted through a group is the account's policy.
+    std::fs::write(
+        d.join("graph-userConfigurations.json"),
+        json!({"value": [
+            {"id": "22222222-0000-0000-0000-000000000000", "userPrincipalName": "bob@fabrikam.com",
+             "accountType": "user", "isEnterpriseVoiceEnabled": true, "featureTypes": ["PhoneSystem"],
+             "effectivePolicyAssignments": [{"policyType": "TeamsEmergencyCallingPolicy",
+                 "policyAssignment": {"displayName": "Tag:HQ", "assignmentType": "group"}}]},
+            {"id": "33333333-0000-0000-0000-000000000000", "userPrincipalName": "guest@other.com",
+             "accountType": "guest"}
+        ]})
+        .to_string(),
+    )
+    .unwrap();
     // UTF-8 with a BOM; enums as numbers; a block with a /Date(…)/ end; a
     // number whose Capability was cut at too small a -Depth; a record that is
     // not an object.
@@ -224,7 +239,13 @@ fn powershell_quirks_are_read_and_what_cannot_be_is_named() {
          "IsoCountryCode": "US", "LocationUpdateSupported": "True",
          "AssignmentBlockedState": "BlockedUntil", "AssignmentBlockedUntil": "/Date(1900000000000)/"},
         "@{TelephoneNumber=+14255550103; NumberType=CallingPlan}",
-        {"TelephoneNumber": "+14255550104", "NumberType": "InternalCalling", "IsoCountryCode": "US"}
+        {"TelephoneNumber": "+14255550104", "NumberType": "InternalCalling", "IsoCountryCode": "US"},
+        // Windows PowerShell 5.1's {"value": [...], "Count": n} inside a record,
+        // and a number held by a shared-calling policy (its target is no account).
+        {"TelephoneNumber": "+14255550105", "NumberType": "CallingPlan", "ActivationState": "Activated",
+         "Capability": {"value": ["UserAssignment", "SharedCalling"], "Count": 2},
+         "PstnAssignmentStatus": "PolicyAssigned", "AssignedPstnTargetId": "99999999-0000-0000-0000-000000000000",
+         "IsoCountryCode": "US", "LocationUpdateSupported": true}
     ]);
     let mut bytes = vec![0xEF, 0xBB, 0xBF];
     bytes.extend(numbers.to_string().as_bytes());
@@ -286,6 +307,27 @@ fn powershell_quirks_are_read_and_what_cannot_be_is_named() {
         doc["tenant"]["accounts"][0]["online_voice_routing_policy"],
         "Tag:US"
     );
+    // Records 2 and 3 were left out, so the wrapped one is the third.
+    assert_eq!(n[2]["telephone_number"], "+14255550105");
+    assert_eq!(
+        n[2]["capabilities"],
+        json!(["UserAssignment", "SharedCalling"])
+    );
+    assert!(
+        !issues.contains("99999999"),
+        "a policy's id is not an account: {issues}"
+    );
+    // Graph's account, with its group-granted policy; the guest is filtered.
+    let accounts = doc["tenant"]["accounts"].as_array().unwrap();
+    let bob = accounts
+        .iter()
+        .find(|a| a["identity"] == "bob@fabrikam.com")
+        .unwrap();
+    assert_eq!(bob["emergency_calling_policy"], "Tag:HQ");
+    assert!(!accounts.iter().any(|a| a["identity"] == "guest@other.com"));
+    let filtered = report["filtered"].to_string();
+    assert!(filtered.contains("guest"), "{filtered}");
+    assert!(!report["skipped"].to_string().contains("guest"));
 }
 
 #[test]
@@ -313,6 +355,43 @@ fn a_record_that_would_make_the_tenant_undecidable_is_left_out_and_named() {
         1
     );
     assert_eq!(doc["tenant"]["civic_addresses"][0]["city"], "Redmond");
+}
+
+#[test]
+fn a_bridge_exported_with_its_documented_fields_only_gets_its_numbers_from_the_inventory() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let bridge = "207a6836-d031-4764-a9d8-c1193f455f21";
+    std::fs::write(
+        d.join("Get-CsOnlineDialInConferencingBridge.json"),
+        json!({"Identity": bridge, "Name": "Conference Bridge", "DefaultServiceNumber": "14255551234"})
+            .to_string(),
+    )
+    .unwrap();
+    std::fs::write(
+        d.join("Get-CsPhoneNumberAssignment.json"),
+        json!([{"TelephoneNumber": "+14255551234", "NumberType": "CallingPlan", "ActivationState": "Activated",
+                "Capability": ["ConferenceAssignment"], "PstnAssignmentStatus": "ConferenceAssigned",
+                "AssignedPstnTargetId": bridge, "IsoCountryCode": "US", "LocationUpdateSupported": true}])
+        .to_string(),
+    )
+    .unwrap();
+    let out = d.join("tenant.json");
+    let (code, r) = import(d, &out, &["--tenant-id", "t1"]);
+    assert_eq!(code, 0, "{r:#}");
+    let doc = read(&out);
+    let b = &doc["conferencing"]["bridge"];
+    assert_eq!(b["default_service_number"], "+14255551234");
+    assert_eq!(b["numbers"].as_array().unwrap().len(), 1, "{b}");
+    assert_eq!(b["numbers"][0]["number"], "+14255551234");
+    assert_eq!(doc["tenant"]["numbers"][0]["assigned_target"], bridge);
+    // No account has a usage location: the bridge's number gives the country.
+    assert_eq!(doc["conferencing"]["org_country"], "US");
+    assert!(
+        r["report"]["inferred"]
+            .to_string()
+            .contains("ConferenceAssigned")
+    );
 }
 
 #[test]
