@@ -94,7 +94,11 @@ function signIn() {
         return;
       }
       if (answer.role === 'platform') {
-        status.textContent = 'This is the platform token: it runs the service and sees no tenant\'s data. Sign in with the token of a tenant admin, an operator or an auditor.';
+        status.textContent = 'This is the platform token: it runs the service and sees no tenant\'s data. Sign in with the token of a tenant admin or an auditor.';
+        return;
+      }
+      if (answer.role === 'operator') {
+        status.textContent = `Signed in as ${answer.principal}: the console's panels are a tenant admin's. An operator reads its own view of each tenant that added it (${answer.tenants.length}) through the API: GET /v1/tenants/{tenant}/snapshot.`;
         return;
       }
       if (!answer.tenants?.length) {
