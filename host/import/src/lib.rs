@@ -184,7 +184,10 @@ struct Parts {
     numbers: Vec<(String, usize, map::Number)>,
     addresses: Vec<map::Address>,
     locations: Vec<ocpolicy_rules::types::Location>,
-    lis: Option<Lis>,
+    waps: Vec<ocpolicy_rules::types::LisWap>,
+    switches: Vec<ocpolicy_rules::types::LisSwitch>,
+    ports: Vec<ocpolicy_rules::types::LisPort>,
+    lis_subnets: Vec<ocpolicy_rules::types::LisSubnet>,
     trusted_ips: Vec<ocpolicy_rules::types::TrustedIp>,
     sites: Vec<ocpolicy_rules::types::NetworkSite>,
     subnets: Vec<ocpolicy_rules::types::NetworkSubnet>,
@@ -253,50 +256,32 @@ pub fn import_dir(
         parts.seen.insert(source);
         let mut unknown: BTreeMap<String, usize> = BTreeMap::new();
         let mut numeric: BTreeSet<String> = BTreeSet::new();
+        // One record into the parts, with progress every 1,000 records.
+        let mut each = |i: usize, v: Value| {
+            one(
+                source,
+                &name,
+                i,
+                v,
+                &mut parts,
+                &mut report,
+                &mut unknown,
+                &mut numeric,
+                &mut file,
+            );
+            if i.is_multiple_of(1000) {
+                progress(&Progress {
+                    file: &name,
+                    bytes_done: done,
+                    bytes_total: total,
+                    records: i,
+                });
+            }
+        };
         let result = match read::text(&bytes) {
             Err(why) => Err(why),
-            Ok(text) if source.csv() => csv_records(&text, &mut |i, v| {
-                one(
-                    source,
-                    &name,
-                    i,
-                    v,
-                    &mut parts,
-                    &mut report,
-                    &mut unknown,
-                    &mut numeric,
-                    &mut file,
-                );
-                if i % 1000 == 0 {
-                    progress(&Progress {
-                        file: &name,
-                        bytes_done: done,
-                        bytes_total: total,
-                        records: i,
-                    });
-                }
-            }),
-            Ok(text) => read::records(&text, &mut |i, v| {
-                one(
-                    source,
-                    &name,
-                    i,
-                    v,
-                    &mut parts,
-                    &mut report,
-                    &mut unknown,
-                    &mut numeric,
-                    &mut file,
-                );
-                if i % 1000 == 0 {
-                    progress(&Progress {
-                        file: &name,
-                        bytes_done: done,
-                        bytes_total: total,
-                        records: i,
-                    });
-                }
-            }),
+            Ok(text) if source.csv() => csv_records(&text, &mut each),
+            Ok(text) => read::records(&text, &mut each),
         };
         match result {
             Ok(n) => file.records = n,
@@ -483,42 +468,10 @@ fn one(
             Source::GraphUserConfigurations => parts.graph_users.push(map::graph_user(&mut r)?),
             Source::CivicAddress => parts.addresses.push(map::address(&mut r)?),
             Source::LisLocation => parts.locations.push(map::location(&mut r)?),
-            Source::LisWirelessAccessPoint => {
-                let w = map::wap(&mut r)?;
-                parts
-                    .lis
-                    .get_or_insert_with(empty_lis)
-                    .waps
-                    .get_or_insert_with(Vec::new)
-                    .push(w);
-            }
-            Source::LisSwitch => {
-                let s = map::switch(&mut r)?;
-                parts
-                    .lis
-                    .get_or_insert_with(empty_lis)
-                    .switches
-                    .get_or_insert_with(Vec::new)
-                    .push(s);
-            }
-            Source::LisPort => {
-                let p = map::port(&mut r)?;
-                parts
-                    .lis
-                    .get_or_insert_with(empty_lis)
-                    .ports
-                    .get_or_insert_with(Vec::new)
-                    .push(p);
-            }
-            Source::LisSubnet => {
-                let s = map::subnet(&mut r)?;
-                parts
-                    .lis
-                    .get_or_insert_with(empty_lis)
-                    .subnets
-                    .get_or_insert_with(Vec::new)
-                    .push(s);
-            }
+            Source::LisWirelessAccessPoint => parts.waps.push(map::wap(&mut r)?),
+            Source::LisSwitch => parts.switches.push(map::switch(&mut r)?),
+            Source::LisPort => parts.ports.push(map::port(&mut r)?),
+            Source::LisSubnet => parts.lis_subnets.push(map::subnet(&mut r)?),
             Source::TrustedIpAddress => parts.trusted_ips.push(map::trusted_ip(&mut r)?),
             Source::NetworkSite => parts.sites.push(map::network_site(&mut r)?),
             Source::NetworkSubnet => parts.subnets.push(map::network_subnet(&mut r)?),
@@ -1079,7 +1032,16 @@ fn assemble(mut p: Parts, options: &Options, report: &mut Report) -> Result<Tena
 
     let some = |v: Vec<_>| (!v.is_empty()).then_some(v);
     let emergency = EmergencySettings {
-        lis: p.lis,
+        lis: (!(p.waps.is_empty()
+            && p.switches.is_empty()
+            && p.ports.is_empty()
+            && p.lis_subnets.is_empty()))
+        .then(|| Lis {
+            subnets: (!p.lis_subnets.is_empty()).then_some(p.lis_subnets),
+            waps: (!p.waps.is_empty()).then_some(p.waps),
+            switches: (!p.switches.is_empty()).then_some(p.switches),
+            ports: (!p.ports.is_empty()).then_some(p.ports),
+        }),
         trusted_ips: (!p.trusted_ips.is_empty()).then_some(p.trusted_ips),
         network_sites: (!p.sites.is_empty()).then_some(p.sites),
         network_subnets: (!p.subnets.is_empty()).then_some(p.subnets),
@@ -1102,15 +1064,6 @@ fn assemble(mut p: Parts, options: &Options, report: &mut Report) -> Result<Tena
         emergency,
         conferencing,
     })
-}
-
-fn empty_lis() -> Lis {
-    Lis {
-        subnets: None,
-        waps: None,
-        switches: None,
-        ports: None,
-    }
 }
 
 /// Is `number` toll-free in its country's numbering plan?
