@@ -239,8 +239,9 @@ impl ApiError {
     /// for now, else 500 saying what could not be done. Either is logged.
     fn store(e: impl Into<Error>, what: &str) -> Self {
         let e: Error = e.into();
-        tracing::error!(error = %chain(&e), "{what}");
         if let Error::Store(StoreError::Unavailable { reason, .. }) = &e {
+            // Logged as what it is: an outage of the store, not of the rules.
+            tracing::error!(error = %chain(&e), "the store is unavailable");
             ApiError::new(
                 StatusCode::SERVICE_UNAVAILABLE,
                 "",
@@ -249,6 +250,7 @@ impl ApiError {
                 ),
             )
         } else {
+            tracing::error!(error = %chain(&e), "{what}");
             ApiError::internal(what)
         }
     }

@@ -330,15 +330,25 @@ impl Store {
         let fresh = hex::encode(fresh);
         let stored: String = match &self.backend {
             Backend::Sqlite(c) => self.sqlite(c, |conn| {
+                // Read before writing: a store that has its key and has
+                // become read-only still opens (reads are served, `/readyz`
+                // says it cannot take writes) rather than failing to start.
+                let get = |conn: &Connection| {
+                    conn.query_row(
+                        "SELECT value FROM settings WHERE key = 'audit-key'",
+                        [],
+                        |r| r.get::<_, String>(0),
+                    )
+                    .optional()
+                };
+                if let Some(key) = get(conn)? {
+                    return Ok(key);
+                }
                 conn.execute(
                     "INSERT INTO settings (key, value) VALUES ('audit-key', ?1) ON CONFLICT(key) DO NOTHING",
                     [&fresh],
                 )?;
-                Ok(conn.query_row(
-                    "SELECT value FROM settings WHERE key = 'audit-key'",
-                    [],
-                    |r| r.get(0),
-                )?)
+                Ok(get(conn)?.unwrap_or(fresh))
             })?,
             Backend::Postgres(pool) => pool.run(move |c| {
                 c.execute(

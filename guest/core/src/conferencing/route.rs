@@ -224,8 +224,8 @@ impl ConferencingSnapshot {
             ));
         }
 
-        // 4. The organizer's audio-conferencing routing policy; every route's
-        //    pattern is tested in one pass, usages then pick from the hits.
+        // 4. The organizer's audio-conferencing routing policy; its usages in
+        //    order, each usage's patterns tested in one pass.
         let policy = self.policy_of(o);
         let mut chosen: Option<(usize, String)> = None;
         let mut backups = Vec::new();
@@ -237,7 +237,6 @@ impl ConferencingSnapshot {
                 "no audio-conferencing routing policy applies (no user or group grant, no Global policy): no route can match",
             )),
             Some((pi, how)) => {
-                let hits = self.matching_routes(&normalized);
                 let p = self.cfg.audio_conferencing_routing_policies.get(*pi);
                 let name = p.map(|p| p.identity.as_str()).unwrap_or("");
                 decision.routing_policy = Some(name.to_string());
@@ -260,7 +259,7 @@ impl ConferencingSnapshot {
                         ));
                         continue;
                     }
-                    self.search_usage(usage, &normalized, &hits, &mut trace, &mut f, &mut chosen, &mut backups);
+                    self.search_usage(usage, &normalized, &mut trace, &mut f, &mut chosen, &mut backups);
                 }
             }
         }
@@ -312,12 +311,10 @@ impl ConferencingSnapshot {
 
     /// Search one usage: its routes by ascending priority; the first that
     /// matches is chosen, later matches are backups.
-    #[allow(clippy::too_many_arguments)]
     fn search_usage(
         &self,
         usage: &str,
         number: &str,
-        hits: &[bool],
         trace: &mut Vec<RouteTraceStep>,
         f: &mut Findings,
         chosen: &mut Option<(usize, String)>,
@@ -334,8 +331,9 @@ impl ConferencingSnapshot {
             return;
         }
         let routes = self.by_usage.get(&k).map(Vec::as_slice).unwrap_or_default();
+        let hits = self.usage_hits(&k, number);
         let mut steps = Vec::new();
-        for &ri in routes {
+        for (pos, &ri) in routes.iter().enumerate() {
             let Some(r) = self.cfg.voice_routes.get(ri) else {
                 continue;
             };
@@ -370,7 +368,7 @@ impl ConferencingSnapshot {
                 )));
                 continue;
             }
-            let matched = hits.get(ri).copied().unwrap_or(false);
+            let matched = hits.get(pos).copied().unwrap_or(false);
             if !matched {
                 // Formatted only if this usage wins (a large usage that does
                 // not match is summed up in one step).

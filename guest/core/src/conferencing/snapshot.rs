@@ -30,12 +30,14 @@ pub struct ConferencingSnapshot {
     pub(crate) plan_rules: Vec<Vec<Compiled>>,
     /// Per route: the compiled pattern.
     pub(crate) patterns: Vec<Compiled>,
-    /// Every valid route pattern in one set, so a dial-out is matched against
-    /// all routes in one pass (`set index → route index`). `None` when the
-    /// set would be too big to compile; routing then tests route by route.
-    pub(crate) route_set: Option<(RegexSet, Vec<usize>)>,
     /// Per usage key: route indexes by ascending priority (then identity).
     pub(crate) by_usage: HashMap<String, Vec<usize>>,
+    /// Per usage key: its routes' valid patterns in one set, so a dial-out is
+    /// matched against a usage's routes in one pass (`set index → position
+    /// in by_usage`). A dial-out pays for the usages it walks, not for every
+    /// route the tenant has. `None` when the set would be too big to
+    /// compile; that usage is then tested route by route.
+    pub(crate) usage_sets: HashMap<String, Option<(RegexSet, Vec<usize>)>>,
     /// The global PSTN usages, by key.
     pub(crate) usages: HashMap<String, usize>,
     /// Bridge numbers by digits.
@@ -165,14 +167,6 @@ impl ConferencingSnapshot {
             .iter()
             .map(|r| netregex::compile(r.number_pattern.as_deref().unwrap_or(DEFAULT_PATTERN)))
             .collect();
-        let route_set = {
-            let (valid, owners): (Vec<&netregex::Regex>, Vec<usize>) = patterns
-                .iter()
-                .enumerate()
-                .filter_map(|(i, p)| p.as_ref().ok().map(|re| (re, i)))
-                .unzip();
-            netregex::set(valid).map(|set| (set, owners))
-        };
         let mut by_usage: HashMap<String, Vec<usize>> = HashMap::new();
         for (i, r) in cfg.voice_routes.iter().enumerate() {
             let mut seen = Vec::new();
@@ -192,6 +186,17 @@ impl ConferencingSnapshot {
                 ka.cmp(&kb)
             });
         }
+        let usage_sets = by_usage
+            .iter()
+            .map(|(k, routes)| {
+                let (valid, positions): (Vec<&netregex::Regex>, Vec<usize>) = routes
+                    .iter()
+                    .enumerate()
+                    .filter_map(|(pos, &ri)| patterns.get(ri)?.as_ref().ok().map(|re| (re, pos)))
+                    .unzip();
+                (k.clone(), netregex::set(valid).map(|set| (set, positions)))
+            })
+            .collect();
         Ok(ConferencingSnapshot {
             cfg,
             organizers,
@@ -199,8 +204,8 @@ impl ConferencingSnapshot {
             plans,
             plan_rules,
             patterns,
-            route_set,
             by_usage,
+            usage_sets,
             usages,
             bridge_numbers,
             gateways,
@@ -208,23 +213,29 @@ impl ConferencingSnapshot {
         })
     }
 
-    /// Which routes' patterns match `number`: one pass over the route set
-    /// (or, without one, each valid pattern in turn). Indexed by route.
-    pub(crate) fn matching_routes(&self, number: &str) -> Vec<bool> {
-        let mut hit = vec![false; self.patterns.len()];
-        match &self.route_set {
-            Some((set, owners)) => {
+    /// Which of a usage's routes (by position in `by_usage[usage]`) match
+    /// `number`: one pass over the usage's pattern set (or, without one, each
+    /// valid pattern in turn).
+    pub(crate) fn usage_hits(&self, usage: &str, number: &str) -> Vec<bool> {
+        let routes = self
+            .by_usage
+            .get(usage)
+            .map(Vec::as_slice)
+            .unwrap_or_default();
+        let mut hit = vec![false; routes.len()];
+        match self.usage_sets.get(usage) {
+            Some(Some((set, positions))) => {
                 for i in netregex::set_matches(set, number) {
-                    if let Some(&r) = owners.get(i)
-                        && let Some(h) = hit.get_mut(r)
+                    if let Some(&pos) = positions.get(i)
+                        && let Some(h) = hit.get_mut(pos)
                     {
                         *h = true;
                     }
                 }
             }
-            None => {
-                for (h, p) in hit.iter_mut().zip(&self.patterns) {
-                    *h = matches!(p, Ok(re) if re.is_match(number));
+            _ => {
+                for (h, &ri) in hit.iter_mut().zip(routes) {
+                    *h = matches!(self.patterns.get(ri), Some(Ok(re)) if re.is_match(number));
                 }
             }
         }

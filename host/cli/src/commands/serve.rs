@@ -133,6 +133,14 @@ impl ServeCommand {
             .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
             .try_init();
         let store = open_store(&self.db.clone().unwrap_or_else(default_db))?;
+        // A store that opens but cannot take a write (a read-only file,
+        // folder or disk) is served for reads; say so now, not at the first
+        // refused write. `/readyz` answers 503 with the same reason.
+        if let Err(e) = store.ready() {
+            eprintln!(
+                "ocpolicy: warning: the store cannot take writes, so /readyz is 503 and every write is refused until it can: {e}"
+            );
+        }
         let mut console_token = None;
         if self.demo {
             store.reset(DEMO_ID, &demo_doc()?)?;

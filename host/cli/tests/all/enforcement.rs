@@ -352,6 +352,86 @@ fn a_store_file_deleted_while_running_is_503_naming_the_store() {
     });
 }
 
+/// A file that this process cannot write, even as root: mode 0444, and where
+/// that is not enough (root ignores modes) the immutable attribute, as a
+/// read-only disk or a mistaken `chattr` leaves it. Undone on drop.
+struct ReadOnlyFile(std::path::PathBuf);
+
+impl ReadOnlyFile {
+    fn make(path: &std::path::Path) -> Self {
+        use std::os::unix::fs::PermissionsExt;
+        let writable = || std::fs::OpenOptions::new().write(true).open(path).is_ok();
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o444)).unwrap();
+        if writable() {
+            let out = std::process::Command::new("chattr")
+                .arg("+i")
+                .arg(path)
+                .output()
+                .expect("chattr (e2fsprogs) makes a file read-only for root");
+            assert!(
+                out.status.success(),
+                "chattr +i: {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+        }
+        assert!(!writable(), "{} is still writable", path.display());
+        ReadOnlyFile(path.to_path_buf())
+    }
+}
+
+impl Drop for ReadOnlyFile {
+    fn drop(&mut self) {
+        use std::os::unix::fs::PermissionsExt;
+        let _ = std::process::Command::new("chattr")
+            .arg("-i")
+            .arg(&self.0)
+            .output();
+        let _ = std::fs::set_permissions(&self.0, std::fs::Permissions::from_mode(0o644));
+    }
+}
+
+/// Finding 6: a server started on a read-only store file is not ready, and a
+/// write is 503 naming the file and why (it was "ready", and every write 500).
+/// Reads are still served, and the refused write is not kept.
+#[test]
+fn a_read_only_store_file_is_not_ready_and_a_write_is_503_naming_it() {
+    rt().block_on(async {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("t.db");
+        let location = path.display().to_string();
+        let snapshot = format!("/v1/tenants/{TENANT}/snapshot");
+        let (admin, before) = {
+            let s = Server::at(&location);
+            let admin = s.token("admin", Some(TENANT), None);
+            let (st, before) = s.json("GET", &snapshot, Some(&admin), Body::empty()).await;
+            assert_eq!(st, StatusCode::OK, "{before}");
+            (admin, before)
+        };
+        let read_only = ReadOnlyFile::make(&path);
+        let s = Server::existing(&location);
+        let (st, body) = s.call("GET", "/readyz", None, Body::empty()).await;
+        let body = String::from_utf8_lossy(&body).to_string();
+        assert_eq!(st, StatusCode::SERVICE_UNAVAILABLE, "{body}");
+        assert!(body.contains(&location) && body.contains("read-only"), "{body}");
+        let (st, now) = s.json("GET", &snapshot, Some(&admin), Body::empty()).await;
+        assert_eq!((st, &now), (StatusCode::OK, &before), "reads are served");
+        let address = serde_json::to_vec(&json!({"id": "A9", "company_name": "Contoso", "country_or_region": "US",
+            "state_or_province": "WA", "city": "Redmond", "postal_code": "98052", "house_number": "15",
+            "street_name": "Microsoft Way", "validation_status": "Validated"}))
+        .unwrap();
+        let put = format!("/v1/tenants/{TENANT}/addresses");
+        let (st, e) = s.json("PUT", &put, Some(&admin), address).await;
+        assert_eq!(st, StatusCode::SERVICE_UNAVAILABLE, "{e}");
+        let message = e["error"]["message"].as_str().unwrap();
+        assert!(message.contains(&location) && message.contains("read-only"), "{e}");
+        drop(s);
+        drop(read_only);
+        let s = Server::existing(&location);
+        let (_, after) = s.json("GET", &snapshot, Some(&admin), Body::empty()).await;
+        assert_eq!(after, before, "the refused write was not kept");
+    });
+}
+
 /// Finding 6: `--db ""` is bad input (exit 2), not a throwaway database;
 /// `serve` without `--demo` seeds nothing.
 #[test]

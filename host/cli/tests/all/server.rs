@@ -89,6 +89,13 @@ impl Server {
         s
     }
 
+    /// A server on the store at `location` as it is: nothing is written to
+    /// it first (a restart on a store that may not take writes).
+    pub(crate) fn existing(location: &str) -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        Server::open(location.to_string(), dir.into(), None, None)
+    }
+
     /// A server on a fresh SQLite store that serves the console from `web`.
     pub(crate) fn with_web(web: &std::path::Path) -> Self {
         let dir = tempfile::tempdir().unwrap();
