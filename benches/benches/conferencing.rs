@@ -6,11 +6,12 @@
 //!
 //!     cargo bench -p ocpolicy-benches --bench conferencing
 //!
-//! Four dial-outs: a match in the first usage, one in the 25th, one in the
-//! last (so every other usage is searched first), and one that no route
-//! matches (every usage searched, then Microsoft). The first two walk the same
-//! usages at both sizes, so they must cost the same: a dial-out pays for the
-//! usages it walks, not for the routes the tenant has.
+//! The organizer's policy holds 50 usages at both sizes (the 10k tenant has
+//! ten such policies). Four dial-outs: a match in the policy's first usage,
+//! one in its 25th, one in its last (so its other 49 usages are searched
+//! first), and one that no route matches (all 50 searched, then Microsoft).
+//! Each walks the same usages at both sizes, so it must cost the same: a
+//! dial-out pays for the usages it walks, not for the routes the tenant has.
 
 // A benchmark binary: failing loudly on a broken set-up is the right thing.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs)]
@@ -24,6 +25,8 @@ use ocpolicy_runtime::{Rules, types as wt};
 use serde_json::{Value, json};
 
 const PER_USAGE: usize = 20;
+/// Usages per audio-conferencing routing policy.
+const POLICY_USAGES: usize = 50;
 /// The configurations: (name, usages).
 const SIZES: [(&str, usize); 2] = [("1k", 50), ("10k", 500)];
 
@@ -43,6 +46,16 @@ fn config(usages: usize) -> Value {
         }
     }
     let usages: Vec<String> = (0..usages).map(|u| format!("U{u}")).collect();
+    // One policy per 50 usages; the organizer's (Global) holds the first 50,
+    // so the same dial-outs walk the same usages at every size.
+    let policies: Vec<Value> = usages
+        .chunks(POLICY_USAGES)
+        .enumerate()
+        .map(|(i, u)| {
+            let identity = if i == 0 { "Global".to_string() } else { format!("P{i}") };
+            json!({"identity": identity, "online_pstn_usages": u})
+        })
+        .collect();
     let rules: Vec<Value> = (0..10)
         .map(|i| json!({"name": format!("ext{i}"), "pattern": format!(r"^{i}(\d{{3}})$"), "translation": format!("+1425555{i}$1")}))
         .collect();
@@ -53,13 +66,13 @@ fn config(usages: usize) -> Value {
         "organizers": [{"identity": "alice@contoso.com", "licenses": ["MCOMEETADV"], "usage_location": "US", "dial_plan": "Plan"}],
         "pstn_usages": usages,
         "voice_routes": routes,
-        "audio_conferencing_routing_policies": [{"identity": "Global", "online_pstn_usages": usages}],
+        "audio_conferencing_routing_policies": policies,
         "dial_plans": [{"identity": "Plan", "normalization_rules": rules}],
     })
 }
 
 /// (what, dialed, expected route or None for Microsoft)
-fn dials(usages: usize) -> Vec<(&'static str, String, Option<String>)> {
+fn dials() -> Vec<(&'static str, String, Option<String>)> {
     let hit = |u: usize, r: usize| {
         (
             format!("+{}{}5550100", 200 + u, 10 + r),
@@ -68,7 +81,7 @@ fn dials(usages: usize) -> Vec<(&'static str, String, Option<String>)> {
     };
     let (first, r0) = hit(0, 5);
     let (mid, r1) = hit(25, 10);
-    let (last, r2) = hit(usages - 1, PER_USAGE - 1);
+    let (last, r2) = hit(POLICY_USAGES - 1, PER_USAGE - 1);
     vec![
         ("first usage", first, r0),
         ("25th usage", mid, r1),
@@ -86,7 +99,7 @@ fn benches(c: &mut Criterion) {
         let comp_cfg: wt::ConferencingConfig = json::from_slice(&cfg).unwrap();
         let snap = inst.conferencing_snapshot(&comp_cfg).unwrap().unwrap();
         let mut inputs = Vec::new();
-        for (what, dialed, want) in dials(usages) {
+        for (what, dialed, want) in dials() {
             let d = json!({"organizer": "alice@contoso.com", "dialed": dialed});
             let b = serde_json::to_vec(&d).unwrap();
             let (n, w): (core::DialOut, wt::DialOut) =
@@ -139,7 +152,7 @@ fn main() {
         println!(
             "\nsummary ({size} routes in {usages} usages, means of this run, µs per dial-out):"
         );
-        for (what, _, _) in dials(usages) {
+        for (what, _, _) in dials() {
             let id = what.replace(' ', "-");
             let group = format!("route-{size}");
             if let (Some(n), Some(c)) = (
