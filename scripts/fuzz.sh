@@ -3,20 +3,25 @@
 # the conformance corpus and the examples, and print one line per target:
 # runs, seconds, executions per second, and whether it found a crash.
 #
-#   scripts/fuzz.sh            # 10M runs per target (a few minutes each on 2 cores)
-#   scripts/fuzz.sh 100000     # a quick pass
+#   scripts/fuzz.sh                  # 10M runs per target (a few minutes each on 2 cores)
+#   scripts/fuzz.sh 100000           # a quick pass
+#   scripts/fuzz.sh 10000000 decide  # some targets only
 #
 # cargo-fuzz needs nightly features; RUSTC_BOOTSTRAP=1 lets the stable
 # toolchain build them. Crashes land in fuzz/artifacts/<target>/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs=${1:-10000000}
+shift || true
+targets=("$@")
+[ ${#targets[@]} -gt 0 ] || targets=(eligibility emergency conferencing tenant-api decide)
 cargo fuzz --version 2>/dev/null | grep -q '0.13.2' || cargo install cargo-fuzz --version 0.13.2 --locked
 python3 - <<'PY'
 import json, pathlib, hashlib
 root = pathlib.Path('.')
 targets = {'eligibility': ['eligibility', 'operator-programme'], 'emergency': ['emergency'],
-           'conferencing': ['conferencing'], 'tenant-api': ['eligibility'], 'decide': []}
+           'conferencing': ['conferencing'], 'tenant-api': ['eligibility'],
+           'decide': ['eligibility', 'operator-programme']}
 def put(target, value):
     data = json.dumps(value).encode() if not isinstance(value, bytes) else value
     d = root / 'fuzz' / 'corpus' / target
@@ -33,7 +38,7 @@ for target, families in targets.items():
         put(target, f.read_bytes())
 PY
 export RUSTC_BOOTSTRAP=1
-for t in eligibility emergency conferencing tenant-api; do
+for t in "${targets[@]}"; do
   log=$(mktemp)
   if (cd fuzz && cargo fuzz run -s none "$t" "corpus/$t" -- -runs="$runs" -print_final_stats=1) >"$log" 2>&1; then
     crash=no

@@ -52,7 +52,11 @@ fn config(usages: usize) -> Value {
         .chunks(POLICY_USAGES)
         .enumerate()
         .map(|(i, u)| {
-            let identity = if i == 0 { "Global".to_string() } else { format!("P{i}") };
+            let identity = if i == 0 {
+                "Global".to_string()
+            } else {
+                format!("P{i}")
+            };
             json!({"identity": identity, "online_pstn_usages": u})
         })
         .collect();
