@@ -2,7 +2,9 @@
 //! (no state carries over), fuel and memory limits on, for the small Rust
 //! example plugin. The tuned pooling allocator (the default) against the
 //! pooling allocator with wasmtime's defaults and per-instance memory mapping,
-//! side by side.
+//! side by side. And the scoping cost when no plugin is in scope, against
+//! tenants of 1,000 and 100,000 numbers, for a tenant as given (looked up by
+//! scanning) and an indexed one (looked up by key).
 //!
 //!     cargo bench -p ocpolicy-benches --bench plugins
 
@@ -19,6 +21,9 @@ use ocpolicy_runtime::CacheMode;
 use ocpolicy_runtime::artifacts::EXAMPLE_PLUGIN_OWN_RANGES;
 use serde_json::json;
 use sha2::{Digest, Sha256};
+
+/// Tenant sizes for the scoping cost.
+const SCOPE_SIZES: [usize; 2] = [1_000, 100_000];
 
 fn setup(allocator: Allocator, dir: &std::path::Path) -> PluginHost {
     std::fs::write(dir.join("plugin.wasm"), EXAMPLE_PLUGIN_OWN_RANGES).unwrap();
@@ -74,6 +79,38 @@ fn benches(c: &mut Criterion) {
         });
     }
     parts.finish();
+    // Scoping a request to its number's operator, no plugin in scope: the
+    // number is the tenant's last, and another operator's.
+    let mut scope = c.benchmark_group("plugin-scope");
+    let dir = tempfile::tempdir().unwrap();
+    let host = setup(Allocator::Pooling, dir.path());
+    for n in SCOPE_SIZES {
+        let numbers: Vec<serde_json::Value> = (0..n)
+            .map(|i| json!({"telephone_number": format!("+1425{i:07}"), "number_type": "OperatorConnect",
+                "activation_state": "Activated", "capabilities": ["UserAssignment"], "assignment_status": "Unassigned",
+                "iso_country_code": "US", "location_update_supported": true, "operator_id": "OPY"}))
+            .collect();
+        let big: core::Tenant = serde_json::from_value(json!({"tenant_id": "t", "accounts": [], "numbers": numbers,
+            "operators": [], "civic_addresses": [], "locations": [], "voice_routes": [], "voice_routing_policies": []}))
+        .unwrap();
+        let last: core::EligibilityRequest = serde_json::from_value(json!({"AssignNumber": {"target": "alice@contoso.com",
+            "target_kind": "User", "telephone_number": format!("+1425{:07}", n - 1), "number_type": "OperatorConnect"}}))
+        .unwrap();
+        let plain: ocpolicy_plugins::TenantView = std::sync::Arc::new(big.clone()).into();
+        let indexed: ocpolicy_plugins::TenantView =
+            std::sync::Arc::new(ocpolicy_rules::TenantSnapshot::new(big).unwrap()).into();
+        for (name, view) in [("plain", &plain), ("indexed", &indexed)] {
+            let r = host.eligibility(view.clone(), &last);
+            assert!(
+                r.runs.is_empty() && r.violations.is_empty(),
+                "{name}: in scope"
+            );
+            scope.bench_function(format!("{name}/{n}"), |b| {
+                b.iter(|| black_box(host.eligibility(black_box(view.clone()), black_box(&last))))
+            });
+        }
+    }
+    scope.finish();
     let mut g = c.benchmark_group("plugin-call");
     for (name, allocator) in [
         ("pooling", Allocator::Pooling),
@@ -109,5 +146,17 @@ fn main() {
             o / 1000.0,
             o / p
         );
+    }
+    println!("summary: scoping with no plugin in scope, µs per request:");
+    for name in ["plain", "indexed"] {
+        let at = |n: usize| mean_ns("plugin-scope", &format!("{name}_{n}"));
+        if let (Some(a), Some(b)) = (at(SCOPE_SIZES[0]), at(SCOPE_SIZES[1])) {
+            println!(
+                "  {name:<8} 1k numbers {:>9.3}  100k numbers {:>9.3}  100k/1k = {:.2}x",
+                a / 1000.0,
+                b / 1000.0,
+                b / a
+            );
+        }
     }
 }

@@ -213,6 +213,11 @@ impl TenantSnapshot {
             .filter_map(|&i| self.tenant.numbers.get(i).map(|n| (i, n)))
     }
 
+    /// Inventory numbers assigned to an identity (or bridge id), for lookups from outside.
+    pub fn find_numbers_of(&self, target: &str) -> impl Iterator<Item = &PhoneNumber> {
+        self.numbers_of(target).map(|(_, n)| n)
+    }
+
     /// Does the tenant have a validated civic address in this country?
     pub(crate) fn has_validated_address_in(&self, country: &str) -> bool {
         self.validated_countries

@@ -35,6 +35,7 @@
 
 pub mod manifest;
 pub mod sign;
+mod view;
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, RwLock};
@@ -49,6 +50,7 @@ use ocpolicy_rules::types as core;
 use ocpolicy_runtime::cache::{self, CacheMode};
 use ocpolicy_runtime::{Error, Result};
 pub use sign::Trust;
+pub use view::TenantView;
 
 mod generated {
     #![allow(missing_docs, clippy::all)]
@@ -215,7 +217,7 @@ impl PluginReport {
 struct PluginState {
     limiter: Limiter,
     logs: Vec<String>,
-    tenant: Option<Arc<core::Tenant>>,
+    tenant: Option<TenantView>,
     /// Built on first use: only WASI plugins pay for it.
     wasi: Option<wasmtime_wasi::WasiCtx>,
     table: wasmtime_wasi::ResourceTable,
@@ -335,49 +337,31 @@ impl plugin_host::Host for PluginState {
     fn tenant_id(&mut self) -> String {
         self.tenant
             .as_ref()
-            .map(|t| t.tenant_id.clone())
+            .map(|t| t.tenant().tenant_id.clone())
             .unwrap_or_default()
     }
 
     fn find_account(&mut self, identity: String) -> Option<ptypes::Account> {
-        let t = self.tenant.as_ref()?;
-        t.accounts
-            .iter()
-            .find(|a| a.identity.eq_ignore_ascii_case(&identity))
-            .and_then(conv)
+        self.tenant.as_ref()?.account(&identity).and_then(conv)
     }
 
     fn find_number(&mut self, telephone_number: String) -> Option<ptypes::PhoneNumber> {
-        let t = self.tenant.as_ref()?;
-        let want = ocpolicy_rules::number_key(&telephone_number)?;
-        t.numbers
-            .iter()
-            .find(|n| want.matches(&n.telephone_number))
+        self.tenant
+            .as_ref()?
+            .number(&telephone_number)
             .and_then(conv)
     }
 
     fn find_operator(&mut self, operator_id: String) -> Option<ptypes::TenantOperator> {
-        let t = self.tenant.as_ref()?;
-        t.operators
-            .iter()
-            .find(|o| o.operator_id.eq_ignore_ascii_case(&operator_id))
-            .and_then(conv)
+        self.tenant.as_ref()?.operator(&operator_id).and_then(conv)
     }
 
     fn find_location(&mut self, location_id: String) -> Option<ptypes::Location> {
-        let t = self.tenant.as_ref()?;
-        t.locations
-            .iter()
-            .find(|l| l.location_id.eq_ignore_ascii_case(&location_id))
-            .and_then(conv)
+        self.tenant.as_ref()?.location(&location_id).and_then(conv)
     }
 
     fn find_civic_address(&mut self, id: String) -> Option<ptypes::CivicAddress> {
-        let t = self.tenant.as_ref()?;
-        t.civic_addresses
-            .iter()
-            .find(|a| a.id.eq_ignore_ascii_case(&id))
-            .and_then(conv)
+        self.tenant.as_ref()?.civic_address(&id).and_then(conv)
     }
 }
 
@@ -910,7 +894,7 @@ impl PluginHost {
         &self,
         p: &LoadedPlugin,
         hook: Hook,
-        tenant: Option<Arc<core::Tenant>>,
+        tenant: Option<TenantView>,
         call: F,
     ) -> (PluginRun, Vec<ptypes::Violation>)
     where
@@ -988,7 +972,7 @@ impl PluginHost {
     fn each<A, S, F>(
         &self,
         hook: Hook,
-        tenant: Option<Arc<core::Tenant>>,
+        tenant: Option<TenantView>,
         in_scope: S,
         arg: impl FnOnce() -> Option<A>,
         call: F,
@@ -1065,10 +1049,20 @@ impl PluginHost {
     /// migrations to it.
     pub fn eligibility(
         &self,
-        tenant: &Arc<core::Tenant>,
+        tenant: impl Into<TenantView>,
         request: &core::EligibilityRequest,
     ) -> PluginReport {
-        let tenant_arc = tenant.clone();
+        let upload = matches!(request, core::EligibilityRequest::UploadNumbers(_));
+        let hook = if upload {
+            Hook::CheckUpload
+        } else {
+            Hook::CheckEligibility
+        };
+        // No plugin takes the hook: nothing to scope, so no lookup at all.
+        if !self.takes(hook) {
+            return PluginReport::default();
+        }
+        let tenant: TenantView = tenant.into();
         if let core::EligibilityRequest::UploadNumbers(u) = request {
             let countries: Vec<Option<String>> = u
                 .numbers
@@ -1077,7 +1071,7 @@ impl PluginHost {
                 .collect();
             return self.each(
                 Hook::CheckUpload,
-                Some(tenant_arc),
+                Some(tenant),
                 |p| {
                     p.is_operator(Some(&u.operator_id))
                         && countries.iter().any(|c| p.covers_country(c.as_deref()))
@@ -1091,37 +1085,31 @@ impl PluginHost {
                 },
             );
         }
-        let number_of = |n: &str| {
-            let want = ocpolicy_rules::number_key(n)?;
+        // The request's number, found by key when the tenant is indexed.
+        let held = |n: &str| {
             tenant
-                .numbers
-                .iter()
-                .find(|x| want.matches(&x.telephone_number))
+                .number(n)
+                .map(|n| (n.operator_id.clone(), Some(n.iso_country_code.clone())))
+                .unwrap_or((None, None))
         };
         use core::EligibilityRequest as R;
         let (operator, country): (Option<String>, Option<String>) = match request {
-            R::AssignNumber(a) => number_of(&a.telephone_number)
-                .map(|n| (n.operator_id.clone(), Some(n.iso_country_code.clone())))
-                .unwrap_or((None, None)),
-            R::ReleaseNumber(r) => number_of(&r.telephone_number)
-                .map(|n| (n.operator_id.clone(), Some(n.iso_country_code.clone())))
-                .unwrap_or((None, None)),
-            R::SetAssignmentBlock(b) => number_of(&b.telephone_number)
-                .map(|n| (n.operator_id.clone(), Some(n.iso_country_code.clone())))
-                .unwrap_or((None, None)),
-            R::UpdateNumberLocation(u) => number_of(&u.telephone_number)
-                .map(|n| (n.operator_id.clone(), Some(n.iso_country_code.clone())))
-                .unwrap_or((None, None)),
+            R::AssignNumber(a) => held(&a.telephone_number),
+            R::ReleaseNumber(r) => held(&r.telephone_number),
+            R::SetAssignmentBlock(b) => held(&b.telephone_number),
+            R::UpdateNumberLocation(u) => held(&u.telephone_number),
             R::RemoveOperator(r) => (Some(r.operator_id.clone()), r.country.clone()),
             R::MigrateToOperatorConnect(m) => (
                 Some(m.operator_id.clone()),
-                number_of(&m.telephone_number).map(|n| n.iso_country_code.clone()),
+                tenant
+                    .number(&m.telephone_number)
+                    .map(|n| n.iso_country_code.clone()),
             ),
             _ => (None, None),
         };
         self.each(
             Hook::CheckEligibility,
-            Some(tenant_arc),
+            Some(tenant.clone()),
             |p| p.is_operator(operator.as_deref()) && p.covers_country(country.as_deref()),
             || conv::<_, ptypes::EligibilityRequest>(request),
             |p, store, inst, arg| match &p.eligibility {
@@ -1131,6 +1119,19 @@ impl PluginHost {
                 None => Ok(Vec::new()),
             },
         )
+    }
+
+    /// Whether any configured plugin takes `hook`, loaded or standing in for
+    /// one that did not load (its failure mode still applies). When none
+    /// does, a call for that hook answers an empty report without looking at
+    /// the tenant, so a caller may skip building one.
+    pub fn takes(&self, hook: Hook) -> bool {
+        let set = self.current();
+        set.plugins.iter().any(|p| p.implements(hook))
+            || set.unavailable.iter().any(|u| match &u.manifest {
+                Some(m) => m.hooks.contains(&hook),
+                None => true,
+            })
     }
 
     /// The plugins' part of a decision-API answer: `output`, the rules'
@@ -1172,14 +1173,14 @@ impl PluginHost {
         let report = match id {
             K::Eligibility => {
                 let c: core::EligibilityCheck = decode(input)?;
-                self.eligibility(&Arc::new(c.tenant), &c.request)
+                self.eligibility(Arc::new(c.tenant), &c.request)
             }
             K::Address => self.address(&decode(input)?),
             K::Bridge => self.bridge(&decode(input)?),
             K::EmergencyResolve => {
                 let c: core::ResolveCheck = decode(input)?;
                 let r: core::Resolution = serde_json::from_value(output.clone()).ok()?;
-                self.resolution(&Arc::new(c.config.tenant), &c.context, &r)
+                self.resolution(Arc::new(c.config.tenant), &c.context, &r)
             }
             K::ConferencingRoute => {
                 let c: core::RouteCheck = decode(input)?;
@@ -1246,31 +1247,34 @@ impl PluginHost {
     /// caller's number (when the tenant says which number it is).
     pub fn resolution(
         &self,
-        tenant: &Arc<core::Tenant>,
+        tenant: impl Into<TenantView>,
         context: &core::NetworkContext,
         resolution: &core::Resolution,
     ) -> PluginReport {
+        if !self.takes(Hook::CheckResolution) {
+            return PluginReport::default();
+        }
+        let tenant: TenantView = tenant.into();
         let country = resolution
             .address
             .as_ref()
             .map(|a| a.country_or_region.clone());
-        let numbers: Vec<&core::PhoneNumber> = tenant
-            .numbers
-            .iter()
-            .filter(|n| {
-                let by_number = context
-                    .telephone_number
-                    .as_deref()
-                    .and_then(ocpolicy_rules::number_key)
-                    .is_some_and(|k| k.matches(&n.telephone_number));
-                let by_user = context.user.as_deref().is_some_and(|u| {
-                    n.assigned_target
-                        .as_deref()
-                        .is_some_and(|a| a.eq_ignore_ascii_case(u))
-                });
-                by_number || by_user
-            })
-            .collect();
+        // The caller's numbers: the one it calls from, and the user's.
+        let mut numbers: Vec<&core::PhoneNumber> = Vec::new();
+        if let Some(n) = context
+            .telephone_number
+            .as_deref()
+            .and_then(|n| tenant.number(n))
+        {
+            numbers.push(n);
+        }
+        if let Some(u) = context.user.as_deref() {
+            for n in tenant.numbers_of(u) {
+                if !numbers.iter().any(|m| std::ptr::eq(*m, n)) {
+                    numbers.push(n);
+                }
+            }
+        }
         self.each(
             Hook::CheckResolution,
             Some(tenant.clone()),

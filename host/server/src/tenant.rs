@@ -318,9 +318,14 @@ fn eligibility(request: wt::EligibilityRequest) -> Decide {
         // violations and never remove one.
         let mut decision: CoreDecision = serde_json::from_value(serde_json::to_value(&decision)?)?;
         let mut plugins = Vec::new();
-        if let Some(host) = &state.inner.plugins {
+        let hook = match &request {
+            wt::EligibilityRequest::UploadNumbers(_) => ocpolicy_plugins::Hook::CheckUpload,
+            _ => ocpolicy_plugins::Hook::CheckEligibility,
+        };
+        // The tenant is copied for the plugins only when one takes the hook.
+        if let Some(host) = state.inner.plugins.as_ref().filter(|h| h.takes(hook)) {
             let req: core::EligibilityRequest = ocpolicy_runtime::convert(&request)?;
-            let report = host.eligibility(&std::sync::Arc::new(doc.tenant.clone()), &req);
+            let report = host.eligibility(std::sync::Arc::new(doc.tenant.clone()), &req);
             plugins = plugin_part(state, &report, &mut decision);
         }
         Ok(Judgement::Decided(decision, plugins))

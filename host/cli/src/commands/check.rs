@@ -116,12 +116,22 @@ impl EligibilityCommand {
                 .threads
                 .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
             // `--plugins`: loaded once, shared by the workers; the tenant
-            // decoded once for them (without --tenant, each line carries its own).
+            // decoded and indexed once for them, so scoping a line to its
+            // number's operator is a lookup by key however many numbers the
+            // tenant has (without --tenant, each line carries its own).
             let plugins = self.plugin.host()?;
             let plugin_tenant = match (&plugins, &tenant) {
                 (Some(_), Some(t)) => {
-                    match super::engine::decode::<ocpolicy_rules::types::Tenant>(t, "tenant") {
-                        Ok(t) => Some(std::sync::Arc::new(t)),
+                    let indexed =
+                        super::engine::decode::<ocpolicy_rules::types::Tenant>(t, "tenant")
+                            .and_then(|t| {
+                                ocpolicy_rules::TenantSnapshot::new(t).map_err(|e| Failure::Input {
+                                    path: e.path,
+                                    message: e.message,
+                                })
+                            });
+                    match indexed {
+                        Ok(s) => Some(ocpolicy_plugins::TenantView::from(std::sync::Arc::new(s))),
                         Err(f) => return report_failure(&f, self.common.json, Some("tenant")),
                     }
                 }
@@ -150,9 +160,9 @@ impl EligibilityCommand {
             let v = evaluator.eligibility(&doc)?;
             let Some(host) = &plugins else { return Ok(v) };
             let tenant = match &tenant {
-                Some(t) => Some(std::sync::Arc::new(super::engine::decode::<
-                    ocpolicy_rules::types::Tenant,
-                >(t, "tenant")?)),
+                Some(t) => Some(ocpolicy_plugins::TenantView::from(std::sync::Arc::new(
+                    super::engine::decode::<ocpolicy_rules::types::Tenant>(t, "tenant")?,
+                ))),
                 None => None,
             };
             let (v, r) = with_plugins(host, tenant.as_ref(), &doc, v)?;
@@ -203,19 +213,19 @@ impl ProgrammeCommand {
 /// the `--tenant` snapshot; without it, `doc` is a whole eligibility check.
 fn with_plugins(
     host: &ocpolicy_plugins::PluginHost,
-    tenant: Option<&std::sync::Arc<ocpolicy_rules::types::Tenant>>,
+    tenant: Option<&ocpolicy_plugins::TenantView>,
     doc: &[u8],
     v: Verdict,
 ) -> Result<(Verdict, Vec<ocpolicy_plugins::PluginRun>), Failure> {
     use ocpolicy_rules::types as core;
     let report = match tenant {
         Some(t) => host.eligibility(
-            t,
+            t.clone(),
             &super::engine::decode::<core::EligibilityRequest>(doc, "")?,
         ),
         None => {
             let c: core::EligibilityCheck = super::engine::decode(doc, "")?;
-            host.eligibility(&std::sync::Arc::new(c.tenant), &c.request)
+            host.eligibility(std::sync::Arc::new(c.tenant), &c.request)
         }
     };
     let (allowed, json) =
@@ -536,7 +546,7 @@ struct BatchSpec {
     /// `--plugins`, shared by every worker.
     plugins: Option<ocpolicy_plugins::PluginHost>,
     /// The `--tenant` snapshot decoded once for the plugins.
-    plugin_tenant: Option<std::sync::Arc<ocpolicy_rules::types::Tenant>>,
+    plugin_tenant: Option<ocpolicy_plugins::TenantView>,
 }
 
 impl BatchSpec {

@@ -222,7 +222,7 @@ impl ResolveCommand {
             let cfg: Result<core::EmergencyConfig, Failure> = decode(&config, "lis");
             let ctx: Result<core::NetworkContext, Failure> = decode(&context, "context");
             if let (Ok(cfg), Ok(ctx)) = (cfg, ctx) {
-                let report = host.resolution(&std::sync::Arc::new(cfg.tenant), &ctx, &r);
+                let report = host.resolution(std::sync::Arc::new(cfg.tenant), &ctx, &r);
                 r.violations.extend(report.violations);
                 for run in &report.runs {
                     eprintln!(

@@ -837,7 +837,7 @@ impl TestCommand {
         for c in &cases {
             let r = match (&c.request, &c.address) {
                 (Some(req), _) => host.eligibility(
-                    &std::sync::Arc::new(c.tenant.clone().unwrap_or_else(empty_tenant)),
+                    std::sync::Arc::new(c.tenant.clone().unwrap_or_else(empty_tenant)),
                     req,
                 ),
                 (None, Some(a)) => host.address(a),

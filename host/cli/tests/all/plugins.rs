@@ -144,7 +144,7 @@ fn a_plugin_built_against_the_previous_patch_release_still_loads_and_runs() {
     let h = host(Trust::parse("").unwrap(), true);
     let report = h.load_dir(dir.path());
     assert!(report.errors.is_empty(), "{:?}", report.errors);
-    let r = h.eligibility(&Arc::new(tenant()), &assign("+13125550100"));
+    let r = h.eligibility(Arc::new(tenant()), &assign("+13125550100"));
     assert_eq!(codes(&r), vec!["northwind-ranges/OPX-RANGE"]);
     assert_eq!(r.runs[0].outcome, RunOutcome::Ok);
     // A plugin of another minor release is refused, naming the versions.
@@ -223,6 +223,25 @@ fn the_rust_example_plugin_loads_signed_is_scoped_and_labelled() {
     let a = h.eligibility(&t, &assign("+13125550100")).runs[0].fuel;
     let b = h.eligibility(&t, &assign("+13125550100")).runs[0].fuel;
     assert_eq!(a, b);
+    // Indexed (looked up by key) or as given (scanned): the same scope and
+    // the same answers, for every spelling of a number.
+    let indexed: ocpolicy_plugins::TenantView =
+        Arc::new(ocpolicy_rules::TenantSnapshot::new(tenant()).unwrap()).into();
+    for n in [
+        "+13125550100",
+        "tel:+13125550100",
+        "13125550100",
+        "+14255550100",
+        "+14255550101",
+        "+19995550100",
+    ] {
+        let (a, b) = (
+            h.eligibility(&t, &assign(n)),
+            h.eligibility(indexed.clone(), &assign(n)),
+        );
+        assert_eq!(codes(&a), codes(&b), "{n}");
+        assert_eq!(a.runs.len(), b.runs.len(), "{n}");
+    }
 
     // Uploads: only OPX's.
     let upload = |op: &str| -> core::EligibilityRequest {
@@ -712,7 +731,7 @@ fn one_operators_plugin_never_displaces_anothers() {
         .collect();
     assert_eq!(owners.len(), 2, "both load: {owners:?}");
     // A's rule still refuses A's number out of its range.
-    let r = h.eligibility(&Arc::new(tenant()), &assign("+13125550100"));
+    let r = h.eligibility(Arc::new(tenant()), &assign("+13125550100"));
     assert!(
         codes(&r).iter().any(|c| c.starts_with("northwind-ranges/")),
         "{:?}",
@@ -760,7 +779,7 @@ fn one_operators_plugin_never_displaces_anothers() {
     // On reload, A's previous version stays in force while the twins are refused.
     let report = h.reload(root.path());
     assert_eq!(report.errors.len(), 2);
-    let r = h.eligibility(&Arc::new(tenant()), &assign("+13125550100"));
+    let r = h.eligibility(Arc::new(tenant()), &assign("+13125550100"));
     assert!(
         codes(&r).iter().any(|c| c.starts_with("northwind-ranges/")),
         "{:?}",
@@ -912,7 +931,7 @@ fn reload_swaps_atomically_and_a_broken_update_keeps_the_previous_version() {
         "{:?}",
         report.errors
     );
-    let r = h.eligibility(&Arc::new(tenant()), &assign("+13125550100"));
+    let r = h.eligibility(Arc::new(tenant()), &assign("+13125550100"));
     assert_eq!(r.runs[0].plugin, "northwind-ranges@2.0.0");
 }
 
@@ -1125,7 +1144,7 @@ fn resolution_and_bridge_hooks_are_scoped_and_fail_open() {
         let cfg: core::EmergencyConfig = serde_json::from_value(cfg).unwrap();
         let s = ocpolicy_rules::emergency::EmergencySnapshot::new(cfg.clone()).unwrap();
         let res = s.resolve(&ctx).unwrap();
-        let r = h.resolution(&Arc::new(cfg.tenant.clone()), &ctx, &res);
+        let r = h.resolution(Arc::new(cfg.tenant.clone()), &ctx, &res);
         assert_eq!(
             !r.runs.is_empty(),
             called,

@@ -169,7 +169,7 @@ fn a_plugin_that_imports_wasi_runs_only_on_the_locked_down_wasi_it_asked_for() {
     let request: core::EligibilityRequest = serde_json::from_value(json!({"AssignNumber": {"target": "alice@contoso.com",
         "target_kind": "User", "telephone_number": "+18005550100", "number_type": "OperatorConnect"}}))
     .unwrap();
-    let r = host.eligibility(&std::sync::Arc::new(tenant), &request);
+    let r = host.eligibility(std::sync::Arc::new(tenant), &request);
     assert_eq!(r.runs[0].outcome, RunOutcome::Ok, "{:?}", r.runs);
     assert!(r.runs[0].wasi, "the provenance says it ran with WASI");
     let codes: Vec<&str> = r.violations.iter().map(|v| v.code.as_str()).collect();
