@@ -351,11 +351,17 @@ impl Store {
                 Ok(get(conn)?.unwrap_or(fresh))
             })?,
             Backend::Postgres(pool) => pool.run(move |c| {
+                // Read first, as for SQLite: a read-only role or a standby
+                // with the key opens.
+                let get = "SELECT value FROM settings WHERE key = 'audit-key'";
+                if let Some(row) = c.query_opt(get, &[])? {
+                    return Ok(row.get::<_, String>(0));
+                }
                 c.execute(
                     "INSERT INTO settings (key, value) VALUES ('audit-key', $1) ON CONFLICT (key) DO NOTHING",
                     &[&fresh],
                 )?;
-                let row = c.query_one("SELECT value FROM settings WHERE key = 'audit-key'", &[])?;
+                let row = c.query_one(get, &[])?;
                 Ok(row.get::<_, String>(0))
             })?,
         };

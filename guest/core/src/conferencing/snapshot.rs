@@ -3,6 +3,8 @@
 //! compiled once.
 
 use std::collections::HashMap;
+use std::sync::OnceLock;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use regex::bytes::RegexSet;
 
@@ -16,6 +18,10 @@ pub(crate) const DEFAULT_PATTERN: &str = "[0-9]{10}";
 /// The most routes, policies, organizers, plans or rules per plan a
 /// configuration may hold (far above Teams' own limits; bounds the work).
 const MAX_ITEMS: usize = 100_000;
+
+/// A usage's route patterns in one set, and each set entry's position in the
+/// usage's route list.
+pub(crate) type UsageSet = (RegexSet, Vec<usize>);
 
 /// A route's compiled pattern, or why it is refused.
 pub(crate) type Compiled = Result<netregex::Regex, netregex::Refusal>;
@@ -35,9 +41,15 @@ pub struct ConferencingSnapshot {
     /// Per usage key: its routes' valid patterns in one set, so a dial-out is
     /// matched against a usage's routes in one pass (`set index → position
     /// in by_usage`). A dial-out pays for the usages it walks, not for every
-    /// route the tenant has. `None` when the set would be too big to
-    /// compile; that usage is then tested route by route.
-    pub(crate) usage_sets: HashMap<String, Option<(RegexSet, Vec<usize>)>>,
+    /// route the tenant has. Each set is compiled the first time its usage is
+    /// walked, so a snapshot (and every write that checks one) pays nothing
+    /// for them; `None` when the set would be too big to compile or the
+    /// budget is spent, and that usage is then tested route by route.
+    pub(crate) usage_sets: HashMap<String, OnceLock<Option<UsageSet>>>,
+    /// Patterns that usage sets may still hold, all sets together: a route
+    /// listed in many usages is compiled into each, so without a bound a
+    /// small configuration could compile into a great many sets.
+    set_budget: AtomicUsize,
     /// The global PSTN usages, by key.
     pub(crate) usages: HashMap<String, usize>,
     /// Bridge numbers by digits.
@@ -186,17 +198,14 @@ impl ConferencingSnapshot {
                 ka.cmp(&kb)
             });
         }
+        // Only global PSTN usages are walked (a route's other usages are
+        // skipped with CONF-USAGE-EXISTS), so only they get a set.
         let usage_sets = by_usage
-            .iter()
-            .map(|(k, routes)| {
-                let (valid, positions): (Vec<&netregex::Regex>, Vec<usize>) = routes
-                    .iter()
-                    .enumerate()
-                    .filter_map(|(pos, &ri)| patterns.get(ri)?.as_ref().ok().map(|re| (re, pos)))
-                    .unzip();
-                (k.clone(), netregex::set(valid).map(|set| (set, positions)))
-            })
+            .keys()
+            .filter(|k| usages.contains_key(*k))
+            .map(|k| (k.clone(), OnceLock::new()))
             .collect();
+        let set_budget = AtomicUsize::new(2 * cfg.voice_routes.len() + 1_000);
         Ok(ConferencingSnapshot {
             cfg,
             organizers,
@@ -206,6 +215,7 @@ impl ConferencingSnapshot {
             patterns,
             by_usage,
             usage_sets,
+            set_budget,
             usages,
             bridge_numbers,
             gateways,
@@ -214,8 +224,8 @@ impl ConferencingSnapshot {
     }
 
     /// Which of a usage's routes (by position in `by_usage[usage]`) match
-    /// `number`: one pass over the usage's pattern set (or, without one, each
-    /// valid pattern in turn).
+    /// `number`: one pass over the usage's pattern set (compiled on first
+    /// use), or, without one, each valid pattern in turn.
     pub(crate) fn usage_hits(&self, usage: &str, number: &str) -> Vec<bool> {
         let routes = self
             .by_usage
@@ -223,8 +233,12 @@ impl ConferencingSnapshot {
             .map(Vec::as_slice)
             .unwrap_or_default();
         let mut hit = vec![false; routes.len()];
-        match self.usage_sets.get(usage) {
-            Some(Some((set, positions))) => {
+        let set = self
+            .usage_sets
+            .get(usage)
+            .and_then(|cell| cell.get_or_init(|| self.usage_set(routes)).as_ref());
+        match set {
+            Some((set, positions)) => {
                 for i in netregex::set_matches(set, number) {
                     if let Some(&pos) = positions.get(i)
                         && let Some(h) = hit.get_mut(pos)
@@ -233,13 +247,30 @@ impl ConferencingSnapshot {
                     }
                 }
             }
-            _ => {
+            None => {
                 for (h, &ri) in hit.iter_mut().zip(routes) {
                     *h = matches!(self.patterns.get(ri), Some(Ok(re)) if re.is_match(number));
                 }
             }
         }
         hit
+    }
+
+    /// Compile one usage's set from its routes' valid patterns, if the
+    /// budget still holds them.
+    fn usage_set(&self, routes: &[usize]) -> Option<UsageSet> {
+        let (valid, positions): (Vec<&netregex::Regex>, Vec<usize>) = routes
+            .iter()
+            .enumerate()
+            .filter_map(|(pos, &ri)| self.patterns.get(ri)?.as_ref().ok().map(|re| (re, pos)))
+            .unzip();
+        let n = valid.len();
+        self.set_budget
+            .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |left| {
+                left.checked_sub(n)
+            })
+            .ok()?;
+        netregex::set(valid).map(|set| (set, positions))
     }
 
     /// The organizer with this identity.
@@ -335,4 +366,59 @@ fn check_refs(
         });
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ConferencingSnapshot;
+    use crate::types::{ConferencingConfig, DialOut, RouteOutcome};
+
+    /// One route listed in 3,000 usages is compiled into at most the budget's
+    /// worth of sets (2 per route and 1,000 more); past it, usages are tested
+    /// route by route, with the same answer.
+    #[test]
+    fn usage_sets_are_bounded_and_the_rest_route_the_same() {
+        let usages: Vec<String> = (0..3000).map(|u| format!("U{u}")).collect();
+        let cfg: ConferencingConfig = serde_json::from_value(serde_json::json!({
+            "tenant_id": "t", "org_country": "US", "communications_credits": true,
+            "bridge": {"numbers": [{"number": "+14255550000", "toll_type": "Toll", "source": "Microsoft"}],
+                       "default_service_number": "+14255550000"},
+            "organizers": [{"identity": "alice@contoso.com", "licenses": ["MCOMEETADV"], "usage_location": "US"}],
+            "pstn_usages": usages,
+            "voice_routes": [
+                {"identity": "Everywhere", "number_pattern": r"^\+44(\d{10})$", "priority": 1,
+                 "online_pstn_usages": usages, "online_pstn_gateways": ["sbc1"]},
+                {"identity": "Last", "number_pattern": r"^\+33(\d{9})$", "priority": 2,
+                 "online_pstn_usages": ["U2999"], "online_pstn_gateways": ["sbc2"]}],
+            "audio_conferencing_routing_policies": [{"identity": "Global", "online_pstn_usages": usages}],
+        }))
+        .unwrap();
+        let snap = ConferencingSnapshot::new(cfg).unwrap();
+        let route = |dialed: &str| {
+            let d: DialOut = serde_json::from_value(
+                serde_json::json!({"organizer": "alice@contoso.com", "dialed": dialed}),
+            )
+            .unwrap();
+            match snap.route(&d).unwrap().outcome {
+                RouteOutcome::Gateways(g) => Some(g.route),
+                _ => None,
+            }
+        };
+        // Found in the first usage; then in the last, after 2,999 usages
+        // walked, most of them past the budget.
+        assert_eq!(route("+442071234567").as_deref(), Some("Everywhere"));
+        assert_eq!(route("+33123456789").as_deref(), Some("Last"));
+        // U0 for the first; then U1 to U1003, one pattern each, until the
+        // 1,004 patterns are spent; U1004 on, and U2999's two, fall back.
+        let built = snap
+            .usage_sets
+            .values()
+            .filter(|c| c.get().is_some_and(Option::is_some))
+            .count();
+        assert_eq!(built, 1_004);
+        assert_eq!(
+            snap.set_budget.load(std::sync::atomic::Ordering::Relaxed),
+            0
+        );
+    }
 }

@@ -360,6 +360,8 @@ struct ReadOnlyFile(std::path::PathBuf);
 impl ReadOnlyFile {
     fn make(path: &std::path::Path) -> Self {
         use std::os::unix::fs::PermissionsExt;
+        // The guard first, so a failure below still undoes what was done.
+        let guard = ReadOnlyFile(path.to_path_buf());
         let writable = || std::fs::OpenOptions::new().write(true).open(path).is_ok();
         std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o444)).unwrap();
         if writable() {
@@ -375,7 +377,7 @@ impl ReadOnlyFile {
             );
         }
         assert!(!writable(), "{} is still writable", path.display());
-        ReadOnlyFile(path.to_path_buf())
+        guard
     }
 }
 
@@ -408,6 +410,27 @@ fn a_read_only_store_file_is_not_ready_and_a_write_is_503_naming_it() {
             (admin, before)
         };
         let read_only = ReadOnlyFile::make(&path);
+        // `serve` says so at start, before any write is refused.
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_ocpolicy"))
+            .args(["serve", "--listen", "127.0.0.1:0", "--db", &location])
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut err = std::io::BufReader::new(child.stderr.take().unwrap());
+        let (mut log, mut line) = (String::new(), String::new());
+        while std::io::BufRead::read_line(&mut err, &mut line).unwrap() > 0 {
+            log.push_str(&line);
+            if line.contains("serving on http://") {
+                break;
+            }
+            line.clear();
+        }
+        let _ = child.kill();
+        let _ = child.wait();
+        assert!(
+            log.contains("warning: the store cannot take writes") && log.contains("read-only"),
+            "{log}"
+        );
         let s = Server::existing(&location);
         let (st, body) = s.call("GET", "/readyz", None, Body::empty()).await;
         let body = String::from_utf8_lossy(&body).to_string();
