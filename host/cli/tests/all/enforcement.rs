@@ -352,6 +352,30 @@ fn a_store_file_deleted_while_running_is_503_naming_the_store() {
     });
 }
 
+/// What `ocpolicy serve --db db` prints before it listens (or before it
+/// exits, if it does not); the server is then stopped.
+fn serve_start_log(db: &std::path::Path) -> String {
+    use std::io::BufRead;
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_ocpolicy"))
+        .args(["serve", "--listen", "127.0.0.1:0", "--db"])
+        .arg(db)
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut err = std::io::BufReader::new(child.stderr.take().unwrap());
+    let (mut log, mut line) = (String::new(), String::new());
+    while err.read_line(&mut line).unwrap() > 0 {
+        log.push_str(&line);
+        if line.contains("serving on http://") {
+            break;
+        }
+        line.clear();
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    log
+}
+
 /// A file that this process cannot write, even as root: mode 0444, and where
 /// that is not enough (root ignores modes) the immutable attribute, as a
 /// read-only disk or a mistaken `chattr` leaves it. Undone on drop.
@@ -411,22 +435,7 @@ fn a_read_only_store_file_is_not_ready_and_a_write_is_503_naming_it() {
         };
         let read_only = ReadOnlyFile::make(&path);
         // `serve` says so at start, before any write is refused.
-        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_ocpolicy"))
-            .args(["serve", "--listen", "127.0.0.1:0", "--db", &location])
-            .stderr(std::process::Stdio::piped())
-            .spawn()
-            .unwrap();
-        let mut err = std::io::BufReader::new(child.stderr.take().unwrap());
-        let (mut log, mut line) = (String::new(), String::new());
-        while std::io::BufRead::read_line(&mut err, &mut line).unwrap() > 0 {
-            log.push_str(&line);
-            if line.contains("serving on http://") {
-                break;
-            }
-            line.clear();
-        }
-        let _ = child.kill();
-        let _ = child.wait();
+        let log = serve_start_log(std::path::Path::new(&location));
         assert!(
             log.contains("warning: the store cannot take writes") && log.contains("read-only"),
             "{log}"
@@ -939,26 +948,9 @@ fn the_demo_token_stays_off_pages_served_beyond_loopback() {
 /// cannot be made is bad input (exit 2), not an internal error.
 #[test]
 fn serve_seeds_nothing_without_demo_and_a_wrong_store_place_is_exit_2() {
-    use std::io::{BufRead, BufReader};
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("s.db");
-    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_ocpolicy"))
-        .args(["serve", "--listen", "127.0.0.1:0", "--db"])
-        .arg(&db)
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut err = BufReader::new(child.stderr.take().unwrap());
-    let (mut log, mut line) = (String::new(), String::new());
-    while err.read_line(&mut line).unwrap() > 0 {
-        log.push_str(&line);
-        if line.contains("serving on http://") {
-            break;
-        }
-        line.clear();
-    }
-    let _ = child.kill();
-    let _ = child.wait();
+    let log = serve_start_log(&db);
     assert!(log.contains("serving on"), "{log}");
     assert!(!log.contains("seeded"), "{log}");
     let store = ocpolicy_server::Store::connect(&db.display().to_string()).unwrap();
