@@ -1,12 +1,13 @@
 //! The decision API: `POST /v1/decide/{kind}` takes the whole context (one of
 //! `ocpolicy corpus --kinds`) and answers `{"ok": <decision>}`, or 400 with
 //! `{"error": {path, message}}`; `POST /v1/decide/{kind}/batch` takes NDJSON and
-//! answers NDJSON, one envelope per line, in order, streamed in chunks.
+//! answers NDJSON, one envelope per line, in order, streamed in chunks, read
+//! as it arrives (limited by lines, not bytes: see [`super::ndjson`]).
 
 use axum::Router;
 use axum::body::{Body, Bytes};
 use axum::extract::{Path, State};
-use axum::http::{StatusCode, header};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use serde_json::{Value, json};
@@ -15,15 +16,11 @@ use super::{ApiError, AppState};
 use ocpolicy_rules::ffi::KINDS;
 use ocpolicy_rules::kinds::KindId;
 
-/// The most lines one batch may have.
-pub const MAX_BATCH: usize = 100_000;
-/// Lines decided per trip to the evaluation pool.
-const CHUNK: usize = 256;
-
 pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/v1/decide/{kind}", post(one))
-        .route("/v1/decide/{kind}/batch", post(batch))
+    Router::new().route("/v1/decide/{kind}", post(one)).route(
+        "/v1/decide/{kind}/batch",
+        post(batch).layer(axum::extract::DefaultBodyLimit::disable()),
+    )
 }
 
 /// The kind a path names, from the one table of kinds: 404 naming them all
@@ -70,95 +67,38 @@ async fn one(State(s): State<AppState>, Path(kind): Path<String>, body: Bytes) -
     }
 }
 
-async fn batch(State(s): State<AppState>, Path(kind): Path<String>, body: Bytes) -> Response {
+async fn batch(State(s): State<AppState>, Path(kind): Path<String>, body: Body) -> Response {
     let id = match known(&kind) {
         Ok(id) => id,
         Err(e) => return e.into_response(),
     };
     let family = id.family().name();
-    let text = match std::str::from_utf8(&body) {
-        Ok(t) => t,
-        Err(e) => {
-            return ApiError::new(
-                StatusCode::BAD_REQUEST,
-                "",
-                &format!(
-                    "the batch is not UTF-8 (byte {}); send one JSON document per line",
-                    e.valid_up_to()
-                ),
-            )
-            .into_response();
-        }
-    };
-    let lines: Vec<String> = text
-        .lines()
-        .filter(|l| !l.trim().is_empty())
-        .map(String::from)
-        .collect();
-    if lines.len() > MAX_BATCH {
-        return ApiError::new(
-            StatusCode::PAYLOAD_TOO_LARGE,
-            "",
-            &format!(
-                "{} lines; a batch may have {MAX_BATCH}. Split it",
-                lines.len()
-            ),
-        )
-        .into_response();
-    }
-    let (tx, rx) = tokio::sync::mpsc::channel::<Result<Bytes, std::io::Error>>(4);
-    tokio::spawn(async move {
-        for chunk in lines.chunks(CHUNK) {
-            let chunk = chunk.to_vec();
-            let inner = s.inner.clone();
+    let decide = move |w: &mut super::scoped::Warm, inner: &super::Inner, lines: Vec<String>| {
+        let mut out = Vec::with_capacity(lines.len());
+        for line in &lines {
             let started = std::time::Instant::now();
-            let out = s
-                .with_rules(move |i, _| {
-                    let mut out = Vec::with_capacity(chunk.len());
-                    for line in &chunk {
-                        out.push(
-                            i.decide_kind(id, line.as_bytes())?
-                                .map(|v| with_plugins(&inner, id, line.as_bytes(), v)),
-                        );
-                    }
-                    Ok(out)
-                })
-                .await;
-            let mut buf = String::new();
-            match out {
-                Ok(answers) => {
-                    let each = started.elapsed() / answers.len().max(1) as u32;
-                    for a in answers {
-                        let v: Value = match a {
-                            Ok(v) => {
-                                s.inner.metrics.decided(family, &kind, &v["ok"], each);
-                                v
-                            }
-                            Err(e) => {
-                                s.inner.metrics.bad_input(family, &kind);
-                                json!({ "error": { "path": e.path, "message": e.message } })
-                            }
-                        };
-                        buf.push_str(&v.to_string());
-                        buf.push('\n');
-                    }
+            let answer = w
+                .rules
+                .decide_kind(id, line.as_bytes())?
+                .map(|v| with_plugins(inner, id, line.as_bytes(), v));
+            match answer {
+                Ok(v) => {
+                    inner
+                        .metrics
+                        .decided(family, id.name(), &v["ok"], started.elapsed());
+                    let mut l = v.to_string();
+                    l.push('\n');
+                    out.push(l);
                 }
-                Err(_) => {
-                    buf.push_str(&json!({ "error": { "path": "", "message": "the rules could not evaluate this part of the batch; the error is logged" } }).to_string());
-                    buf.push('\n');
+                Err(e) => {
+                    inner.metrics.bad_input(family, id.name());
+                    out.push(super::ndjson::error_line(&e.path, &e.message));
                 }
-            }
-            if tx.send(Ok(Bytes::from(buf))).await.is_err() {
-                return; // the client went away
             }
         }
-    });
-    let stream = tokio_stream::wrappers::ReceiverStream::new(rx);
-    (
-        [(header::CONTENT_TYPE, "application/x-ndjson")],
-        Body::from_stream(stream),
-    )
-        .into_response()
+        Ok(Ok(out))
+    };
+    super::ndjson::respond(s, body, decide).await
 }
 
 /// The envelope of the rules' answer `v` to `input`: `{"ok": v}`, with the

@@ -11,9 +11,11 @@ mod configure;
 mod decide;
 mod document;
 mod metrics;
+mod ndjson;
 mod onboard;
 mod openapi;
 mod repair;
+mod scoped;
 pub mod store;
 mod tenant;
 
@@ -95,7 +97,10 @@ pub struct AppState {
 
 struct Inner {
     rules: Rules,
-    pool: Mutex<Vec<RulesInstance>>,
+    /// Warm instances, each with the tenant snapshots it has indexed.
+    pool: Mutex<Vec<scoped::Warm>>,
+    /// The stored tenants, decoded once per version.
+    tenants: scoped::Tenants,
     permits: Semaphore,
     store: Store,
     config: Config,
@@ -116,6 +121,7 @@ impl AppState {
             inner: Arc::new(Inner {
                 rules,
                 pool: Mutex::new(Vec::new()),
+                tenants: scoped::Tenants::default(),
                 permits: Semaphore::new(config.concurrency.max(1)),
                 store,
                 config,
@@ -139,6 +145,20 @@ impl AppState {
         let _permit = self.permit().await?;
         let inner = self.inner.clone();
         tokio::task::spawn_blocking(move || on_instance(&inner, f))
+            .await
+            .map_err(|e| ApiError::internal(&format!("an evaluation task failed: {e}")))?
+            .map_err(evaluation_failed)
+    }
+
+    /// [`with_rules`](Self::with_rules) with the instance's indexed tenant
+    /// snapshots and the server's state.
+    async fn with_warm<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&mut scoped::Warm, &Inner) -> Result<T> + Send + 'static,
+    ) -> Result<T, ApiError> {
+        let _permit = self.permit().await?;
+        let inner = self.inner.clone();
+        tokio::task::spawn_blocking(move || on_warm(&inner, |w| f(w, &inner)))
             .await
             .map_err(|e| ApiError::internal(&format!("an evaluation task failed: {e}")))?
             .map_err(evaluation_failed)
@@ -192,12 +212,17 @@ fn on_instance<T>(
     inner: &Inner,
     f: impl FnOnce(&mut RulesInstance, &Store) -> Result<T>,
 ) -> Result<T> {
+    on_warm(inner, |w| f(&mut w.rules, &inner.store))
+}
+
+/// [`on_instance`] with the instance's indexed snapshots.
+fn on_warm<T>(inner: &Inner, f: impl FnOnce(&mut scoped::Warm) -> Result<T>) -> Result<T> {
     let taken = inner.pool.lock().ok().and_then(|mut p| p.pop());
     let mut instance = match taken {
         Some(i) => i,
-        None => inner.rules.instance()?,
+        None => scoped::Warm::new(inner.rules.instance()?),
     };
-    let out = f(&mut instance, &inner.store);
+    let out = f(&mut instance);
     if out.is_ok()
         && let Ok(mut p) = inner.pool.lock()
     {
@@ -281,6 +306,7 @@ pub fn app(state: AppState) -> Router {
             axum::routing::post(reload_plugins),
         )
         .merge(decide::routes())
+        .merge(scoped::routes())
         .merge(tenant::routes())
         .merge(configure::routes())
         .merge(onboard::routes());

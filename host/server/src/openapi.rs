@@ -52,6 +52,13 @@ fn schemas() -> (Map<String, Value>, Map<String, Value>) {
     // What the tenant API takes besides.
     add! {
         "EligibilityRequest" => t::EligibilityRequest,
+        "EmergencyRequest" => t::EmergencyRequest,
+        "NetworkContext" => t::NetworkContext,
+        "ConferencingRequest" => t::ConferencingRequest,
+        "DialOut" => t::DialOut,
+        "Decision" => t::Decision,
+        "Resolution" => t::Resolution,
+        "RouteDecision" => t::RouteDecision,
         "CivicAddress" => t::CivicAddress,
         "Tenant" => t::Tenant,
         "TenantDocument" => t::TenantDocument,
@@ -99,9 +106,8 @@ pub fn document() -> Value {
                 "summary": format!("{} (NDJSON: one document per line in, one envelope per line out, in order)", k.summary),
                 "requestBody": {"required": true, "content": {"application/x-ndjson": {"schema": {"type": "string"}}}},
                 "responses": {
-                    "200": {"description": "one {\"ok\": ...} or {\"error\": ...} line per input line", "content": {"application/x-ndjson": {"schema": {"type": "string"}}}},
-                    "400": error("the body is not UTF-8"),
-                    "413": error("more than 100,000 lines, or a body larger than 16 MiB"),
+                    "200": {"description": "one {\"ok\": ...} or {\"error\": ...} line per input line; past 100,000 lines, one last error line says where the batch was cut", "content": {"application/x-ndjson": {"schema": {"type": "string"}}}},
+                    "400": error("the first line is not UTF-8 text"),
                 }
             }}),
         );
@@ -130,6 +136,41 @@ pub fn document() -> Value {
             "responses": {"200": {"description": "repaired (or nothing to repair); the plan", "content": {"application/json": {"schema": repair_plan}}},
                 "401": error("no or unknown bearer token"), "403": error("not the platform token"), "404": error("no such tenant"),
                 "409": {"description": "the repairs would not make the tenant decidable; nothing changed", "content": {"application/json": {"schema": repair_plan}}}}}}));
+    // Decisions against the stored tenant (scoped.rs).
+    let kind_param = |k: &str| json!({"name": "kind", "in": "path", "required": true, "schema": {"type": "string", "enum": [k]}});
+    for k in crate::scoped::KINDS {
+        let (input, output) = k.types();
+        paths.insert(format!("/v1/tenants/{{tenant}}/decide/{}", k.name()), json!({"post": {
+            "operationId": format!("tenant-decide-{}", k.name()), "tags": ["tenant decisions"], "security": auth,
+            "parameters": [tenant, kind_param(k.name())],
+            "summary": format!("decide {}: only the request is sent; the server's clock fills in a time the request leaves out, and the operators' plugins take part as on a write. An operator token asks only about uploading or releasing its own numbers", k.summary()),
+            "requestBody": {"required": true, "content": {"application/json": {"schema": schema(input)}}},
+            "responses": {
+                "200": {"description": "decided against the tenant's stored version `tenant_version`", "content": {"application/json": {"schema": {
+                    "type": "object", "required": ["ok", "tenant_version"], "properties": {"ok": schema(output),
+                        "tenant_version": {"type": "integer", "description": "the stored tenant's version the answer was decided against (one more at every committed write)"},
+                        "plugins": {"type": "array", "items": {"type": "object"}, "description": "the operator plugins that took part: {plugin, hook, outcome, fuel}"}}}}}},
+                "400": error("the request cannot be decided: malformed JSON, a wrong type, an unknown or missing field"),
+                "401": error("no or unknown bearer token"),
+                "403": error("the token may not read this tenant, or (an operator) may not ask this"),
+                "404": error("no such tenant"),
+                "409": error("the stored tenant cannot be decided (TENANT-UNDECIDABLE), or it has no conferencing settings"),
+                "413": error("the body is larger than 16 MiB"),
+            }}}));
+        paths.insert(format!("/v1/tenants/{{tenant}}/decide/{}/batch", k.name()), json!({"post": {
+            "operationId": format!("tenant-decide-{}-batch", k.name()), "tags": ["tenant decisions"], "security": auth,
+            "parameters": [tenant, kind_param(k.name())],
+            "summary": format!("decide {} (NDJSON: one request per line in, one envelope per line out, in order, streamed; each chunk of lines is decided against the version stored when it is reached). At most 100,000 lines, each at most 16 MiB; the body as a whole has no size limit", k.summary()),
+            "requestBody": {"required": true, "content": {"application/x-ndjson": {"schema": {"type": "string"}}}},
+            "responses": {
+                "200": {"description": "one {\"ok\": ..., \"tenant_version\": n} or {\"error\": ...} line per input line; past 100,000 lines, one last error line says where the batch was cut", "content": {"application/x-ndjson": {"schema": {"type": "string"}}}},
+                "400": error("the first line is not UTF-8 text"),
+                "401": error("no or unknown bearer token"),
+                "403": error("the token may not read this tenant"),
+                "404": error("no such tenant"),
+                "409": error("the stored tenant cannot be decided (TENANT-UNDECIDABLE)"),
+            }}}));
+    }
     paths.insert("/v1/tenants/{tenant}/assignments".into(), json!({"post": {
         "operationId": "assign-number", "tags": ["tenants"], "security": auth, "parameters": [tenant],
         "summary": "assign a number: decided by the rules against the stored tenant, then committed with its audit record, or refused",

@@ -463,6 +463,62 @@ impl Store {
         }
     }
 
+    /// The version of the tenant's document: 1 when first stored, one more
+    /// at every committed change, on every replica (the row's own counter).
+    /// The tenant-scoped decisions check it on every request, so a cached
+    /// snapshot is used only while it is the stored tenant. `None` when there
+    /// is no such tenant.
+    pub fn version(&self, id: &str) -> Result<Option<i64>> {
+        if !storable(id) {
+            return Ok(None);
+        }
+        match &self.backend {
+            Backend::Sqlite(c) => self.sqlite(c, |conn| {
+                let mut q = conn.prepare_cached("SELECT version FROM tenants WHERE id = ?1")?;
+                Ok(q.query_row([id], |r| r.get(0)).optional()?)
+            }),
+            Backend::Postgres(pool) => {
+                let id = id.to_string();
+                pool.run(move |c| {
+                    let row = c.query_opt("SELECT version FROM tenants WHERE id = $1", &[&id])?;
+                    Ok(row.map(|r| r.get::<_, i64>(0)))
+                })
+            }
+        }
+    }
+
+    /// The tenant's document and its version, read together.
+    pub fn tenant_at(&self, id: &str) -> Result<Option<(i64, Value)>> {
+        if !storable(id) {
+            return Ok(None);
+        }
+        match &self.backend {
+            Backend::Sqlite(c) => self.sqlite(c, |conn| {
+                let row: Option<(i64, String)> = conn
+                    .query_row(
+                        "SELECT version, doc FROM tenants WHERE id = ?1",
+                        [id],
+                        |r| Ok((r.get(0)?, r.get(1)?)),
+                    )
+                    .optional()?;
+                row.map(|(v, d)| {
+                    serde_json::from_str(&d)
+                        .map(|d| (v, d))
+                        .map_err(StoreError::Corrupt)
+                })
+                .transpose()
+            }),
+            Backend::Postgres(pool) => {
+                let id = id.to_string();
+                pool.run(move |c| {
+                    let row =
+                        c.query_opt("SELECT version, doc FROM tenants WHERE id = $1", &[&id])?;
+                    Ok(row.map(|r| (r.get::<_, i64>(0), r.get::<_, Value>(1))))
+                })
+            }
+        }
+    }
+
     /// Replace a tenant whatever it holds (`--demo` resets the demo tenant).
     pub fn reset(&self, id: &str, doc: &Value) -> Result<()> {
         match &self.backend {

@@ -52,7 +52,7 @@ pub(super) fn decode<T: serde::de::DeserializeOwned + serde::Serialize>(
 
 /// The operators a stored tenant consented to, read from the stored JSON
 /// itself, so that access to a tenant stored broken is decided as to any.
-fn operators(doc: &Value) -> Vec<String> {
+pub(super) fn operators(doc: &Value) -> Vec<String> {
     doc["tenant"]["operators"]
         .as_array()
         .into_iter()

@@ -1261,7 +1261,7 @@ fn every_principal_against_every_tenant_endpoint() {
             ("GET", "/audit", Value::Null, &["admin", "auditor"]),
             ("POST", "/assignments", serde_json::from_slice(&assign("alice@contoso.com", "+14255550101")).unwrap(), &["admin"]),
             ("DELETE", "/assignments/+14255550102", Value::Null, &["admin"]),
-            ("POST", "/numbers", upload, &["operator"]),
+            ("POST", "/numbers", upload.clone(), &["operator"]),
             ("DELETE", "/numbers/+14255550150", Value::Null, &["operator"]),
             ("PUT", "/addresses", json!({"id": "A9", "company_name": "Contoso", "country_or_region": "US"}), &["admin"]),
             ("DELETE", "/addresses/A1", Value::Null, &["admin"]),
@@ -1271,6 +1271,17 @@ fn every_principal_against_every_tenant_endpoint() {
             ("PUT", "/trusted-ips", json!({"ip_address": "192.0.2.0", "mask_bits": 24}), &["admin"]),
             ("PUT", "/bridge/default", json!({"default_service_number": "+14255550000"}), &["admin"]),
             ("PUT", "/routing", json!({"pstn_usages": ["US and Canada", "International", "OCC"]}), &["admin"]),
+            // Decisions against the stored tenant: whoever reads it, and an
+            // operator only about its own uploads and releases.
+            ("POST", "/decide/eligibility", serde_json::from_slice(&assign("alice@contoso.com", "+14255550101")).unwrap(), &["admin", "auditor"]),
+            ("POST", "/decide/eligibility", upload.clone(), &["admin", "operator", "auditor"]),
+            ("POST", "/decide/eligibility", json!({"ReleaseNumber": {"telephone_number": "+14255550170"}}), &["admin", "operator", "auditor"]),
+            ("POST", "/decide/eligibility", json!({"ReleaseNumber": {"telephone_number": "+442071234500"}}), &["admin", "auditor"]),
+            ("POST", "/decide/emergency", json!({"RemoveLocation": "L7"}), &["admin", "auditor"]),
+            ("POST", "/decide/emergency-resolve", json!({"user": "alice@contoso.com"}), &["admin", "auditor"]),
+            ("POST", "/decide/conferencing", json!({"SetDefaultServiceNumber": "+18005551234"}), &["admin", "auditor"]),
+            ("POST", "/decide/conferencing-route", json!({"organizer": "alice@contoso.com", "dialed": "+442071234567"}), &["admin", "auditor"]),
+            ("POST", "/decide/eligibility/batch", upload.clone(), &["admin", "operator", "auditor"]),
         ];
         let mut checked = 0;
         for (method, path, body, allowed) in &endpoints {
@@ -1391,5 +1402,278 @@ fn a_database_restart_is_a_503_and_then_served_again() {
             Some(1),
             "the write during the outage left nothing: {log}"
         );
+    });
+}
+
+/// The stored tenant as an admin reads it.
+async fn stored(s: &Server, admin: &str) -> Value {
+    let (st, v) = s
+        .json(
+            "GET",
+            &format!("/v1/tenants/{TENANT}/snapshot"),
+            Some(admin),
+            Body::empty(),
+        )
+        .await;
+    assert_eq!(st, StatusCode::OK, "{v}");
+    v
+}
+
+/// `POST /v1/tenants/{t}/decide/{kind}` with only the request answers what
+/// the stateless API answers for the same request on the stored tenant, in
+/// every family, and says which version it decided against.
+#[test]
+fn tenant_scoped_decisions_answer_as_the_stateless_api_on_the_stored_tenant() {
+    rt().block_on(async {
+        let s = Server::new();
+        let admin = s.token("admin", Some(TENANT), None);
+        let snap = stored(&s, &admin).await;
+        let now = "2026-06-01T00:00:00Z";
+        let eligibility = [
+            json!({"AssignNumber": {"target": "alice@contoso.com", "target_kind": "User", "telephone_number": "+14255550101", "number_type": "OperatorConnect", "now": now}}),
+            json!({"AssignNumber": {"target": "chloe@contoso.com", "target_kind": "User", "telephone_number": "+14255550102", "number_type": "OperatorConnect", "now": now}}),
+            json!({"ReleaseNumber": {"telephone_number": "+14255550102"}}),
+            json!({"ReleaseNumber": {"telephone_number": "+14255550170"}}),
+            json!({"UploadNumbers": {"operator_id": "OP2", "numbers": [{"telephone_number": "+14255550199", "usage": "CallingUserAssignment", "iso_country_code": "US", "location_update_supported": true}]}}),
+        ];
+        let emergency_requests = [
+            json!({"AssignLocation": {"location_id": "L2", "target": {"PhoneNumber": "+14255550101"}}}),
+            json!({"AssignLocation": {"location_id": "L5", "target": {"PhoneNumber": "+14255550101"}}}),
+            json!({"RemoveLocation": "LocA"}),
+        ];
+        let context: Value = serde_json::from_str(
+            &std::fs::read_to_string(crate::root().join("tests/examples/network-context.json")).unwrap(),
+        )
+        .unwrap();
+        let dials = [
+            json!({"organizer": "alice@contoso.com", "dialed": "+442071234567"}),
+            json!({"organizer": "alice@contoso.com", "dialed": "0100"}),
+            json!({"organizer": "nobody@contoso.com", "dialed": "+14255550100"}),
+        ];
+        let conferencing_requests = [
+            json!({"SetDefaultServiceNumber": "+18005551234"}),
+            json!({"SetDefaultServiceNumber": "+19995550000"}),
+        ];
+        let mut cases: Vec<(&str, Value, &str, Value)> = Vec::new();
+        for r in &eligibility {
+            cases.push(("eligibility", r.clone(), "eligibility", json!({"tenant": snap["tenant"], "request": r})));
+        }
+        for r in &emergency_requests {
+            cases.push(("emergency", r.clone(), "emergency", json!({"config": emergency_of(&snap), "request": r})));
+        }
+        cases.push(("emergency-resolve", context.clone(), "emergency-resolve", json!({"config": emergency_of(&snap), "context": context})));
+        for d in &dials {
+            cases.push(("conferencing-route", d.clone(), "conferencing-route", json!({"config": conferencing_of(&snap), "dial_out": d})));
+        }
+        for r in &conferencing_requests {
+            cases.push(("conferencing", r.clone(), "conferencing", json!({"config": conferencing_of(&snap), "request": r})));
+        }
+        let (mut denied, mut bad) = (0, 0);
+        for (kind, request, stateless_kind, whole) in cases {
+            let (st, scoped) = s
+                .json("POST", &format!("/v1/tenants/{TENANT}/decide/{kind}"), Some(&admin), serde_json::to_vec(&request).unwrap())
+                .await;
+            let (st_alone, alone) = s
+                .json("POST", &format!("/v1/decide/{stateless_kind}"), None, serde_json::to_vec(&whole).unwrap())
+                .await;
+            assert_eq!(st, st_alone, "{kind} {request}: {scoped} / {alone}");
+            if st == StatusCode::BAD_REQUEST {
+                // The same fault, its path from the body sent (the request).
+                let path = scoped["error"]["path"].as_str().unwrap();
+                assert!(alone["error"]["path"].as_str().unwrap().ends_with(&format!(".{path}")), "{scoped} / {alone}");
+                assert_eq!(scoped["error"]["message"], alone["error"]["message"]);
+                bad += 1;
+                continue;
+            }
+            assert_eq!(st, StatusCode::OK, "{kind} {request}: {scoped}");
+            assert_eq!(scoped["ok"], alone["ok"], "{kind} {request}");
+            assert_eq!(scoped["tenant_version"], json!(1), "{scoped}");
+            if scoped["ok"]["allowed"] == json!(false) || scoped["ok"]["violations"].as_array().is_some_and(|v| !v.is_empty()) {
+                denied += 1;
+            }
+        }
+        // The cases are not all the same answer.
+        assert!(denied > 0 && denied < 14, "{denied} of the cases had violations");
+        assert_eq!(bad, 2, "the location and the organizer that are not there");
+        // Bad input names the field; an unknown kind names the kinds.
+        let (st, v) = s
+            .json("POST", &format!("/v1/tenants/{TENANT}/decide/eligibility"), Some(&admin), &br#"{"AssignNumber": {"target": 7}}"#[..])
+            .await;
+        assert_eq!(st, StatusCode::BAD_REQUEST, "{v}");
+        assert!(v["error"]["path"].as_str().unwrap().starts_with("AssignNumber"), "{v}");
+        let (st, v) = s
+            .json("POST", &format!("/v1/tenants/{TENANT}/decide/address"), Some(&admin), &b"{}"[..])
+            .await;
+        assert_eq!(st, StatusCode::NOT_FOUND, "{v}");
+        assert!(v["error"]["message"].as_str().unwrap().contains("conferencing-route"), "{v}");
+        // A tenant that does not exist: 404 for a principal that could read it.
+        let (st, _) = s
+            .json("POST", "/v1/tenants/nope/decide/eligibility", Some(&s.token("admin", Some("nope"), None)), &b"{}"[..])
+            .await;
+        assert_eq!(st, StatusCode::NOT_FOUND);
+        // A time the request leaves out is the server's clock, as on a write.
+        let blocked = json!({"SetAssignmentBlock": {"telephone_number": "+14255550170", "block": "Blocked"}});
+        let (st, v) = s
+            .json("POST", &format!("/v1/tenants/{TENANT}/decide/eligibility"), Some(&admin), serde_json::to_vec(&blocked).unwrap())
+            .await;
+        assert!(st == StatusCode::OK || st == StatusCode::BAD_REQUEST, "{v}");
+        assert!(!v.to_string().contains("give `now`"), "{v}");
+    });
+}
+
+on_both_backends!(
+    a_commit_on_any_replica_is_seen_by_the_next_tenant_decision_on_sqlite,
+    a_commit_on_any_replica_is_seen_by_the_next_tenant_decision_on_postgres,
+    a_commit_on_any_replica_is_seen_by_the_next_tenant_decision
+);
+
+/// The snapshots a server keeps per tenant version are never used once the
+/// stored tenant has moved on: a write committed through another replica is
+/// in the very next decision, in every family, on both backends.
+fn a_commit_on_any_replica_is_seen_by_the_next_tenant_decision(db: Db) {
+    rt().block_on(async {
+        let a = Server::on(db);
+        let b = a.replica();
+        let admin = a.token("admin", Some(TENANT), None);
+        let release = json!({"ReleaseNumber": {"telephone_number": "+14255550101"}});
+        let resolve = json!({"user": "alice@contoso.com", "telephone_number": "+14255550101"});
+        let decide = |kind: &'static str, body: Value| {
+            let (a, admin) = (&a, admin.clone());
+            async move {
+                let (st, v) = a
+                    .json(
+                        "POST",
+                        &format!("/v1/tenants/{TENANT}/decide/{kind}"),
+                        Some(&admin),
+                        serde_json::to_vec(&body).unwrap(),
+                    )
+                    .await;
+                assert_eq!(st, StatusCode::OK, "{v}");
+                v
+            }
+        };
+        // Warm every family's snapshot on replica a, twice (the second from
+        // its cache).
+        for _ in 0..2 {
+            let v = decide("eligibility", release.clone()).await;
+            assert_eq!(
+                (v["ok"]["allowed"].clone(), v["tenant_version"].clone()),
+                (json!(true), json!(1)),
+                "{v}"
+            );
+            decide("emergency-resolve", resolve.clone()).await;
+            decide(
+                "conferencing-route",
+                json!({"organizer": "alice@contoso.com", "dialed": "+442071234567"}),
+            )
+            .await;
+        }
+        let before_resolve = decide("emergency-resolve", resolve.clone()).await;
+        // Replica b assigns the number and gives it a location.
+        let (st, v) = b
+            .json(
+                "POST",
+                &format!("/v1/tenants/{TENANT}/assignments"),
+                Some(&admin),
+                assign("alice@contoso.com", "+14255550101"),
+            )
+            .await;
+        assert_eq!(st, StatusCode::OK, "{v}");
+        // Replica a decides on what b committed.
+        let v = decide("eligibility", release.clone()).await;
+        assert_eq!(v["tenant_version"], json!(2), "{v}");
+        assert_eq!(
+            v["ok"]["allowed"],
+            json!(false),
+            "an assigned number is not released: {v}"
+        );
+        let snap = stored(&a, &admin).await;
+        let (_, alone) = a
+            .json(
+                "POST",
+                "/v1/decide/eligibility",
+                None,
+                serde_json::to_vec(&json!({"tenant": snap["tenant"], "request": release})).unwrap(),
+            )
+            .await;
+        assert_eq!(v["ok"], alone["ok"]);
+        let after_resolve = decide("emergency-resolve", resolve.clone()).await;
+        assert_eq!(after_resolve["tenant_version"], json!(2));
+        let (_, alone) = a
+            .json(
+                "POST",
+                "/v1/decide/emergency-resolve",
+                None,
+                serde_json::to_vec(&json!({"config": emergency_of(&snap), "context": resolve}))
+                    .unwrap(),
+            )
+            .await;
+        assert_eq!(after_resolve["ok"], alone["ok"]);
+        assert_eq!(before_resolve["tenant_version"], json!(1));
+    });
+}
+
+/// A tenant batch answers every line in order, unreadable ones in place,
+/// each with the version it was decided against; a stateless batch is
+/// limited by lines, not bytes: 100,000 lines are answered and the
+/// 100,001st is refused on one last line.
+#[test]
+fn batches_are_streamed_by_lines_and_answer_every_line_in_order() {
+    rt().block_on(async {
+        let s = Server::new();
+        let admin = s.token("admin", Some(TENANT), None);
+        let good = r#"{"ReleaseNumber": {"telephone_number": "+14255550170"}}"#;
+        let mut body = Vec::new();
+        body.extend_from_slice(good.as_bytes());
+        body.extend_from_slice(b"\nnot json\n\xff\xfe\n\n   \n");
+        body.extend_from_slice(good.as_bytes());
+        let (st, out) = s
+            .call("POST", &format!("/v1/tenants/{TENANT}/decide/eligibility/batch"), Some(&admin), body)
+            .await;
+        assert_eq!(st, StatusCode::OK);
+        let lines: Vec<Value> = String::from_utf8(out).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+        assert_eq!(lines.len(), 4, "{lines:?}");
+        assert_eq!((lines[0]["ok"]["allowed"].clone(), lines[0]["tenant_version"].clone()), (json!(true), json!(1)));
+        assert!(lines[1]["error"]["message"].is_string(), "{lines:?}");
+        assert!(lines[2]["error"]["message"].as_str().unwrap().contains("line 3 is not UTF-8"), "{lines:?}");
+        assert_eq!(lines[3]["ok"], lines[0]["ok"]);
+        // No token, no batch; another tenant's admin learns nothing.
+        let (st, _) = s.call("POST", &format!("/v1/tenants/{TENANT}/decide/eligibility/batch"), None, good).await;
+        assert_eq!(st, StatusCode::UNAUTHORIZED);
+        let other = s.token("admin", Some("fabrikam"), None);
+        let (st, _) = s.call("POST", &format!("/v1/tenants/{TENANT}/decide/eligibility/batch"), Some(&other), good).await;
+        assert_eq!(st, StatusCode::FORBIDDEN);
+
+        // 100,001 lines, far over the 16 MiB a single body may have.
+        let line = r#"{"dial_plans": [], "usage_location": "US", "dialed": "+14255550100", "padding_is_not_a_field": null}"#;
+        let ok = r#"{"dial_plans": [], "usage_location": "US", "dialed": "+14255550100"}"#;
+        let mut big = String::new();
+        for i in 0..100_001 {
+            big.push_str(if i == 7 { line } else { ok });
+            big.push_str(&" ".repeat(160));
+            big.push('\n');
+        }
+        assert!(big.len() > 16 << 20);
+        let (st, out) = s.call("POST", "/v1/decide/normalize/batch", None, big).await;
+        assert_eq!(st, StatusCode::OK);
+        let text = String::from_utf8(out).unwrap();
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(lines.len(), 100_001, "100,000 answers and one last line");
+        assert!(lines[0].starts_with(r#"{"ok":"#), "{}", lines[0]);
+        assert!(lines[7].contains("padding_is_not_a_field"), "{}", lines[7]);
+        assert!(lines[99_999].starts_with(r#"{"ok":"#), "{}", lines[99_999]);
+        let last: Value = serde_json::from_str(lines[100_000]).unwrap();
+        assert!(last["error"]["message"].as_str().unwrap().contains("after line 100000"), "{last}");
+        // A line over 16 MiB is answered in place and the next is decided.
+        let mut long = "x".repeat((16 << 20) + 10);
+        long.push('\n');
+        long.push_str(ok);
+        let (st, out) = s.call("POST", "/v1/decide/normalize/batch", None, long).await;
+        assert_eq!(st, StatusCode::OK);
+        let text = String::from_utf8(out).unwrap();
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(lines.len(), 2, "{text:.300}");
+        assert!(lines[0].contains("line 1 is longer than 16 MiB"), "{}", lines[0]);
+        assert!(lines[1].starts_with(r#"{"ok":"#), "{}", lines[1]);
     });
 }
