@@ -5,11 +5,17 @@
 #   BASE=/path/to/older/ocpolicy benches/load/load.sh
 #       # also runs every scenario against an older build, in the same run,
 #       # alternating, so that the two compare side by side
+#   SCENARIOS="decide tenant" benches/load/load.sh   # only these
 #
 # Prints, for each scenario, requests per second, decisions per second, and
 # the latency percentiles wrk measures (p50, p99):
-#   decide      POST /v1/decide/eligibility, one decision per request
+#   decide      POST /v1/decide/eligibility, one decision per request (the
+#               whole tenant in every request: the stateless API)
 #   batch       POST /v1/decide/eligibility/batch, 1,000 decisions per request
+#   tenant      POST /v1/tenants/contoso-demo/decide/eligibility: only the
+#               request, decided against the stored tenant (token, version
+#               check, cached snapshot)
+#   tenant-batch  the same, 1,000 requests per batch
 #   write       PUT /v1/tenants/contoso-demo/lis, an enforced write, SQLite store
 #   write-pg    the same on PostgreSQL (tests/postgres.sh), if it is installed
 # wrk runs on the same 2 cores as the server, so the server gets less than
@@ -53,22 +59,27 @@ export OCPOLICY_BODY="$root/tests/examples/assign-number.check.json"
 # The batch body: the same check, 1,000 lines.
 tr -d '\n' < "$OCPOLICY_BODY" > "$work/one.json"
 for _ in $(seq 1 1000); do cat "$work/one.json"; echo; done > "$work/batch.ndjson"
+# The request alone, as the tenant-scoped endpoint takes it.
+python3 -c 'import json, sys; print(json.dumps(json.load(open(sys.argv[1]))["request"]))' "$OCPOLICY_BODY" > "$work/request.json"
+for _ in $(seq 1 1000); do cat "$work/request.json"; done > "$work/requests.ndjson"
 
 echo "ocpolicy load benchmark: $secs s per scenario, wrk -t1 -c${CONNS:-16}, server --concurrency 2, $(nproc) cores"
 printf '%-10s %-5s %12s %14s %10s %10s\n' scenario build "requests/s" "decisions/s" p50 p99
-for scenario in decide batch write; do
+for scenario in ${SCENARIOS:-decide batch tenant tenant-batch write}; do
     for bin in $bins; do
         start "$work/load.db"
         case "$scenario" in
             decide) run decide 1 decide.lua /v1/decide/eligibility ;;
             batch) OCPOLICY_BODY="$work/batch.ndjson" run batch 1000 decide.lua /v1/decide/eligibility/batch ;;
+            tenant) OCPOLICY_BODY="$work/request.json" run tenant 1 tenant.lua /v1/tenants/contoso-demo/decide/eligibility ;;
+            tenant-batch) OCPOLICY_BODY="$work/requests.ndjson" run tenant-batch 1000 tenant.lua /v1/tenants/contoso-demo/decide/eligibility/batch ;;
             write) run write 1 write.lua /v1/tenants/contoso-demo/lis ;;
         esac
         stop
     done
 done
 
-if ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1; then
+if [ -z "${SCENARIOS:-}" ] && ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1; then
     postgres_start "$root"
     for bin in $bins; do
         start "$pg_url"

@@ -88,11 +88,22 @@ pub async fn principal(state: &AppState, headers: &HeaderMap) -> Result<Principa
         .and_then(bearer)
         .ok_or_else(|| unauthorized("the Authorization header must be `Bearer <token>`"))?;
     let hashed = hash(token);
-    let found = state
-        .on_store(move |store| store.token(&hashed))
-        .await
-        .map_err(|e| ApiError::store(e, "the token store could not be read"))?
-        .ok_or_else(|| unauthorized("unknown token"))?;
+    let found = match state.inner.token_cache.get(&hashed) {
+        Some(found) => found,
+        None => {
+            // Read right here when that cannot wait (an uncontended SQLite
+            // read is microseconds); else on a blocking thread.
+            let key = hashed.clone();
+            let found = match state.store().token_now(&hashed) {
+                Some(found) => found,
+                None => state.on_store(move |store| store.token(&key)).await,
+            }
+            .map_err(|e| ApiError::store(e, "the token store could not be read"))?
+            .ok_or_else(|| unauthorized("unknown token"))?;
+            state.inner.token_cache.put(hashed, found.clone());
+            found
+        }
+    };
     match found {
         (role, Some(tenant), _) if role == "admin" => Ok(Principal::Admin { tenant }),
         (role, _, Some(operator)) if role == "operator" => Ok(Principal::Operator { operator }),
@@ -101,6 +112,41 @@ pub async fn principal(state: &AppState, headers: &HeaderMap) -> Result<Principa
         _ => Err(unauthorized(
             "the token's record is incomplete; create a new one",
         )),
+    }
+}
+
+/// Known tokens' records, kept for [`TOKEN_TTL`]: a request with a token
+/// seen within the last second is not a store read. A token created is known
+/// at once (unknown tokens are never kept); one removed from the store stops
+/// working within the TTL.
+#[derive(Default)]
+pub(crate) struct TokenCache {
+    map: std::sync::Mutex<std::collections::HashMap<String, (std::time::Instant, TokenRecord)>>,
+}
+
+/// How long a token's record is kept.
+pub const TOKEN_TTL: std::time::Duration = std::time::Duration::from_secs(1);
+
+/// The most records kept; past it, the cache starts again.
+const TOKENS_KEPT: usize = 10_000;
+
+type TokenRecord = crate::store::TokenRecord;
+
+impl TokenCache {
+    fn get(&self, hash: &str) -> Option<TokenRecord> {
+        let map = self.map.lock().ok()?;
+        map.get(hash)
+            .filter(|(at, _)| at.elapsed() < TOKEN_TTL)
+            .map(|(_, r)| r.clone())
+    }
+
+    fn put(&self, hash: String, record: TokenRecord) {
+        if let Ok(mut map) = self.map.lock() {
+            if map.len() >= TOKENS_KEPT {
+                map.clear();
+            }
+            map.insert(hash, (std::time::Instant::now(), record));
+        }
     }
 }
 

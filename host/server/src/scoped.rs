@@ -294,6 +294,30 @@ impl Warm {
         }
     }
 
+    /// Whether `kind` can be decided against `tenant` at `version` without
+    /// indexing anything: the family's snapshot is made, and so is the
+    /// native one when there are plugins.
+    fn ready(&self, stored: &Stored, tenant: &str, kind: Kind, plugins: bool) -> bool {
+        let Some(ix) = self
+            .indexed
+            .get(tenant)
+            .filter(|ix| ix.version == stored.version)
+        else {
+            return false;
+        };
+        let made = match kind {
+            Kind::Eligibility => ix.eligibility.is_some(),
+            Kind::Emergency | Kind::EmergencyResolve => ix.emergency.is_some(),
+            Kind::Conferencing | Kind::ConferencingRoute => ix.conferencing.is_some(),
+        };
+        let native = !plugins
+            || stored
+                .decoded
+                .as_ref()
+                .is_ok_and(|d| d.native.get().is_some());
+        made && native
+    }
+
     /// Free the snapshots of `ix` inside the instance.
     fn release(rules: &mut RulesInstance, ix: Indexed) -> crate::Result<()> {
         if let Some(s) = ix.eligibility {
@@ -399,6 +423,27 @@ fn current(
         return Ok(Err(e));
     }
     Ok(Ok(stored))
+}
+
+/// [`current`] without waiting, or `None` when it would wait: the store's
+/// version cannot be read right now (PostgreSQL, a busy SQLite connection),
+/// or this version is not decoded yet.
+fn current_now(
+    inner: &Inner,
+    p: &Principal,
+    tenant: &str,
+) -> Option<Result<Arc<Stored>, ApiError>> {
+    let version = match inner.store.version_now(tenant)? {
+        Ok(v) => v,
+        Err(e) => return Some(Err(ApiError::store(e, "the store could not be read"))),
+    };
+    let Some(version) = version else {
+        return Some(Err(auth::may_read(p, tenant, &[])
+            .err()
+            .unwrap_or_else(|| super::tenant::not_found(tenant))));
+    };
+    let stored = inner.tenants.get(tenant, version)?;
+    Some(auth::may_read(p, tenant, &stored.operators).map(|()| stored))
 }
 
 /// May `p`, which may read the tenant, ask this? An operator asks only what
@@ -703,18 +748,62 @@ async fn one(
         Err(e) => return e.into_response(),
     };
     let started = std::time::Instant::now();
-    let inner = s.inner.clone();
-    let answer = s
-        .with_warm(move |w, _| {
-            let stored = match current(&inner, &p, &tenant)? {
-                Ok(s) => s,
-                Err(e) => return Ok(Err(e)),
+    // Right here on the request's task when nothing would wait (the version
+    // read from an uncontended SQLite connection, the snapshot already made):
+    // the common case costs no trip to a blocking thread. Otherwise, there.
+    let fast = s
+        .with_warm_here(|w, inner| {
+            let Some(found) = current_now(inner, &p, &tenant) else {
+                return Ok(None);
             };
+            let stored = match found {
+                Ok(s) => s,
+                Err(e) => return Ok(Some(Err(e))),
+            };
+            if !w.ready(&stored, &tenant, kind, inner.plugins.is_some()) {
+                return Ok(None);
+            }
             let asked = ask(kind, &body);
-            let answers = decide_all(w, &inner, &tenant, &stored, vec![asked], &p)?;
-            Ok(answers.map(|a| (stored.version, a)))
+            let answers = decide_all(w, inner, &tenant, &stored, vec![asked], &p)?;
+            Ok(Some(answers.map(|a| (stored.version, a))))
         })
         .await;
+    let answer = match fast {
+        Ok(Some(a)) => Ok(a),
+        Err(e) => Err(e),
+        Ok(None) => slow(&s, p, tenant, kind, body).await,
+    };
+    respond_one(&s, kind, answer, started)
+}
+
+/// [`one`] on a blocking thread: whatever must be read or indexed first.
+async fn slow(
+    s: &AppState,
+    p: Principal,
+    tenant: String,
+    kind: Kind,
+    body: Bytes,
+) -> Result<Result<(i64, Vec<Answer>), ApiError>, ApiError> {
+    let inner = s.inner.clone();
+    s.with_warm(move |w, _| {
+        let stored = match current(&inner, &p, &tenant)? {
+            Ok(s) => s,
+            Err(e) => return Ok(Err(e)),
+        };
+        let asked = ask(kind, &body);
+        let answers = decide_all(w, &inner, &tenant, &stored, vec![asked], &p)?;
+        Ok(answers.map(|a| (stored.version, a)))
+    })
+    .await
+}
+
+/// The answer to [`one`].
+fn respond_one(
+    s: &AppState,
+    kind: Kind,
+    answer: Result<Result<(i64, Vec<Answer>), ApiError>, ApiError>,
+    started: std::time::Instant,
+) -> Response {
     match answer {
         Ok(Ok((version, mut answers))) => match answers.pop() {
             Some(a) => {

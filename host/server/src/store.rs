@@ -238,7 +238,18 @@ pub struct Store {
     file: Option<FileId>,
     /// The key of the audit log's pseudonyms, made once per store.
     audit_key: [u8; 32],
+    /// Callers holding or waiting for the SQLite connection, apart from the
+    /// quick reads of [`Store::token_now`] and [`Store::version_now`].
+    waiting: std::sync::atomic::AtomicUsize,
+    /// When a quick read last found the file in place (nanoseconds since
+    /// `opened`).
+    checked: std::sync::atomic::AtomicU64,
+    opened: std::time::Instant,
 }
+
+/// How long a quick read trusts the last check that the SQLite file is in
+/// place. Every write, and every other read, checks it.
+const QUICK_CHECK: std::time::Duration = std::time::Duration::from_millis(100);
 
 enum Backend {
     /// One connection behind a mutex: SQLite serialises writers anyway.
@@ -284,6 +295,9 @@ impl Store {
                 place,
                 file: None,
                 audit_key: [0; 32],
+                waiting: Default::default(),
+                checked: Default::default(),
+                opened: std::time::Instant::now(),
             };
             store.audit_key = store.load_audit_key()?;
             Ok(store)
@@ -311,6 +325,9 @@ impl Store {
             place: format!("SQLite file {}", path.display()),
             file: FileId::of(path),
             audit_key: [0; 32],
+            waiting: Default::default(),
+            checked: Default::default(),
+            opened: std::time::Instant::now(),
         };
         store.audit_key = store.load_audit_key()?;
         Ok(store)
@@ -391,11 +408,17 @@ impl Store {
         conn: &Mutex<Connection>,
         f: impl FnOnce(&mut Connection) -> Result<R>,
     ) -> Result<R> {
-        let mut conn = conn
-            .lock()
-            .map_err(|_| StoreError::Internal("the store's lock is poisoned".into()))?;
-        self.file_in_place()?;
-        f(&mut conn).map_err(|e| e.at(&self.place))
+        use std::sync::atomic::Ordering;
+        self.waiting.fetch_add(1, Ordering::SeqCst);
+        let locked = conn.lock();
+        let out = match locked {
+            Ok(mut conn) => self
+                .file_in_place()
+                .and_then(|()| f(&mut conn).map_err(|e| e.at(&self.place))),
+            Err(_) => Err(StoreError::Internal("the store's lock is poisoned".into())),
+        };
+        self.waiting.fetch_sub(1, Ordering::SeqCst);
+        out
     }
 
     /// The SQLite file is still the one the server opened: not deleted, not
@@ -473,10 +496,7 @@ impl Store {
             return Ok(None);
         }
         match &self.backend {
-            Backend::Sqlite(c) => self.sqlite(c, |conn| {
-                let mut q = conn.prepare_cached("SELECT version FROM tenants WHERE id = ?1")?;
-                Ok(q.query_row([id], |r| r.get(0)).optional()?)
-            }),
+            Backend::Sqlite(c) => self.sqlite(c, |conn| sqlite_version(conn, id)),
             Backend::Postgres(pool) => {
                 let id = id.to_string();
                 pool.run(move |c| {
@@ -485,6 +505,55 @@ impl Store {
                 })
             }
         }
+    }
+
+    /// [`Store::token`] right now, or `None` when that would wait: the
+    /// store is PostgreSQL (a round trip), or SQLite's connection is busy (a
+    /// write holds it). Lets a request read a token on its own task, without
+    /// the trip to a blocking thread, whenever that cannot stall it.
+    pub fn token_now(&self, hash: &str) -> Option<Result<Option<TokenRecord>>> {
+        self.sqlite_now(|conn| sqlite_token(conn, hash))
+    }
+
+    /// [`Store::version`] right now, or `None` when that would wait (see
+    /// [`Store::token_now`]).
+    pub fn version_now(&self, id: &str) -> Option<Result<Option<i64>>> {
+        if !storable(id) {
+            return Some(Ok(None));
+        }
+        self.sqlite_now(|conn| sqlite_version(conn, id))
+    }
+
+    /// Run the quick read `f` on the SQLite connection now, unless anything
+    /// but other quick reads holds it or waits for it (a write, a whole
+    /// tenant's read): then `None`, and the caller reads on a blocking thread.
+    /// A quick read waits only behind other quick reads, microseconds each.
+    fn sqlite_now<R>(&self, f: impl FnOnce(&mut Connection) -> Result<R>) -> Option<Result<R>> {
+        use std::sync::atomic::Ordering;
+        let Backend::Sqlite(c) = &self.backend else {
+            return None;
+        };
+        if self.waiting.load(Ordering::SeqCst) > 0 {
+            return None;
+        }
+        let mut conn = match c.lock() {
+            Ok(conn) => conn,
+            Err(_) => {
+                return Some(Err(StoreError::Internal(
+                    "the store's lock is poisoned".into(),
+                )));
+            }
+        };
+        // The file's identity, checked at most every QUICK_CHECK here.
+        let now = u64::try_from(self.opened.elapsed().as_nanos()).unwrap_or(u64::MAX);
+        let last = self.checked.load(Ordering::Relaxed);
+        if last == 0 || now.saturating_sub(last) > QUICK_CHECK.as_nanos() as u64 {
+            if let Err(e) = self.file_in_place() {
+                return Some(Err(e));
+            }
+            self.checked.store(now.max(1), Ordering::Relaxed);
+        }
+        Some(f(&mut conn).map_err(|e| e.at(&self.place)))
     }
 
     /// The tenant's document and its version, read together.
@@ -799,15 +868,7 @@ impl Store {
     /// What a token's hash may do: (role, tenant, operator).
     pub fn token(&self, hash: &str) -> Result<Option<TokenRecord>> {
         match &self.backend {
-            Backend::Sqlite(c) => self.sqlite(c, |conn| {
-                conn.query_row(
-                    "SELECT role, tenant, operator FROM tokens WHERE hash = ?1",
-                    [hash],
-                    |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-                )
-                .optional()
-                .map_err(Into::into)
-            }),
+            Backend::Sqlite(c) => self.sqlite(c, |conn| sqlite_token(conn, hash)),
             Backend::Postgres(pool) => {
                 let hash = hash.to_string();
                 pool.run(move |c| {
@@ -821,6 +882,20 @@ impl Store {
             }
         }
     }
+}
+
+/// A token's record, on a SQLite connection.
+fn sqlite_token(conn: &mut Connection, hash: &str) -> Result<Option<TokenRecord>> {
+    let mut q = conn.prepare_cached("SELECT role, tenant, operator FROM tokens WHERE hash = ?1")?;
+    q.query_row([hash], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .optional()
+        .map_err(Into::into)
+}
+
+/// A tenant's version, on a SQLite connection.
+fn sqlite_version(conn: &mut Connection, id: &str) -> Result<Option<i64>> {
+    let mut q = conn.prepare_cached("SELECT version FROM tenants WHERE id = ?1")?;
+    Ok(q.query_row([id], |r| r.get(0)).optional()?)
 }
 
 /// The PostgreSQL backend. The `postgres` client drives its own small async

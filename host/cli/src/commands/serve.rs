@@ -124,12 +124,18 @@ pub fn demo_doc() -> Result<serde_json::Value> {
 impl ServeCommand {
     /// Run it.
     pub fn execute(self) -> Result<Outcome> {
+        // The log goes to stderr through a writer thread: a request never
+        // waits on the terminal or the pipe. The guard flushes it at exit.
+        // Buffered: the writer thread writes what has queued up in one go,
+        // and flushes whenever the queue is empty.
+        let (writer, _log_guard) =
+            tracing_appender::non_blocking(std::io::BufWriter::new(std::io::stderr()));
         let _ = tracing_subscriber::fmt()
             .with_env_filter(
                 tracing_subscriber::EnvFilter::try_from_default_env()
                     .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
             )
-            .with_writer(std::io::stderr)
+            .with_writer(writer)
             .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
             .try_init();
         let store = open_store(&self.db.clone().unwrap_or_else(default_db))?;
