@@ -324,6 +324,17 @@ fn run_batch(spec: &BatchSpec, path: &Path, cap: usize, json: bool) -> Result<Ou
     let (work_tx, work_rx) = sync_channel::<Chunk>(workers * 2);
     let work_rx = Arc::new(Mutex::new(work_rx));
     let (done_tx, done_rx) = channel::<(u64, Result<Done>)>();
+    // Credits bound the chunks in flight (queued, being decided, or decided
+    // but waiting for an earlier one to be written), so memory stays flat in
+    // the number of lines however slow the output is: the reader takes a
+    // credit per chunk and the writer returns it once the chunk is written.
+    let in_flight = workers * 4;
+    let (credit_tx, credit_rx) = sync_channel::<()>(in_flight);
+    for _ in 0..in_flight {
+        credit_tx
+            .send(())
+            .map_err(|_| anyhow::anyhow!("the batch's credit channel closed"))?;
+    }
 
     std::thread::scope(|scope| -> Result<Outcome> {
         // Reader: number the lines, group them in chunks, hand them out.
@@ -354,8 +365,10 @@ fn run_batch(spec: &BatchSpec, path: &Path, cap: usize, json: bool) -> Result<Ou
                 }
                 lines += chunk.len() as u64;
                 reader_progress.inc(bytes);
-                // A closed channel means the workers stopped on an error.
-                if !chunk.is_empty() && work_tx.send((seq, chunk)).is_err() {
+                // A closed channel means the writer or the workers stopped.
+                if !chunk.is_empty()
+                    && (credit_rx.recv().is_err() || work_tx.send((seq, chunk)).is_err())
+                {
                     return Ok(lines);
                 }
                 seq += 1;
@@ -422,11 +435,16 @@ fn run_batch(spec: &BatchSpec, path: &Path, cap: usize, json: bool) -> Result<Ou
                 denied += done.denied;
                 bad += done.bad;
                 next += 1;
+                // The reader may be waiting for this credit; if it has
+                // finished, nobody needs it.
+                let _ = credit_tx.send(());
             }
             progress.set_message(format!("{denied} denied, {bad} bad"));
         }
-        // Dropping the receiver stops the workers, which stops the reader.
+        // Dropping the receiver stops the workers, and dropping the credits
+        // stops the reader.
         drop(done_rx);
+        drop(credit_tx);
         out.flush()?;
         let lines = reader
             .join()
