@@ -18,14 +18,21 @@ use ocpolicy_rules::bindings::exports::ocpolicy::rules::emergency::{
     EmergencySnapshot, Guest as EmergencyGuest, GuestEmergencySnapshot,
 };
 use ocpolicy_rules::types::{
-    AddressCheck, CountryEmergencyNumbers, Decision, EligibilityCheck, EligibilityRequest,
-    EmergencyCheck, EmergencyConfig, EmergencyRequest, InputError, NetworkContext,
-    OperatorProgramme, PidfLoInput, Resolution, ResolveCheck, Tenant, TenantDocument,
+    AddressCheck, CompactDecision, CountryEmergencyNumbers, Decision, EligibilityCheck,
+    EligibilityRequest, EmergencyCheck, EmergencyConfig, EmergencyRequest, InputError,
+    NetworkContext, OperatorProgramme, PidfLoInput, Resolution, ResolveCheck, Tenant,
+    TenantDocument,
 };
 use ocpolicy_rules::types::{
     BridgeCheck, ConferencingCheck, ConferencingConfig, ConferencingRequest, DialOut,
     Normalization, NormalizeCheck, RouteCheck, RouteDecision,
 };
+
+/// The component's allocator (see Cargo.toml): single-threaded, growing the
+/// linear memory as needed, within the host's memory limit.
+#[cfg(all(not(target_feature = "atomics"), target_family = "wasm"))]
+#[global_allocator]
+static TALC: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
 
 struct Component;
 
@@ -43,6 +50,13 @@ impl Guest for Component {
     fn check_document(document: TenantDocument) -> Result<(), InputError> {
         ocpolicy_rules::document::check(&document)
     }
+
+    fn rule_codes() -> Vec<String> {
+        ocpolicy_rules::catalogue::ALL
+            .iter()
+            .map(|r| r.code.to_string())
+            .collect()
+    }
 }
 
 /// A tenant indexed inside the component, owned by a host resource handle.
@@ -59,6 +73,17 @@ impl GuestTenantSnapshot for Snapshot {
 
     fn check_all(&self, requests: Vec<EligibilityRequest>) -> Vec<Result<Decision, InputError>> {
         self.0.check_all(&requests)
+    }
+
+    fn decide(&self, request: EligibilityRequest) -> Result<CompactDecision, InputError> {
+        self.0.decide(&request)
+    }
+
+    fn decide_all(
+        &self,
+        requests: Vec<EligibilityRequest>,
+    ) -> Vec<Result<CompactDecision, InputError>> {
+        self.0.decide_all(&requests)
     }
 }
 

@@ -36,6 +36,10 @@ pub struct Rule {
     pub remediation: &'static str,
     /// Why a DERIVED or UNSOURCED rule is built the way it is.
     pub design_note: &'static str,
+    /// Its position in [`ALL`]: how a [`RuleViolation`](crate::types::RuleViolation)
+    /// names it across the component boundary.
+    #[serde(skip)]
+    pub index: u16,
 }
 
 fn ser_severity<S: serde::Serializer>(s: &Severity, ser: S) -> Result<S::Ok, S::Error> {
@@ -48,6 +52,10 @@ fn ser_severity<S: serde::Serializer>(s: &Severity, ser: S) -> Result<S::Ok, S::
 
 macro_rules! rules {
     ($( $id:ident = ($code:literal, $sev:ident, $status:ident, $cite:literal, $summary:literal, $fix:literal $(, $note:literal)?); )*) => {
+        /// Every rule's position in [`ALL`].
+        #[allow(non_camel_case_types, clippy::upper_case_acronyms, dead_code)]
+        #[repr(u16)]
+        enum Position { $($id),* }
         $(
             #[doc = concat!("`", $code, "`: ", $summary)]
             pub const $id: Rule = Rule {
@@ -58,6 +66,7 @@ macro_rules! rules {
                 summary: $summary,
                 remediation: $fix,
                 design_note: rules!(@note $($note)?),
+                index: Position::$id as u16,
             };
         )*
         /// Every rule, in the order of the domain reference.
@@ -519,4 +528,24 @@ pub const BEHAVIOURS: &[Behaviour] = &[
 /// Look up a rule by its code.
 pub fn find(code: &str) -> Option<&'static Rule> {
     ALL.iter().find(|r| r.code == code)
+}
+
+/// Look up a rule by its position in [`ALL`] ([`Rule::index`]).
+pub fn at(index: u16) -> Option<&'static Rule> {
+    ALL.get(usize::from(index))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{ALL, at};
+
+    #[test]
+    fn every_rule_is_found_at_its_index() {
+        assert!(ALL.len() < usize::from(u16::MAX));
+        for (i, rule) in ALL.iter().enumerate() {
+            assert_eq!(usize::from(rule.index), i, "{}", rule.code);
+            assert_eq!(at(rule.index).map(|r| r.code), Some(rule.code));
+        }
+        assert!(at(u16::try_from(ALL.len()).unwrap_or(u16::MAX)).is_none());
+    }
 }

@@ -1,5 +1,6 @@
 //! A tenant indexed once and asked many questions.
 
+use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 
 use crate::phone;
@@ -28,6 +29,17 @@ pub struct TenantSnapshot {
 /// Identities, operator ids, location ids: compared case-insensitively, as Teams does.
 pub(crate) fn fold(s: &str) -> String {
     s.trim().to_lowercase()
+}
+
+/// [`fold`] for a lookup: borrowed when the key is folded already (trimmed,
+/// ASCII, no capitals), as keys sent by programs mostly are, so that a lookup
+/// allocates nothing.
+fn folded(s: &str) -> Cow<'_, str> {
+    if s.bytes().all(|b| b.is_ascii() && !b.is_ascii_uppercase()) && s.trim().len() == s.len() {
+        Cow::Borrowed(s)
+    } else {
+        Cow::Owned(fold(s))
+    }
 }
 
 /// Policy identities: `Tag:US-Only` and `US-Only` name the same policy.
@@ -156,7 +168,7 @@ impl TenantSnapshot {
 
     /// An account by identity, with its index.
     pub(crate) fn account(&self, identity: &str) -> Option<(usize, &Account)> {
-        let i = *self.accounts.get(&fold(identity))?;
+        let i = *self.accounts.get(folded(identity).as_ref())?;
         self.tenant.accounts.get(i).map(|a| (i, a))
     }
 
@@ -167,7 +179,7 @@ impl TenantSnapshot {
 
     /// An operator the tenant added, with its index.
     pub(crate) fn operator(&self, id: &str) -> Option<(usize, &TenantOperator)> {
-        let i = *self.operators.get(&fold(id))?;
+        let i = *self.operators.get(folded(id).as_ref())?;
         self.tenant.operators.get(i).map(|o| (i, o))
     }
 
@@ -178,14 +190,16 @@ impl TenantSnapshot {
 
     /// A location by id.
     pub fn find_location(&self, id: &str) -> Option<&Location> {
-        self.tenant.locations.get(*self.locations.get(&fold(id))?)
+        self.tenant
+            .locations
+            .get(*self.locations.get(folded(id).as_ref())?)
     }
 
     /// A civic address by id.
     pub fn find_civic_address(&self, id: &str) -> Option<&CivicAddress> {
         self.tenant
             .civic_addresses
-            .get(*self.addresses.get(&fold(id))?)
+            .get(*self.addresses.get(folded(id).as_ref())?)
     }
 
     /// A voice routing policy by identity (`Tag:` optional).
@@ -198,7 +212,7 @@ impl TenantSnapshot {
     /// Voice routes that serve a PSTN usage.
     pub(crate) fn routes_for_usage(&self, usage: &str) -> impl Iterator<Item = &VoiceRoute> {
         self.routes_by_usage
-            .get(&fold(usage))
+            .get(folded(usage).as_ref())
             .into_iter()
             .flatten()
             .filter_map(|&i| self.tenant.voice_routes.get(i))
@@ -207,7 +221,7 @@ impl TenantSnapshot {
     /// Inventory numbers assigned to an identity (or bridge id), with their indexes.
     pub(crate) fn numbers_of(&self, target: &str) -> impl Iterator<Item = (usize, &PhoneNumber)> {
         self.numbers_by_target
-            .get(&fold(target))
+            .get(folded(target).as_ref())
             .into_iter()
             .flatten()
             .filter_map(|&i| self.tenant.numbers.get(i).map(|n| (i, n)))
@@ -222,5 +236,34 @@ impl TenantSnapshot {
     pub(crate) fn has_validated_address_in(&self, country: &str) -> bool {
         self.validated_countries
             .contains(&country.trim().to_ascii_uppercase())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{fold, folded};
+
+    #[test]
+    fn a_lookup_key_folds_as_the_index_does_and_borrows_when_it_can() {
+        for s in [
+            "adele@contoso.com",
+            "Adele@Contoso.com",
+            " adele@contoso.com",
+            "adele@contoso.com\t",
+            "ÅSA@contoso.se",
+            "åsa@contoso.se",
+            "",
+            "tag:us-only",
+        ] {
+            assert_eq!(folded(s), fold(s), "{s:?}");
+        }
+        assert!(matches!(
+            folded("adele@contoso.com"),
+            std::borrow::Cow::Borrowed(_)
+        ));
+        assert!(matches!(
+            folded("Adele@contoso.com"),
+            std::borrow::Cow::Owned(_)
+        ));
     }
 }

@@ -26,6 +26,11 @@ pub enum Error {
         #[source]
         source: std::io::Error,
     },
+    /// The rules component's catalogue is not this host's: a violation names
+    /// its rule by position (`rule-violation`), so host and component must be
+    /// built from the same rules (a bug in the build if it happens).
+    #[error("the rules component's rule catalogue does not match this host's: {0}")]
+    Catalogue(String),
     /// A value could not be converted between the component's types and the
     /// core's (they are generated from one WIT, so this is a bug).
     #[error("converting between the component's and the core's types")]

@@ -135,11 +135,13 @@ impl Rules {
             generated::RulesPre::new(pre),
             "the rules component does not match the `rules` world",
         )?;
-        Ok(Rules {
+        let rules = Rules {
             engine,
             pre,
             deadline: options.deadline,
-        })
+        };
+        rules.instance()?.check_catalogue()?;
+        Ok(rules)
     }
 
     /// A fresh instance in its own store. Keep it and call it many times: the
@@ -181,6 +183,9 @@ fn engine(deadline: bool) -> Result<Engine> {
     config.parallel_compilation(true);
     // A deadline on every call (see CALL_DEADLINE_TICKS).
     config.epoch_interruption(deadline);
+    if std::env::var_os("OCPOLICY_PERFMAP").is_some() {
+        config.profiler(wasmtime::ProfilingStrategy::PerfMap);
+    }
     wt(Engine::new(&config), "creating the wasmtime engine")
 }
 
@@ -271,7 +276,40 @@ impl RulesInstance {
         Ok(made.map(|handle| Snapshot { handle }))
     }
 
-    /// Answer one request against a snapshot made by this instance.
+    /// Check that the component's rule catalogue is this host's, rule for
+    /// rule in the same order, so that [`expand`] may name rules by position.
+    fn check_catalogue(&mut self) -> Result<()> {
+        self.arm();
+        let g = self.bindings.ocpolicy_rules_eligibility();
+        let codes = wt(
+            g.call_rule_codes(&mut self.store),
+            "the rules component trapped in `rule-codes`",
+        )?;
+        let ours = ocpolicy_rules::catalogue::ALL;
+        if let Some((i, (theirs, ours))) = codes
+            .iter()
+            .zip(ours)
+            .enumerate()
+            .find(|(_, (theirs, ours))| theirs.as_str() != ours.code)
+        {
+            return Err(Error::Catalogue(format!(
+                "rule {i} is `{theirs}` in the component and `{}` here",
+                ours.code
+            )));
+        }
+        if codes.len() != ours.len() {
+            return Err(Error::Catalogue(format!(
+                "the component has {} rules and this host {}",
+                codes.len(),
+                ours.len()
+            )));
+        }
+        Ok(())
+    }
+
+    /// Answer one request against a snapshot made by this instance. The
+    /// component returns the decision without the catalogue's text (its
+    /// `decide`); the host fills it in.
     pub fn check(
         &mut self,
         snapshot: &Snapshot,
@@ -279,10 +317,13 @@ impl RulesInstance {
     ) -> Result<Result<Decision, InputError>> {
         self.arm();
         let g = self.bindings.ocpolicy_rules_eligibility().tenant_snapshot();
-        wt(
-            g.call_check(&mut self.store, snapshot.handle, request),
-            "the rules component trapped in `tenant-snapshot.check`",
-        )
+        match wt(
+            g.call_decide(&mut self.store, snapshot.handle, request),
+            "the rules component trapped in `tenant-snapshot.decide`",
+        )? {
+            Ok(compact) => expand(compact).map(Ok),
+            Err(e) => Ok(Err(e)),
+        }
     }
 
     /// Answer many requests against a snapshot in one call across the
@@ -296,9 +337,15 @@ impl RulesInstance {
         self.arm();
         let g = self.bindings.ocpolicy_rules_eligibility().tenant_snapshot();
         wt(
-            g.call_check_all(&mut self.store, snapshot.handle, requests),
-            "the rules component trapped in `tenant-snapshot.check-all`",
-        )
+            g.call_decide_all(&mut self.store, snapshot.handle, requests),
+            "the rules component trapped in `tenant-snapshot.decide-all`",
+        )?
+        .into_iter()
+        .map(|answer| match answer {
+            Ok(compact) => expand(compact).map(Ok),
+            Err(e) => Ok(Err(e)),
+        })
+        .collect()
     }
 
     /// Free a snapshot's memory inside the instance.
@@ -308,6 +355,38 @@ impl RulesInstance {
             "dropping a tenant snapshot",
         )
     }
+}
+
+/// The [`Decision`] a compact one stands for: each catalogue rule's code,
+/// citation and (unless the violation has its own fix) remediation, from the
+/// host's copy of the catalogue, which [`Rules::new`] checked is the
+/// component's.
+fn expand(compact: types::CompactDecision) -> Result<Decision> {
+    use types::{CompactViolation, Violation};
+    let violations = compact
+        .violations
+        .into_iter()
+        .map(|v| match v {
+            CompactViolation::Rule(r) => {
+                let rule = ocpolicy_rules::catalogue::at(r.rule).ok_or_else(|| {
+                    Error::Catalogue(format!("the component named rule {}", r.rule))
+                })?;
+                Ok(Violation {
+                    code: rule.code.to_string(),
+                    severity: r.severity,
+                    path: r.path,
+                    message: r.message,
+                    citation: rule.citation.to_string(),
+                    remediation: r.fix.unwrap_or_else(|| rule.remediation.to_string()),
+                })
+            }
+            CompactViolation::Verbatim(v) => Ok(v),
+        })
+        .collect::<Result<Vec<_>>>()?;
+    Ok(Decision {
+        allowed: compact.allowed,
+        violations,
+    })
 }
 
 /// An emergency configuration indexed inside one [`RulesInstance`] (a WIT

@@ -22,8 +22,8 @@ use crate::catalogue as rule;
 use crate::phone::{self, Shaped};
 use crate::snapshot::TenantSnapshot;
 use crate::types::{
-    Decision, EligibilityCheck, EligibilityRequest, InputError, NumberType, OperatorStatus,
-    PhoneNumber, TenantOperator,
+    CompactDecision, Decision, EligibilityCheck, EligibilityRequest, InputError, NumberType,
+    OperatorStatus, PhoneNumber, TenantOperator,
 };
 
 pub use programme::check_operator_programme;
@@ -37,6 +37,24 @@ pub fn evaluate(check: EligibilityCheck) -> Result<Decision, InputError> {
 impl TenantSnapshot {
     /// Answer one eligibility request against this tenant.
     pub fn check(&self, request: &EligibilityRequest) -> Result<Decision, InputError> {
+        Ok(self.findings(request)?.finish())
+    }
+
+    /// [`check`](Self::check), leaving the catalogue's text out (the
+    /// component's `decide`, its host's hot path).
+    pub fn decide(&self, request: &EligibilityRequest) -> Result<CompactDecision, InputError> {
+        Ok(self.findings(request)?.finish_compact())
+    }
+
+    /// Many [`decide`](Self::decide)s, in order (the `decide-all` of the contract).
+    pub fn decide_all(
+        &self,
+        requests: &[EligibilityRequest],
+    ) -> Vec<Result<CompactDecision, InputError>> {
+        requests.iter().map(|r| self.decide(r)).collect()
+    }
+
+    fn findings(&self, request: &EligibilityRequest) -> Result<Findings, InputError> {
         let mut f = Findings::default();
         match request {
             EligibilityRequest::AssignNumber(r) => assign::check(self, r, &mut f)?,
@@ -51,7 +69,7 @@ impl TenantSnapshot {
             EligibilityRequest::WriteCivicAddress(r) => review::write_address(r, &mut f),
             EligibilityRequest::ReviewAccount(r) => review::account(self, r, &mut f)?,
         }
-        Ok(f.finish())
+        Ok(f)
     }
 
     /// Answer many requests, in order (the `check-all` of the contract).
