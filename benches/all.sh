@@ -7,16 +7,16 @@
 #   benches/all.sh scale load      # only these (names below)
 #   BASE=/path/to/older/ocpolicy benches/all.sh load   # the load bench against a base build too
 #
-# Benches: eligibility, decode, emergency, conferencing, plugins, scale
-# (criterion, `benches/benches/*.rs`; each prints its summary table at the
-# end), and load (`benches/load/load.sh`, wrk against `ocpolicy serve`).
+# Benches: eligibility, decode, emergency, conferencing, plugins, scale,
+# peers (criterion, `benches/benches/*.rs`; each prints its summary table at
+# the end; peers builds regorus and cedar-policy, `--features peers`), and load (`benches/load/load.sh`, wrk against `ocpolicy serve`).
 # Prints the date, the machine and each command before its table. Release
 # builds; takes 20-30 minutes for everything on 2 cores. Not part of CI's
 # pass/fail: the machines are shared and noisy, so figures are read as ratios.
 set -eu
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
-all="eligibility decode emergency conferencing plugins scale load"
+all="eligibility decode emergency conferencing plugins scale peers load"
 which="${*:-$all}"
 echo "ocpolicy benchmarks, $(date -u +%Y-%m-%d), $(nproc) cores, $(awk '/model name/ {sub(/.*: /, ""); print; exit}' /proc/cpuinfo), $(git rev-parse --short HEAD 2>/dev/null || echo 'no git')"
 for b in $which; do
@@ -26,12 +26,15 @@ for b in $which; do
             echo "\$ benches/load/load.sh 10"
             benches/load/load.sh 10
             ;;
-        eligibility | decode | emergency | conferencing | plugins | scale)
-            echo "\$ cargo bench -p ocpolicy-benches --bench $b -- --warm-up-time 1 --measurement-time 3"
+        eligibility | decode | emergency | conferencing | plugins | scale | peers)
+            features=""
+            [ "$b" = peers ] && features="--features peers"
+            echo "\$ cargo bench -p ocpolicy-benches $features --bench $b -- --warm-up-time 1 --measurement-time 3"
             # criterion's per-benchmark lines go to the log; the summary the
             # bench prints at the end (a table) comes here.
             log="$(mktemp)"
-            cargo bench -q -p ocpolicy-benches --bench "$b" -- --warm-up-time 1 --measurement-time 3 > "$log" 2>&1 || { cat "$log"; exit 1; }
+            # shellcheck disable=SC2086 # $features is one flag and its value, or nothing
+            cargo bench -q -p ocpolicy-benches $features --bench "$b" -- --warm-up-time 1 --measurement-time 3 > "$log" 2>&1 || { cat "$log"; exit 1; }
             awk '/^(summary|scaling|Strict decoding)/ {on=1} on' "$log"
             rm -f "$log"
             ;;

@@ -207,7 +207,8 @@ fn cedar_verdict(response: &cedar_policy::Response, policies: &PolicySet) -> Res
     })
 }
 
-fn benches(c: &mut Criterion) {
+/// Check the verdicts, then time the engines; the cases and how many were denied.
+fn benches(c: &mut Criterion) -> (usize, usize) {
     let tenant = read("benches/peers/tenant.json").unwrap();
     let cases_json = read("benches/peers/cases.json").unwrap();
     let tenant_bytes = serde_json::to_vec(&tenant).unwrap();
@@ -291,10 +292,6 @@ fn benches(c: &mut Criterion) {
         .iter()
         .filter(|c| !snap_n.check(&c.native).unwrap().allowed)
         .count();
-    println!(
-        "verdicts: all five engines agree on all {} cases ({denied} denied)",
-        cases.len()
-    );
 
     // 2. Time them, nine cases per iteration.
     let mut g = c.benchmark_group("peers");
@@ -341,14 +338,18 @@ fn benches(c: &mut Criterion) {
         })
     });
     g.finish();
+    (cases.len(), denied)
 }
 
-fn summary() {
+fn summary(cases: usize, denied: usize) {
     let per = |id: &str| mean_ns("peers", id).map(|ns| ns / 9.0);
     let Some(native) = per("ocpolicy-native") else {
         return;
     };
     println!("\nsummary (means of this run; µs per decision, nine assign-number cases):");
+    println!(
+        "Verdicts checked first: all five engines agree on all {cases} cases ({denied} denied)."
+    );
     println!("| engine | µs per decision | against ocpolicy native |");
     println!("|---|---|---|");
     for (id, label) in [
@@ -369,7 +370,7 @@ fn summary() {
 
 fn main() {
     let mut c = Criterion::default().configure_from_args();
-    benches(&mut c);
+    let (cases, denied) = benches(&mut c);
     c.final_summary();
-    summary();
+    summary(cases, denied);
 }
