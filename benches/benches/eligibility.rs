@@ -53,6 +53,17 @@ fn benches(c: &mut Criterion) {
             }
         })
     });
+    // The floor under one call per request: as many near-empty calls (the
+    // emergency numbers of a country there are none for: a two-letter string
+    // in, `none` out), to tell the fixed cost of crossing the boundary from
+    // the rules' own work.
+    g.bench_function("component-floor", |b| {
+        b.iter(|| {
+            for _ in &typical {
+                black_box(inst.emergency_numbers(black_box("ZZ")).unwrap());
+            }
+        })
+    });
     // The same requests, 64 times over, in one `check-all` call.
     let many_n: Vec<_> = typical
         .iter()
@@ -205,6 +216,18 @@ fn main() {
             n / typical / 1000.0,
             c / typical / 1000.0,
             c / n
+        );
+    }
+    if let (Some(n), Some(c), Some(f)) = (
+        mean_ns("snapshot", "native"),
+        mean_ns("snapshot", "component"),
+        mean_ns("snapshot", "component-floor"),
+    ) {
+        println!(
+            "    of which a near-empty call costs {:.2} µs; the rest, {:.2} µs, is {:.2}x native",
+            f / typical / 1000.0,
+            (c - f) / typical / 1000.0,
+            (c - f) / n
         );
     }
     if let (Some(n), Some(c)) = (

@@ -188,6 +188,8 @@ struct Parts {
     switches: Vec<ocpolicy_rules::types::LisSwitch>,
     ports: Vec<ocpolicy_rules::types::LisPort>,
     lis_subnets: Vec<ocpolicy_rules::types::LisSubnet>,
+    /// Every LIS entry's LocationId, with its file and index.
+    lis_refs: Vec<(String, usize, String)>,
     trusted_ips: Vec<ocpolicy_rules::types::TrustedIp>,
     sites: Vec<ocpolicy_rules::types::NetworkSite>,
     subnets: Vec<ocpolicy_rules::types::NetworkSubnet>,
@@ -201,6 +203,14 @@ struct Parts {
     dial_out_policies: Vec<String>,
     bridges: Vec<(String, usize, map::BridgeExport)>,
     seen: BTreeSet<Source>,
+}
+
+impl Parts {
+    /// Note a LIS entry's LocationId, to check once every location is known.
+    fn lis_ref(&mut self, file: &str, index: usize, location_id: &str) {
+        self.lis_refs
+            .push((file.to_string(), index, location_id.to_string()));
+    }
 }
 
 /// Import the exports in `dir`.
@@ -468,10 +478,26 @@ fn one(
             Source::GraphUserConfigurations => parts.graph_users.push(map::graph_user(&mut r)?),
             Source::CivicAddress => parts.addresses.push(map::address(&mut r)?),
             Source::LisLocation => parts.locations.push(map::location(&mut r)?),
-            Source::LisWirelessAccessPoint => parts.waps.push(map::wap(&mut r)?),
-            Source::LisSwitch => parts.switches.push(map::switch(&mut r)?),
-            Source::LisPort => parts.ports.push(map::port(&mut r)?),
-            Source::LisSubnet => parts.lis_subnets.push(map::subnet(&mut r)?),
+            Source::LisWirelessAccessPoint => {
+                let e = map::wap(&mut r)?;
+                parts.lis_ref(file, index, &e.location_id);
+                parts.waps.push(e);
+            }
+            Source::LisSwitch => {
+                let e = map::switch(&mut r)?;
+                parts.lis_ref(file, index, &e.location_id);
+                parts.switches.push(e);
+            }
+            Source::LisPort => {
+                let e = map::port(&mut r)?;
+                parts.lis_ref(file, index, &e.location_id);
+                parts.ports.push(e);
+            }
+            Source::LisSubnet => {
+                let e = map::subnet(&mut r)?;
+                parts.lis_ref(file, index, &e.location_id);
+                parts.lis_subnets.push(e);
+            }
             Source::TrustedIpAddress => parts.trusted_ips.push(map::trusted_ip(&mut r)?),
             Source::NetworkSite => parts.sites.push(map::network_site(&mut r)?),
             Source::NetworkSubnet => parts.subnets.push(map::network_subnet(&mut r)?),
@@ -803,6 +829,30 @@ fn assemble(mut p: Parts, options: &Options, report: &mut Report) -> Result<Tena
     if !p.seen.contains(&Source::CivicAddress) {
         report.lacks.push(
             "emergency addresses: no Get-CsOnlineLisCivicAddress export, so numbers' LocationId refer to nothing".into(),
+        );
+    }
+    // LIS entries: each gives a network element a location. One whose
+    // location is in no export is kept (the tenant stays decidable), but an
+    // emergency call it matches would carry no location: said per entry.
+    if p.seen.contains(&Source::LisLocation) || !p.addresses.is_empty() {
+        for (file, index, id) in &p.lis_refs {
+            if !locations
+                .iter()
+                .any(|l| l.location_id.trim().eq_ignore_ascii_case(id.trim()))
+            {
+                report.issues.push(Issue {
+                    file: file.clone(),
+                    index: *index,
+                    field: "LocationId".into(),
+                    why: format!(
+                        "`{id}` is the LocationId of no Get-CsOnlineLisLocation record and no address's DefaultLocationId, so an emergency call this entry matches carries no location; export Get-CsOnlineLisLocation with the LIS, or point the entry at an existing location"
+                    ),
+                });
+            }
+        }
+    } else if !p.lis_refs.is_empty() {
+        report.lacks.push(
+            "LIS locations: no Get-CsOnlineLisLocation or Get-CsOnlineLisCivicAddress export, so the LIS entries' LocationId refer to nothing; export them with the LIS".into(),
         );
     }
     report.lacks.push(

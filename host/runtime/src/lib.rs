@@ -90,9 +90,9 @@ pub struct Options {
     /// Where compiled code is cached.
     pub cache: CacheMode,
     /// Give every call a deadline ([`CALL_DEADLINE_TICKS`]), trapping runaway
-    /// calls. On by default: measured side by side on two identically warmed
-    /// instances, the epoch checks cost nothing measurable (0.97-0.99x;
-    /// `cargo bench -p ocpolicy-benches -- deadline`).
+    /// calls. On by default. Measured side by side on two identically warmed
+    /// instances, the epoch checks cost 0.97-1.19x, depending on the run
+    /// (`cargo bench -p ocpolicy-benches --bench eligibility -- deadline`).
     pub deadline: bool,
 }
 

@@ -579,3 +579,48 @@ fn the_audit_finds_what_is_wrong_with_a_whole_tenant() {
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("tenant"));
 }
+
+/// A LIS entry whose LocationId is in no export is kept, and named: an
+/// emergency call it matches would carry no location.
+#[test]
+fn a_lis_entry_with_an_unknown_location_is_kept_and_named() {
+    let dir = tempfile::tempdir().unwrap();
+    for e in std::fs::read_dir(docs()).unwrap() {
+        let e = e.unwrap();
+        std::fs::copy(e.path(), dir.path().join(e.file_name())).unwrap();
+    }
+    let port = dir.path().join("Get-CsOnlineLisPort.json");
+    let text = std::fs::read_to_string(&port).unwrap();
+    let text = text.replacen(
+        "9905bca0-6fb0-11ec-84a4-25019013784a",
+        "00000000-0000-0000-0000-00000000dead",
+        1,
+    );
+    std::fs::write(&port, text).unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let out = out.path().join("tenant.json");
+    let (code, r) = import(dir.path(), &out, &[]);
+    assert_eq!(code, 0, "the entry stays in the document: {r:#}");
+    let issues: Vec<&Value> = r["report"]["issues"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|i| i["field"] == "LocationId")
+        .collect();
+    assert_eq!(issues.len(), 1, "{issues:#?}");
+    assert_eq!(issues[0]["file"], "Get-CsOnlineLisPort.json");
+    assert_eq!(issues[0]["index"], 0);
+    let why = issues[0]["why"].as_str().unwrap();
+    assert!(
+        why.contains("00000000-0000-0000-0000-00000000dead")
+            && why.contains("Get-CsOnlineLisLocation"),
+        "{why}"
+    );
+    let ports = &read(&out)["emergency"]["lis"]["ports"];
+    assert_eq!(ports.as_array().unwrap().len(), 2);
+    // The documented examples name only locations they export.
+    let clean = tempfile::tempdir().unwrap();
+    let (_, r) = import(&docs(), &clean.path().join("t.json"), &[]);
+    let issues = r["report"]["issues"].to_string();
+    assert!(!issues.contains("\"LocationId\""), "{issues}");
+}
