@@ -91,7 +91,8 @@ pub struct Options {
     pub cache: CacheMode,
     /// Give every call a deadline ([`CALL_DEADLINE_TICKS`]), trapping runaway
     /// calls. On by default. Measured side by side on two identically warmed
-    /// instances, the epoch checks cost 0.97-1.19x, depending on the run
+    /// instances, the epoch checks cost 0.97-1.19x depending on the run, within
+    /// the noise of a busy machine
     /// (`cargo bench -p ocpolicy-benches --bench eligibility -- deadline`).
     pub deadline: bool,
 }
