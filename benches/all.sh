@@ -10,7 +10,8 @@
 # Benches: eligibility, decode, emergency, conferencing, plugins, scale,
 # peers (criterion, `benches/benches/*.rs`; each prints its summary table at
 # the end; peers builds regorus and cedar-policy, `--features peers`), bulk
-# (`benches/bulk.sh`, the CLI on a million requests), load
+# (`benches/bulk.sh`, the CLI on a million requests), import
+# (`benches/import-scale.py`, import and audit of generated exports), load
 # (`benches/load/load.sh`, wrk against `ocpolicy serve`), and web (the
 # browser build's sizes and timings in Chromium: `web/build.sh`, then
 # `npm run bench --prefix web`; needs the installs of the README's test
@@ -20,7 +21,7 @@
 set -eu
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
-all="eligibility decode emergency conferencing plugins scale peers bulk load web"
+all="eligibility decode emergency conferencing plugins scale peers bulk import load web"
 which="${*:-$all}"
 echo "ocpolicy benchmarks, $(date -u +%Y-%m-%d), $(nproc) cores, $(awk '/model name/ {sub(/.*: /, ""); print; exit}' /proc/cpuinfo), $(git rev-parse --short HEAD 2>/dev/null || echo 'no git')"
 for b in $which; do
@@ -33,6 +34,11 @@ for b in $which; do
         bulk)
             echo "\$ benches/bulk.sh"
             benches/bulk.sh
+            ;;
+        import)
+            echo "\$ python3 benches/import-scale.py"
+            cargo build --release -q -p ocpolicy-cli --bin ocpolicy
+            python3 benches/import-scale.py
             ;;
         web)
             echo "\$ web/build.sh && npm run bench --prefix web"
