@@ -50,6 +50,27 @@ fn ser_severity<S: serde::Serializer>(s: &Severity, ser: S) -> Result<S::Ok, S::
     })
 }
 
+/// Whether this build carries the texts of the family `code` belongs to
+/// (features `eligibility-texts`, `emergency-texts`, `conferencing-texts`, on
+/// by default). A browser module of one family leaves the others' out: it
+/// never raises them, and their texts would only weigh on the download.
+pub const fn carried(code: &str) -> bool {
+    match code.as_bytes() {
+        [b'E', b'L', b'I', b'G', b'-', ..] | [b'O', b'P', b'R', b'-', ..] => {
+            cfg!(feature = "eligibility-texts")
+        }
+        [b'E', b'M', b'G', b'-', ..] => cfg!(feature = "emergency-texts"),
+        [b'C', b'O', b'N', b'F', b'-', ..] => cfg!(feature = "conferencing-texts"),
+        _ => true,
+    }
+}
+
+/// `text` where the build carries `code`'s family ([`carried`]), else `""`
+/// (evaluated at compile time, so the text is not in the build at all).
+const fn text(code: &str, text: &'static str) -> &'static str {
+    if carried(code) { text } else { "" }
+}
+
 macro_rules! rules {
     ($( $id:ident = ($code:literal, $sev:ident, $status:ident, $cite:literal, $summary:literal, $fix:literal $(, $note:literal)?); )*) => {
         /// Every rule's position in [`ALL`].
@@ -63,9 +84,9 @@ macro_rules! rules {
                 severity: Severity::$sev,
                 status: Status::$status,
                 citation: $cite,
-                summary: $summary,
-                remediation: $fix,
-                design_note: rules!(@note $($note)?),
+                summary: text($code, $summary),
+                remediation: text($code, $fix),
+                design_note: text($code, rules!(@note $($note)?)),
                 index: Position::$id as u16,
             };
         )*
@@ -537,7 +558,16 @@ pub fn at(index: u16) -> Option<&'static Rule> {
 
 #[cfg(test)]
 mod tests {
-    use super::{ALL, at};
+    use super::{ALL, at, carried};
+
+    #[test]
+    fn the_default_build_carries_every_rule_text() {
+        for rule in ALL {
+            assert!(carried(rule.code), "{}", rule.code);
+            assert!(!rule.summary.is_empty(), "{} has no summary", rule.code);
+            assert!(!rule.remediation.is_empty(), "{} has no fix", rule.code);
+        }
+    }
 
     #[test]
     fn every_rule_is_found_at_its_index() {

@@ -78,6 +78,10 @@ pub fn run(kind: &str, input: &[u8]) -> String {
 }
 
 /// Decide one document of the kind `id`; the envelope as JSON.
+///
+/// Inlined, as is [`decide_id`], so that a caller naming one kind (the
+/// browser's per-family modules) links that kind's rules only.
+#[inline(always)]
 pub fn run_id(id: KindId, input: &[u8]) -> String {
     envelope(decide_id(id, input))
 }
@@ -90,6 +94,7 @@ pub fn decide(kind: &str, input: &[u8]) -> Result<Value, InputError> {
 
 /// Decide one document of the kind `id`: the output's JSON form, or what is
 /// wrong with the input.
+#[inline(always)]
 pub fn decide_id(id: KindId, input: &[u8]) -> Result<Value, InputError> {
     // Decode the kind's input type and encode its output type, as the table
     // declares them, around its rule: an arm that disagrees with the table
@@ -209,9 +214,22 @@ pub fn kinds_json() -> String {
     json::to_string(&KINDS)
 }
 
+/// The kinds of the families `keep` holds, as JSON (a per-family module's
+/// `kinds()`).
+pub fn kinds_json_of(keep: impl Fn(crate::kinds::Family) -> bool) -> String {
+    let kinds: Vec<&Kind> = KINDS.iter().filter(|k| keep(k.id.family())).collect();
+    json::to_string(&kinds)
+}
+
 /// The rule catalogue as JSON: code, severity, status, citation, summary, fix.
+/// A build without some families' texts (see [`crate::catalogue::carried`])
+/// lists only the rules it carries.
 pub fn catalogue_json() -> String {
-    json::to_string(&crate::catalogue::ALL)
+    let rules: Vec<&crate::catalogue::Rule> = crate::catalogue::ALL
+        .iter()
+        .filter(|r| crate::catalogue::carried(r.code))
+        .collect();
+    json::to_string(&rules)
 }
 
 /// `{"ok": value}` or `{"error": {"path", "message"}}`.

@@ -7,7 +7,7 @@ use schemars::{JsonSchema, Schema, generate::SchemaSettings};
 use crate::kinds::KindId;
 use crate::types::{
     ConferencingConfig, Decision, EligibilityRequest, EmergencyConfig, NetworkContext,
-    Normalization, Resolution, RouteDecision, Tenant,
+    Normalization, Resolution, RouteDecision, Tenant, TenantDocument,
 };
 
 macro_rules! documents {
@@ -63,6 +63,8 @@ macro_rules! documents {
                 "eligibility-request" => EligibilityRequest:
                     "one request alone: a line of `ocpolicy check eligibility --tenant T --batch F`",
                 "tenant" => Tenant: "a tenant snapshot, for `--tenant`",
+                "tenant-document" => TenantDocument:
+                    "a stored tenant (tenant, emergency, conferencing): `GET /v1/tenants/{id}/snapshot`",
                 "decision" => Decision: "the output of every check",
                 "emergency-config" => EmergencyConfig:
                     "an emergency configuration: `ocpolicy emergency resolve --lis` and `emergency audit`",
