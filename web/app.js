@@ -1,9 +1,32 @@
 // The ocpolicy console: three panels whose every field is checked, on every
-// keystroke, by the rules the server enforces (web/pkg/lite, in this thread),
-// with checks that need the numbering plan finished by the full build in a
-// Web Worker. Nothing here waits on the network after the page has loaded.
+// keystroke, by the rules the server enforces, through the public API of the
+// npm package @ocpolicy/rules (web/pkg/rules, built from web/package): its
+// first module in this thread, and checks that need the numbering plan
+// finished by its full module in a Web Worker. Nothing here waits on the
+// network after the page has loaded.
 
-import { loadRules, openAll, exec, planPending, configOf } from './rules.js';
+import { load, planPending, configOf } from './pkg/rules/index.js';
+
+/** Every snapshot of the stored tenant document, opened once. */
+function openAll(rules, snapshot) {
+  return { rules, ...rules.openTenant(snapshot) };
+}
+
+/** Run one call: `{on: 'tenant'|'emergency'|'conferencing', method, input}`
+ * against an opened snapshot, or `{kind, input}`; `settle` for the numbering
+ * plan's verdict (the package's full module, in its worker). */
+function exec(engine, call, settle = false) {
+  if (call.on) {
+    const snapshot = engine[call.on];
+    if (!snapshot) {
+      const why = engine.errors[call.on];
+      return { error: why || { path: call.on, message: `the tenant snapshot has no ${call.on} configuration` } };
+    }
+    const method = settle ? `settle${call.method[0].toUpperCase()}${call.method.slice(1)}` : call.method;
+    return snapshot[method](call.input);
+  }
+  return settle ? engine.rules.settle(call.kind, call.input) : engine.rules.run(call.kind, call.input);
+}
 
 const metrics = { rulesReadyMs: null, firstValidationMs: null, planReadyMs: null };
 window.ocpolicy = { metrics };
@@ -129,34 +152,6 @@ async function loadSnapshot() {
   return { snapshot: await r.json(), demo: !s && !location.search.includes('snapshot=') };
 }
 
-// ------------------------------------------------------------------ full build in a worker
-
-class FullRules {
-  constructor(snapshot, onReady) {
-    this.pending = new Map();
-    this.next = 0;
-    this.worker = new Worker(new URL('worker.js', import.meta.url), { type: 'module' });
-    this.worker.onmessage = ({ data }) => {
-      if (data.op === 'ready') {
-        onReady();
-      } else if (data.op === 'result' || data.op === 'failed') {
-        const resolve = this.pending.get(data.id);
-        this.pending.delete(data.id);
-        resolve?.(data.op === 'result' ? data.output : { error: { path: '', message: data.message } });
-      }
-    };
-    this.worker.postMessage({ op: 'open', snapshot });
-  }
-
-  exec(call) {
-    const id = this.next++;
-    return new Promise((resolve) => {
-      this.pending.set(id, resolve);
-      this.worker.postMessage({ op: 'exec', id, call });
-    });
-  }
-}
-
 // ------------------------------------------------------------------ rendering violations
 
 const SEVERITY = { Error: 'error', Warning: 'warning', Info: 'info' };
@@ -200,7 +195,7 @@ class Panel {
     if (pending && this.full?.ready) {
       // The first module withheld a verdict: the full build gives it (microseconds, off-thread).
       this.render(quick, true);
-      this.full.exec(call).then((out) => seq === this.seq && this.render(out, false));
+      Promise.resolve(this.full.exec(call)).then((out) => seq === this.seq && this.render(out, false));
     } else {
       this.render(quick, pending);
       if (pending) this.full?.waiting.add(this);
@@ -569,7 +564,7 @@ async function pluginPanel() {
 // ------------------------------------------------------------------ start
 
 async function main() {
-  const rulesLoading = loadRules('lite');
+  const rulesLoading = load();
   if (served() && !session() && !new URLSearchParams(location.search).get('snapshot')) await signIn();
   const who = session();
   if (who && !who.demo) {
@@ -598,22 +593,28 @@ async function main() {
   if (snapshot.conferencing) panels.push(bridgePanel(engine, full, snapshot), dialoutPanel(engine, full, snapshot));
   for (const p of panels) p.validate();
   document.body.dataset.ready = 'true';
-  if (typeof Worker === 'function') {
-    setTimeout(() => {
-      const worker = new FullRules(snapshot, () => {
+  // After the first validations, so that it never competes with them.
+  setTimeout(() => {
+    full.exec = (call) => exec(engine, call, true);
+    rules
+      .loadNumberingPlan({ in: typeof Worker === 'function' ? 'worker' : 'page' })
+      .then(() => {
         metrics.planReadyMs = performance.now();
         planStatus.textContent = 'Full validation ready, numbering plan included.';
         document.body.dataset.plan = 'ready';
         full.ready = true;
         for (const panel of full.waiting) panel.validate();
         full.waiting.clear();
+      })
+      .catch((e) => {
+        planStatus.textContent = `The numbering plan could not be loaded (${e.message}); checks that need it stay pending.`;
       });
-      full.exec = (call) => worker.exec(call);
+    if (typeof Worker === 'function') {
       pluginPanel().catch((e) => {
         $('plugin-status').textContent = `The plugin could not be loaded: ${e.message}`;
       });
-    }, 0);
-  }
+    }
+  }, 0);
   Object.assign(window.ocpolicy, { panels, engine });
 }
 

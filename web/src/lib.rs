@@ -2,31 +2,83 @@
 //! [`ocpolicy_rules::ffi`], in the style of cedar-wasm. Every function takes a
 //! JSON document and returns the envelope `{"ok": ...}` or
 //! `{"error": {"path", "message"}}` as a string, exactly what the CLI and the
-//! server answer for the same document. `web/ocpolicy.js` parses it.
+//! server answer for the same document. The npm package `@ocpolicy/rules`
+//! (`web/package/`) parses it.
 //!
-//! Two builds come from this crate (`web/build.sh`): the first module, without
-//! libphonenumber's data, answers every keystroke at once and marks checks
-//! that need the plan with `PLAN-PENDING`; the full module (feature
-//! `numbering-plan`) loads after first paint in a Web Worker and gives the
-//! server's verdict everywhere.
+//! Several modules come from this crate (`web/build.sh`), chosen by features:
+//! one per family (`eligibility`, `emergency`, `conferencing`: only that
+//! family's kinds and snapshot, so only its rules are linked), one with every
+//! family, all without libphonenumber's data: they answer every keystroke at
+//! once and mark checks that need the plan with `PLAN-PENDING`. The full
+//! module (every family and feature `numbering-plan`) loads later, where the
+//! caller chooses, and gives the server's verdict everywhere.
 
 // `#[wasm_bindgen]` expands to `unsafe extern` glue; no hand-written unsafe code lives here.
 #![allow(unsafe_code)]
 
-use ocpolicy_rules::KindId;
 use ocpolicy_rules::ffi;
+use ocpolicy_rules::{Family, InputError, KindId};
 use wasm_bindgen::prelude::*;
+
+/// Whether this module carries `family`'s rules (its cargo feature).
+const fn has(family: Family) -> bool {
+    match family {
+        Family::Eligibility => cfg!(feature = "eligibility"),
+        Family::Emergency => cfg!(feature = "emergency"),
+        Family::Conferencing => cfg!(feature = "conferencing"),
+    }
+}
+
+/// The answer for a kind whose family this module leaves out.
+fn elsewhere(id: KindId) -> String {
+    let family = id.family();
+    ffi::error_envelope(InputError {
+        path: String::new(),
+        message: format!(
+            "kind `{}` belongs to the {family} family, which this module does not carry: \
+             import `@ocpolicy/rules/{family}` or `@ocpolicy/rules`",
+            id.name()
+        ),
+    })
+}
+
+/// Decide one document of the kind `id`, if this module carries its family.
+/// `id` is a constant at every call but `run`'s, so each `check*` function
+/// links its own kind's rules only.
+#[inline(always)]
+fn run_here(id: KindId, input: &str) -> String {
+    if has(id.family()) {
+        ffi::run_id(id, input.as_bytes())
+    } else {
+        elsewhere(id)
+    }
+}
+
+/// The families this module carries, comma-separated (`eligibility` or
+/// `eligibility,emergency,conferencing`).
+#[wasm_bindgen]
+pub fn families() -> String {
+    let names: Vec<&str> = Family::ALL
+        .iter()
+        .filter(|f| has(**f))
+        .map(|f| f.name())
+        .collect();
+    names.join(",")
+}
 
 /// Decide one document of `kind` (see `kinds()`).
 #[wasm_bindgen]
 pub fn run(kind: &str, input: &str) -> String {
-    ffi::run(kind, input.as_bytes())
+    match kind.parse::<KindId>() {
+        Ok(id) => dispatch(id, input),
+        Err(e) => ffi::error_envelope(e),
+    }
 }
 
-/// The kinds `run` accepts, as JSON.
+/// The kinds `run` accepts (this module's families), as JSON.
 #[wasm_bindgen]
 pub fn kinds() -> String {
-    ffi::kinds_json()
+    ffi::kinds_json_of(has)
 }
 
 /// The rule catalogue (code, severity, citation, summary, fix), as JSON.
@@ -67,18 +119,27 @@ macro_rules! checks {
             #[wasm_bindgen(js_name = $js)]
             #[allow(non_snake_case)]
             pub fn $js(input: &str) -> String {
-                ffi::run_id(KindId::$id, input.as_bytes())
+                run_here(KindId::$id, input)
             }
         )*
+
+        /// `run`'s dispatch: one arm per kind, each with its kind constant.
+        fn dispatch(id: KindId, input: &str) -> String {
+            match id {
+                $(KindId::$id => $js(input),)*
+            }
+        }
     };
 }
 
 ocpolicy_rules::for_each_kind!(checks);
 
 /// A tenant indexed once, for a form that checks on every keystroke.
+#[cfg(feature = "eligibility")]
 #[wasm_bindgen]
 pub struct Tenant(ffi::TenantJson);
 
+#[cfg(feature = "eligibility")]
 #[wasm_bindgen]
 impl Tenant {
     /// Index a `Tenant` document; throws the error envelope as a string.
@@ -96,9 +157,11 @@ impl Tenant {
 }
 
 /// An emergency configuration (addresses, locations, LIS, policies) indexed once.
+#[cfg(feature = "emergency")]
 #[wasm_bindgen]
 pub struct Emergency(ffi::EmergencyJson);
 
+#[cfg(feature = "emergency")]
 #[wasm_bindgen]
 impl Emergency {
     /// Index an `EmergencyConfig` document; throws the error envelope as a string.
@@ -126,9 +189,11 @@ impl Emergency {
 }
 
 /// A conferencing configuration (bridge, organizers, routing) indexed once.
+#[cfg(feature = "conferencing")]
 #[wasm_bindgen]
 pub struct Conferencing(ffi::ConferencingJson);
 
+#[cfg(feature = "conferencing")]
 #[wasm_bindgen]
 impl Conferencing {
     /// Index a `ConferencingConfig` document; throws the error envelope as a string.

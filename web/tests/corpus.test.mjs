@@ -1,9 +1,11 @@
-// The whole conformance corpus through the wasm-bindgen builds in Node, case
-// for case against the native rules (`ocpolicy corpus --json`, the same JSON
-// entry point compiled natively).
+// The whole conformance corpus through the npm package @ocpolicy/rules in
+// Node (its public entry points, as a consumer imports them), case for case
+// against the native rules (`ocpolicy corpus --json`, the same JSON entry
+// point compiled natively): every family's own module, the module with every
+// family, and the full module with the numbering plan.
 //
-// Needs: web/build.sh (web/pkg/*) and the ocpolicy binary (OCPOLICY_BIN, or
-// target/debug/ocpolicy, which `cargo test` builds).
+// Needs: web/build.sh (web/pkg/rules) and the ocpolicy binary (OCPOLICY_BIN,
+// or target/debug/ocpolicy, which `cargo test` builds).
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -11,7 +13,13 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join, dirname, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { loadRules, planPending } from '../rules.js';
+import * as everything from '../pkg/rules/node/index.js';
+import * as eligibility from '../pkg/rules/node/eligibility.js';
+import * as emergency from '../pkg/rules/node/emergency.js';
+import * as conferencing from '../pkg/rules/node/conferencing.js';
+
+const { planPending } = everything;
+const FAMILIES = { eligibility, emergency, conferencing };
 
 const web = dirname(dirname(fileURLToPath(import.meta.url)));
 const root = dirname(web);
@@ -36,7 +44,12 @@ function native() {
 
 const all = cases(corpus);
 const expected = native();
-const load = (variant) => loadRules(variant, readFileSync(join(web, 'pkg', variant, 'ocpolicy_bg.wasm')));
+/** 'lite': every family's first module; 'full': the same with the plan loaded in this thread. */
+async function load(variant) {
+  const rules = await everything.load();
+  if (variant === 'full') await rules.loadNumberingPlan({ in: 'page' });
+  return rules;
+}
 
 test('the corpus is all there and passes natively', () => {
   assert.ok(all.length >= 300, `only ${all.length} cases found under ${corpus}`);
@@ -47,7 +60,7 @@ test('the corpus is all there and passes natively', () => {
 
 test('the full build answers every case exactly as native does', async () => {
   const rules = await load('full');
-  assert.equal(rules.numberingPlan, true);
+  assert.equal(rules.planState, 'ready');
   let compared = 0;
   for (const c of all) {
     const got = rules.run(c.kind, c.input);
@@ -83,7 +96,7 @@ test('the snapshot classes answer as the one-shot entry points do', async () => 
 
 test('the first module agrees with native wherever it does not say PLAN-PENDING', async () => {
   const rules = await load('lite');
-  assert.equal(rules.numberingPlan, false);
+  assert.equal(rules.planState, 'absent');
   let definite = 0;
   let pending = 0;
   for (const c of all) {
@@ -131,4 +144,62 @@ test('bad input is an error envelope naming the field, never a throw', async () 
   assert.ok(rules.run('address', deep).error);
   const t = rules.tenant('{"tenant_id": 1}');
   assert.ok(t.error && t.error.path === 'tenant_id', JSON.stringify(t));
+});
+
+test("each family's own module answers its family's cases as native does, and refuses the others' by name", async () => {
+  for (const [family, entry] of Object.entries(FAMILIES)) {
+    const rules = await entry.load();
+    assert.deepEqual(rules.families, [family]);
+    const mine = new Set(rules.kinds().map((k) => k.name));
+    assert.ok(mine.size > 0, `${family} lists no kinds`);
+    let same = 0;
+    let refused = 0;
+    for (const c of all) {
+      const got = rules.run(c.kind, c.input);
+      if (!mine.has(c.kind)) {
+        assert.match(got.error?.message ?? '', new RegExp(`@ocpolicy/rules/`), `${c.file}: ${JSON.stringify(got)}`);
+        refused++;
+        continue;
+      }
+      if (planPending(got)) continue;
+      assert.deepEqual(got, expected.get(c.file).output, `${c.file} (${c.kind}) in the ${family} module`);
+      same++;
+    }
+    assert.ok(same > 20, `the ${family} module decided only ${same} cases`);
+    assert.ok(refused > 20, `the ${family} module refused only ${refused} cases`);
+  }
+});
+
+test("each family's module carries its own rules' texts, as the whole catalogue has them, and not the others'", async () => {
+  const whole = (await everything.load()).catalogue();
+  const byCode = new Map(whole.map((r) => [r.code, r]));
+  const own = { eligibility: /^(ELIG|OPR)-/, emergency: /^EMG-/, conferencing: /^CONF-/ };
+  for (const [family, entry] of Object.entries(FAMILIES)) {
+    const listed = (await entry.load()).catalogue();
+    for (const r of listed) {
+      const foreign = Object.entries(own).some(([f, re]) => f !== family && re.test(r.code));
+      assert.ok(!foreign, `the ${family} module lists ${r.code}`);
+      assert.deepEqual(r, byCode.get(r.code), `${r.code} in the ${family} module`);
+    }
+    const mine = whole.filter((r) => own[family].test(r.code)).map((r) => r.code);
+    assert.ok(mine.length > 10, `${family}: ${mine.length} rules`);
+    assert.deepEqual(listed.filter((r) => own[family].test(r.code)).map((r) => r.code), mine);
+  }
+});
+
+test('settle gives the plan\'s verdict where the first module says PLAN-PENDING', async () => {
+  const rules = await eligibility.load();
+  const states = [];
+  rules.onPlanState((s) => states.push(s));
+  const c = all.find((x) => x.kind === 'eligibility' && planPending(rules.run(x.kind, x.input)));
+  assert.ok(c, 'no eligibility case waits for the plan');
+  assert.equal(rules.planState, 'absent');
+  const settled = await rules.settle(c.kind, c.input);
+  assert.deepEqual(settled, expected.get(c.file).output, c.file);
+  assert.deepEqual(states, ['loading', 'ready']);
+  // Once the plan is in this thread, run answers with it at once.
+  assert.deepEqual(rules.run(c.kind, c.input), expected.get(c.file).output);
+  const t = rules.tenant(c.input.tenant);
+  assert.deepEqual(await t.ok.settleCheck(c.input.request), expected.get(c.file).output);
+  t.ok.free();
 });

@@ -1,5 +1,6 @@
 // A static file server for web/ (the tests' stand-in for `ocpolicy serve`,
-// which serves the same files at /). Run alone: node tests/serve.mjs [port]
+// which serves the same files at /), or for another folder (`dir`), with
+// `files` mapping extra URL paths to files. Run alone: node tests/serve.mjs [port]
 import { createServer } from 'node:http';
 import { readFile } from 'node:fs/promises';
 import { extname, join, normalize, dirname } from 'node:path';
@@ -16,20 +17,21 @@ const TYPES = {
   '.ico': 'image/x-icon',
 };
 
-export function serve(port = 0) {
+export function serve(port = 0, { dir = root, files = {}, cache = false } = {}) {
   const server = createServer(async (req, res) => {
     const url = new URL(req.url, 'http://localhost');
     let path = normalize(decodeURIComponent(url.pathname)).replace(/^(\.\.[/\\])+/, '');
     if (path.endsWith('/')) path += 'index.html';
-    if (path.includes('node_modules') || path.includes('/tests/')) {
+    if (!(path in files) && (path.includes('node_modules') || path.includes('/tests/'))) {
       res.writeHead(404).end();
       return;
     }
     try {
-      const body = await readFile(join(root, path));
+      const body = await readFile(files[path] ?? join(dir, path));
       res.writeHead(200, {
         'content-type': TYPES[extname(path)] || 'application/octet-stream',
-        'cache-control': 'no-store',
+        // The benchmark's warm loads come from the HTTP cache; the tests see every change.
+        'cache-control': cache ? 'max-age=3600' : 'no-store',
         // Cross-origin isolation: performance.now() at 5 µs rather than 100 µs
         // resolution, for the keystroke benchmark; the page needs nothing cross-origin.
         'cross-origin-opener-policy': 'same-origin',

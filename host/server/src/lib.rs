@@ -386,21 +386,15 @@ async fn access_log(request: axum::extract::Request, next: axum::middleware::Nex
 pub const CSP: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; worker-src 'self'; connect-src 'self'; img-src 'self' data:; style-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
 /// The console's own files, and nothing else of `web/`: the page (with the
-/// server's tenant and token put in), its modules and style, and the built
-/// modules under `pkg/`. Never the crate's sources, tests, build script or
+/// server's tenant and token put in), its modules and style, and what
+/// `web/build.sh` writes under `pkg/` (the npm package `@ocpolicy/rules` the
+/// console imports, in `pkg/rules/`). Never the crate's sources, tests, build script or
 /// `node_modules`. Sent compressed: `pkg/` as the `.br` and `.gz` files
 /// `web/build.sh` writes beside each module, the rest compressed on the way.
 fn console_files(dir: &std::path::Path) -> Router<AppState> {
     use tower_http::services::{ServeDir, ServeFile};
     /// The page's modules and style (`web/index.html` loads them).
-    const PAGE: [&str; 6] = [
-        "app.js",
-        "rules.js",
-        "worker.js",
-        "plugin.js",
-        "wasi.js",
-        "style.css",
-    ];
+    const PAGE: [&str; 4] = ["app.js", "plugin.js", "wasi.js", "style.css"];
     let mut files = Router::new()
         .route("/", get(tenant::console))
         .route("/index.html", get(tenant::console));

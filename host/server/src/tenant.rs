@@ -879,5 +879,12 @@ pub async fn console(State(s): State<AppState>) -> Response {
             "\n  <meta name=\"ocpolicy-token\" content=\"{token}\">"
         ));
     }
+    // What only the page opened on its own needs (the bundled demo tenant's
+    // preload) is left out: a served page validates the server's tenant.
+    let page: String = page
+        .lines()
+        .filter(|l| !l.contains("data-standalone"))
+        .map(|l| format!("{l}\n"))
+        .collect();
     Html(page.replacen("<head>", &format!("<head>{meta}"), 1)).into_response()
 }

@@ -172,7 +172,7 @@ impl ServeCommand {
         }
         let web_dir = self.web_dir.clone().or_else(default_web_dir);
         if let Some(dir) = &web_dir
-            && !dir.join("pkg/lite/ocpolicy_bg.wasm").is_file()
+            && !dir.join("pkg/rules/wasm/all/ocpolicy_bg.wasm").is_file()
         {
             eprintln!(
                 "ocpolicy: the console's modules are not built in {}: run web/build.sh",

@@ -846,20 +846,20 @@ fn only_the_consoles_files_are_served_compressed_and_locked_down() {
         // writes beside it (a console folder made here, so this does not
         // depend on the build having run).
         let web = tempfile::tempdir().unwrap();
-        std::fs::create_dir_all(web.path().join("pkg/lite")).unwrap();
+        std::fs::create_dir_all(web.path().join("pkg/rules/wasm/all")).unwrap();
         std::fs::write(web.path().join("index.html"), "<html><head></head></html>").unwrap();
         std::fs::write(
-            web.path().join("pkg/lite/ocpolicy_bg.wasm"),
+            web.path().join("pkg/rules/wasm/all/ocpolicy_bg.wasm"),
             vec![0u8; 4096],
         )
         .unwrap();
         std::fs::write(
-            web.path().join("pkg/lite/ocpolicy_bg.wasm.br"),
+            web.path().join("pkg/rules/wasm/all/ocpolicy_bg.wasm.br"),
             b"brotli bytes",
         )
         .unwrap();
         std::fs::write(
-            web.path().join("pkg/lite/ocpolicy_bg.wasm.gz"),
+            web.path().join("pkg/rules/wasm/all/ocpolicy_bg.wasm.gz"),
             b"gzip bytes",
         )
         .unwrap();
@@ -871,7 +871,7 @@ fn only_the_consoles_files_are_served_compressed_and_locked_down() {
             let (st, headers, got) = s
                 .full(
                     "GET",
-                    "/pkg/lite/ocpolicy_bg.wasm",
+                    "/pkg/rules/wasm/all/ocpolicy_bg.wasm",
                     &[("accept-encoding", accept)],
                 )
                 .await;
@@ -887,7 +887,9 @@ fn only_the_consoles_files_are_served_compressed_and_locked_down() {
                 Some("application/wasm")
             );
         }
-        let (st, _, got) = s.full("GET", "/pkg/lite/ocpolicy_bg.wasm", &[]).await;
+        let (st, _, got) = s
+            .full("GET", "/pkg/rules/wasm/all/ocpolicy_bg.wasm", &[])
+            .await;
         assert_eq!(
             (st, got.len()),
             (StatusCode::OK, 4096),

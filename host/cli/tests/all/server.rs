@@ -664,7 +664,11 @@ fn the_binary_serves_on_a_socket_and_drains_on_sigterm() {
         page.contains("name=\"ocpolicy-token\""),
         "the demo console gets a token"
     );
-    assert!(get("/rules.js").contains("export async function loadRules"));
+    assert!(
+        !page.contains("demo-snapshot.json"),
+        "a served page does not preload the bundled demo tenant"
+    );
+    assert!(get("/pkg/rules/index.js").contains("export function load("));
     // SIGTERM: it drains and exits cleanly.
     let pid = child.id().to_string();
     assert!(

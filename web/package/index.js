@@ -1,0 +1,20 @@
+// @ocpolicy/rules: every family's rules in one module.
+// The first module (no numbering plan) loads with `load()`; the full one, when
+// asked (`rules.loadNumberingPlan()`, or `load({ numberingPlan: 'worker' })`).
+// The `new URL(…, import.meta.url)` below are what bundlers (Vite, Rollup,
+// webpack, esbuild with its loader set) follow to ship the `.wasm` files.
+import * as glue from './wasm/all/ocpolicy.js';
+import { loadWith } from './src/core.js';
+
+export { planPending, fetchTenant, configOf, Rules } from './src/core.js';
+
+const sources = {
+  first: () => new URL('./wasm/all/ocpolicy_bg.wasm', import.meta.url),
+  full: async () => [await import('./wasm/full/ocpolicy.js'), new URL('./wasm/full/ocpolicy_bg.wasm', import.meta.url)],
+  worker: () => new Worker(new URL('./src/worker.js', import.meta.url), { type: 'module' }),
+};
+
+/** Load the first module; see the package's README. */
+export function load(options = {}) {
+  return loadWith(glue, sources, options);
+}
