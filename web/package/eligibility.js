@@ -1,8 +1,10 @@
 // @ocpolicy/rules/eligibility: the eligibility rules (ELIG-*): numbers, assignments, uploads, operators.
 // The first module (no numbering plan) loads with `load()`; the full one, when
 // asked (`rules.loadNumberingPlan()`, or `load({ numberingPlan: 'worker' })`).
-// The `new URL(…, import.meta.url)` below are what bundlers (Vite, Rollup,
-// webpack, esbuild with its loader set) follow to ship the `.wasm` files.
+// The `new URL(…, import.meta.url)` below are what bundlers (Vite/Rollup,
+// webpack 5) follow to ship the `.wasm` files. They must be literal in each
+// entry point, which is why the entry points repeat one another; esbuild does
+// not rewrite them yet (serve the package's wasm/ folder beside its bundle).
 import * as glue from './wasm/eligibility/ocpolicy.js';
 import { loadWith } from './src/core.js';
 
