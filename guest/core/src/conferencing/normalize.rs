@@ -23,8 +23,15 @@ pub(crate) struct Normalized {
     pub reason: String,
 }
 
-/// Refuse dialed strings the rules cannot read: empty, too long, or with
-/// control characters (so .NET's and Rust's `$` agree).
+/// A character a dialed string may hold: a dial pad's keys, and the
+/// separators people type between groups of digits.
+fn dialable(ch: char) -> bool {
+    ch.is_ascii_digit() || matches!(ch, '+' | '*' | '#' | ' ' | '-' | '.' | '(' | ')')
+}
+
+/// Refuse dialed strings the rules cannot read: empty, too long, with
+/// control characters (so .NET's and Rust's `$` agree), or not a number at
+/// all (letters, other signs, no digit).
 pub(crate) fn check_dialed(dialed: &str) -> Result<&str, InputError> {
     let d = dialed.trim();
     let bad = |m: String| InputError {
@@ -43,6 +50,18 @@ pub(crate) fn check_dialed(dialed: &str) -> Result<&str, InputError> {
         return Err(bad(format!(
             "contains `{}`; dial digits, '+', '*' or '#' (ASCII, no control characters)",
             ch.escape_default()
+        )));
+    }
+    // What a dial pad sends: digits, '+', '*', '#', and the separators people
+    // type between groups. A letter or other sign is not a number to route.
+    if let Some(ch) = d.chars().find(|&ch| !dialable(ch)) {
+        return Err(bad(format!(
+            "`{d}` is not a phone number: it contains `{ch}`; dial digits (with '+', '*' or '#'), e.g. +14255550100 or 0100"
+        )));
+    }
+    if !d.chars().any(|ch| ch.is_ascii_digit()) {
+        return Err(bad(format!(
+            "`{d}` is not a phone number: it has no digits; dial digits, e.g. +14255550100 or 0100"
         )));
     }
     Ok(d)
@@ -177,4 +196,45 @@ pub(crate) fn normalize_check(check: &NormalizeCheck) -> Result<Normalization, I
         .unwrap_or_default();
     let plan = found.map(|(i, p)| (p, compiled.as_slice(), format!("dial_plans[{i}]")));
     Ok(run(plan, &check.usage_location, &check.dialed)?.normalization)
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::check_dialed;
+
+    #[test]
+    fn a_dialed_string_that_is_not_a_number_is_refused_naming_the_field() {
+        for bad in [
+            "abc",
+            "+1abc",
+            "0100x",
+            "+1 (425) 555-01OO",
+            "#*",
+            "+",
+            "call me",
+        ] {
+            let e = check_dialed(bad).expect_err(bad);
+            assert_eq!(e.path, "dialed", "{bad}");
+            assert!(
+                e.message.contains("is not a phone number"),
+                "{bad}: {}",
+                e.message
+            );
+        }
+    }
+
+    #[test]
+    fn what_a_dial_pad_sends_is_accepted() {
+        for good in [
+            "+14255550100",
+            "0100",
+            "+1 (425) 555-0100",
+            "*86",
+            "+33 1.23.45",
+            "#31#0100",
+        ] {
+            assert_eq!(check_dialed(good).unwrap(), good.trim(), "{good}");
+        }
+    }
 }
