@@ -6,6 +6,8 @@
 // network after the page has loaded.
 
 import { load, planPending, configOf } from './pkg/rules/index.js';
+import { $, el, option } from './dom.js';
+import { numbersScreen, usersScreen, auditScreen, KIND_OF_STATUS } from './inventory.js';
 
 /** Every snapshot of the stored tenant document, opened once. */
 function openAll(rules, snapshot) {
@@ -30,16 +32,20 @@ function exec(engine, call, settle = false) {
 
 const metrics = { rulesReadyMs: null, firstValidationMs: null, planReadyMs: null };
 window.ocpolicy = { metrics };
-const $ = (id) => document.getElementById(id);
-const el = (tag, attrs = {}, ...children) => {
-  const e = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) {
-    if (k === 'class') e.className = v;
-    else e.setAttribute(k, v);
-  }
-  for (const c of children) e.append(c);
-  return e;
-};
+
+/** How long a field waits after the last keystroke before it is checked: a
+ * half-typed value is never flagged; leaving the field checks it at once. */
+export const PAUSE_MS = 400;
+
+// The server's clock, as its answers' `Date` headers give it: checks that
+// depend on the time (a number blocked until a date) use it, never this
+// machine's. Without a server, the page's clock stands in.
+let clockOffsetMs = 0;
+function noteServerClock(response) {
+  const date = Date.parse(response.headers.get('date') || '');
+  if (Number.isFinite(date)) clockOffsetMs = date - Date.now();
+}
+const serverNow = () => new Date(Date.now() + clockOffsetMs).toISOString().replace(/\.\d+Z$/, 'Z');
 
 // ------------------------------------------------------------------ snapshot
 
@@ -149,6 +155,7 @@ async function loadSnapshot() {
     throw new Error('the server no longer accepts this token: reload the page and sign in again');
   }
   if (!r.ok) throw new Error(`the tenant snapshot at ${url} answered ${r.status}`);
+  noteServerClock(r);
   return { snapshot: await r.json(), demo: !s && !location.search.includes('snapshot=') };
 }
 
@@ -171,10 +178,30 @@ function message(v) {
   );
 }
 
-/** Does a violation's path belong to the field with `data-path`? */
-function owns(fieldPath, path) {
-  if (!fieldPath || !path) return false;
-  return path === fieldPath || path.startsWith(fieldPath + '.') || path.startsWith(fieldPath + '[') || path.endsWith('.' + fieldPath);
+/** Does a violation's path belong to the field with `data-path` (one path,
+ * or several separated by commas)? The most specific owner is the one with
+ * the longest matching path. */
+function ownership(fieldPaths, path) {
+  if (!fieldPaths || !path) return 0;
+  let best = 0;
+  for (const fp of fieldPaths.split(',').map((x) => x.trim()).filter(Boolean)) {
+    if (path === fp || path.startsWith(fp + '.') || path.startsWith(fp + '[') || path.endsWith('.' + fp)) best = Math.max(best, fp.length);
+  }
+  return best;
+}
+const owns = (fieldPaths, path) => ownership(fieldPaths, path) > 0;
+
+/** An input error in plain words: what is wrong with which field, and how to
+ * fix it, without the decoder's own text. */
+function plainInputError(error, fields) {
+  const f = fields.find((x) => owns(x.dataset.path, error.path));
+  const label = f?.labels?.[0]?.textContent ?? f?.getAttribute('aria-label');
+  let text = error.message;
+  // serde's wording ("invalid type: string \"47,64\", expected f64 at line 1 column 9").
+  const m = /^invalid type: (?:string )?"?([^"]*)"?, expected (f64|f32|a number|i\d+|u\d+)/.exec(text) || /expected (f64|a number)/.exec(text);
+  if (m) text = `"${m[1] ?? ''}" is not a number; type digits with a decimal point, e.g. 47.64`;
+  else text = text.replace(/ at line \d+ column \d+$/, '');
+  return { f, text: label ? `${label}: ${text}` : text };
 }
 
 /** A panel: a form whose fields carry `data-path`, a verdict line and a box for
@@ -183,11 +210,29 @@ class Panel {
   constructor({ form, verdict, other, describe, show, engine, full }) {
     Object.assign(this, { form, verdict, other, describe, show, engine, full });
     this.seq = 0;
-    this.form.addEventListener('input', () => this.validate());
+    this.timer = 0;
+    // Typing waits for a pause; picking from a list, or leaving a field,
+    // checks at once. Any change clears the last server answer shown, which
+    // was about the values before it.
+    this.form.addEventListener('input', (e) => {
+      this.clearResults();
+      if (e.target.tagName === 'SELECT') return;
+      this.form.dataset.state = 'typing';
+      clearTimeout(this.timer);
+      this.timer = setTimeout(() => this.validate(), PAUSE_MS);
+    });
     this.form.addEventListener('change', () => this.validate());
+    this.form.addEventListener('focusout', () => {
+      if (this.form.dataset.state === 'typing') this.validate();
+    });
+  }
+
+  clearResults() {
+    for (const r of this.form.querySelectorAll('.submit-result')) r.textContent = '';
   }
 
   validate() {
+    clearTimeout(this.timer);
     const seq = ++this.seq;
     const call = this.describe();
     const quick = exec(this.engine, call);
@@ -213,15 +258,16 @@ class Panel {
     }
     this.other.replaceChildren();
     this.form.dataset.pending = pending ? 'true' : 'false';
+    this.form.dataset.state = 'checked';
     if (out.error) {
-      const f = fields.find((x) => owns(x.dataset.path, out.error.path));
-      const p = el('p', { class: 'msg error', 'data-code': 'INPUT' }, el('span', { class: 'sev' }, 'Input:'), ' ', out.error.path ? `${out.error.path}: ` : '', out.error.message);
+      const { f, text } = plainInputError(out.error, fields);
+      const p = el('p', { class: 'msg error', 'data-code': 'INPUT' }, el('span', { class: 'sev' }, 'Error:'), ' ', text);
       if (f) {
         f.setAttribute('aria-invalid', 'true');
         $(f.getAttribute('aria-describedby')).append(p);
       } else this.other.append(p);
       this.verdict.className = 'verdict denied';
-      this.verdict.textContent = 'Cannot decide: fix the input';
+      this.verdict.textContent = `Not yet: ${text}`;
       this.show?.(null);
       return;
     }
@@ -229,18 +275,26 @@ class Panel {
     const violations = typeof result === 'object' && result && Array.isArray(result.violations) ? result.violations : [];
     for (const v of violations) {
       // The most specific field that owns the path.
-      const f = fields.filter((x) => owns(x.dataset.path, v.path)).sort((a, b) => b.dataset.path.length - a.dataset.path.length)[0];
+      const f = fields
+        .map((x) => [x, ownership(x.dataset.path, v.path)])
+        .filter(([, n]) => n > 0)
+        .sort((a, b) => b[1] - a[1])[0]?.[0];
       if (f) {
         if (v.severity === 'Error' && v.code !== 'PLAN-PENDING') f.setAttribute('aria-invalid', 'true');
         $(f.getAttribute('aria-describedby')).append(message(v));
       } else this.other.append(message(v));
     }
     const errors = violations.filter((v) => v.severity === 'Error').length;
+    const firstError = violations.find((v) => v.severity === 'Error');
     const warnings = violations.filter((v) => v.severity === 'Warning' && v.code !== 'PLAN-PENDING').length;
     const allowed = typeof result.allowed === 'boolean' ? result.allowed : errors === 0;
     this.verdict.className = `verdict ${allowed ? 'allowed' : 'denied'}${pending ? ' provisional' : ''}`;
     this.verdict.textContent =
-      (allowed ? (warnings ? `Allowed, with ${warnings} warning${warnings > 1 ? 's' : ''}` : 'Allowed') : `Denied: ${errors} error${errors > 1 ? 's' : ''}`) +
+      (allowed
+        ? warnings
+          ? `Allowed, with ${warnings} warning${warnings > 1 ? 's' : ''}`
+          : 'Allowed'
+        : `Denied: ${errors} error${errors > 1 ? 's' : ''}${firstError ? ` (${firstError.code}: ${firstError.message})` : ''}`) +
       (pending ? ' so far (the numbering-plan check is still loading)' : '');
     this.show?.(result);
   }
@@ -248,28 +302,50 @@ class Panel {
 
 // ------------------------------------------------------------------ panels
 
-function option(value, text = value) {
-  return el('option', { value }, text);
+/** How the user picker names an account: what an assignment to it needs. */
+function accountLabel(a, numbers) {
+  const held = numbers.filter((n) => n.assignment_status !== 'Unassigned' && (n.assigned_target || '').toLowerCase() === a.identity.toLowerCase());
+  const parts = [
+    a.kind === 'ResourceAccount' ? 'resource account' : 'user',
+    a.usage_location ? `usage location ${a.usage_location}` : 'no usage location',
+    a.licenses?.length ? a.licenses.join('+') : 'no licence',
+    held.length ? `has ${held.map((n) => n.telephone_number).join(', ')}` : 'no number',
+  ];
+  return `${a.identity} (${parts.join(' · ')})`;
 }
 
-function assignPanel(engine, full, snapshot) {
-  const tenant = snapshot.tenant;
+function assignPanel(engine, full, view) {
   const target = $('assign-target');
-  for (const a of tenant.accounts) target.append(option(a.identity, `${a.identity} (${a.kind})`));
-  for (const n of tenant.numbers) $('assign-numbers').append(option(n.telephone_number, `${n.number_type} · ${n.assignment_status}`));
-  const free = tenant.numbers.find((n) => n.assignment_status === 'Unassigned') || tenant.numbers[0];
+  /** The pickers, from the tenant as it is now (again after every commit). */
+  const fill = () => {
+    const tenant = view.tenant();
+    const keep = target.value;
+    target.replaceChildren(...tenant.accounts.map((a) => option(a.identity, accountLabel(a, tenant.numbers))));
+    if (tenant.accounts.some((a) => a.identity === keep)) target.value = keep;
+    $('assign-numbers').replaceChildren(
+      ...tenant.numbers.map((n) => option(n.telephone_number, `${n.number_type} · ${n.assignment_status === 'Unassigned' ? 'free' : `assigned to ${n.assigned_target ?? n.assignment_status}`}`)),
+    );
+  };
+  fill();
+  const free = view.tenant().numbers.find((n) => n.assignment_status === 'Unassigned') || view.tenant().numbers[0];
   if (free) {
     $('assign-number').value = free.telephone_number;
     $('assign-type').value = free.number_type;
   }
   const request = () => {
-    const account = tenant.accounts.find((a) => a.identity === target.value);
+    const accounts = view.tenant().accounts;
+    const i = accounts.findIndex((a) => a.identity === target.value);
+    const account = accounts[i];
+    // Errors about the chosen account (its licences, usage location, mode)
+    // belong to the account picker.
+    target.dataset.path = i >= 0 ? `request.target, tenant.accounts[${i}]` : 'request.target';
     return {
       AssignNumber: {
         target: target.value,
         target_kind: account?.kind === 'ResourceAccount' ? 'ResourceAccount' : 'User',
         telephone_number: $('assign-number').value,
         number_type: $('assign-type').value,
+        now: serverNow(),
       },
     };
   };
@@ -281,22 +357,20 @@ function assignPanel(engine, full, snapshot) {
     full,
     describe: () => ({ on: 'tenant', method: 'check', input: request() }),
   });
+  panel.fill = fill;
   submitOnEnter(panel, {
     form: 'assign-form',
     result: 'assign-submit-result',
     method: 'POST',
     path: 'assignments',
-    body: request,
+    body: () => {
+      // The server supplies the clock of an enforced write.
+      const { now: _now, ...asked } = request().AssignNumber;
+      return { AssignNumber: asked };
+    },
     what: 'this assignment',
     committed: 'Assigned',
-    async refresh(fresh) {
-      // The stored tenant changed: validate against the server's copy from now on.
-      const t = engine.rules.tenant(fresh.snapshot.tenant);
-      if (t.ok) {
-        engine.tenant?.free();
-        engine.tenant = t.ok;
-      }
-    },
+    refresh: (fresh) => view.replace(fresh.snapshot),
   });
   return panel;
 }
@@ -361,6 +435,14 @@ function fieldInput(prefix, path, name, label, value = '') {
   return [el('div', { class: 'field' }, el('label', { for: id }, label), input, el('div', { class: 'msgs', id: `${id}-msg` })), input];
 }
 
+/** A decimal as people type it: `47.64` or, in most of Europe, `47,64`.
+ * Anything else stays text, which the rules refuse naming the field. */
+function decimal(v) {
+  const t = v.replace(/\s/g, '');
+  const n = /^[-+]?\d+(?:[.,]\d+)?$/.test(t) ? Number(t.replace(',', '.')) : NaN;
+  return Number.isFinite(n) ? n : v;
+}
+
 function addressPanel(engine, full, snapshot) {
   const base = snapshot.tenant.civic_addresses?.[0] || { id: 'A1', company_name: 'Contoso', country_or_region: 'US', validation_status: 'NotValidated' };
   const grid = $('address-form').querySelector('.grid');
@@ -372,7 +454,7 @@ function addressPanel(engine, full, snapshot) {
     const a = { ...base };
     for (const [name] of ADDRESS_FIELDS) {
       const v = $(`address-${name}`).value.trim();
-      if (name === 'latitude' || name === 'longitude') a[name] = v === '' ? null : Number.isFinite(Number(v)) ? Number(v) : v;
+      if (name === 'latitude' || name === 'longitude') a[name] = v === '' ? null : decimal(v);
       else if (name === 'company_name' || name === 'country_or_region') a[name] = v;
       else a[name] = v === '' ? null : v;
     }
@@ -500,7 +582,18 @@ function describeOutcome(o) {
 
 function dialoutPanel(engine, full, snapshot) {
   const organizer = $('dialout-organizer');
-  for (const o of snapshot.conferencing.organizers) organizer.append(option(o.identity, `${o.identity} (${o.usage_location})`));
+  // The organizer's dial-out policy, named as Teams names it; none granted
+  // means the global policy, which allows international and domestic.
+  const policyOf = (o) => (o.dial_out_policy ? `tag:${o.dial_out_policy.replace(/^tag:/, '')}` : 'Global (international and domestic allowed)');
+  for (const o of snapshot.conferencing.organizers) {
+    organizer.append(option(o.identity, `${o.identity} (usage location ${o.usage_location}; dial-out policy ${policyOf(o)})`));
+  }
+  const describePolicy = () => {
+    const o = snapshot.conferencing.organizers.find((x) => x.identity === organizer.value);
+    $('dialout-policy').textContent = o ? `Dial-out policy: ${policyOf(o)}. Usage location: ${o.usage_location}. Audio conferencing routing policy: ${o.audio_conferencing_routing_policy ?? 'Global'}.` : '';
+  };
+  organizer.addEventListener('change', describePolicy);
+  describePolicy();
   $('dialout-dialed').value = '+442071234567';
   const show = (d) => {
     const trace = $('dialout-trace');
@@ -563,6 +656,36 @@ async function pluginPanel() {
 
 // ------------------------------------------------------------------ start
 
+/** The screens: one shown at a time, chosen by the address's `#…` (a screen,
+ * or anything inside one), as the Teams admin center's pages are. */
+function screens(onShow) {
+  const all = [...document.querySelectorAll('main > .screen')];
+  const show = () => {
+    const id = location.hash.slice(1);
+    const inside = id && document.getElementById(id);
+    const screen = (inside && all.find((s) => s === inside || s.contains(inside))) || all[0];
+    for (const s of all) s.hidden = s !== screen;
+    for (const a of document.querySelectorAll('#screens a')) {
+      if (a.getAttribute('href') === `#${screen.id}`) a.setAttribute('aria-current', 'page');
+      else a.removeAttribute('aria-current');
+    }
+    document.body.dataset.screen = screen.id;
+    onShow?.(screen.id);
+    if (inside && inside !== screen) inside.scrollIntoView();
+  };
+  addEventListener('hashchange', show);
+  show();
+  return show;
+}
+let showScreen = () => {};
+
+/** Open `id` (a screen, or something in one) now, and focus `focus` there. */
+function go(id, focus) {
+  if (location.hash !== `#${id}`) history.pushState(null, '', `#${id}`);
+  showScreen();
+  if (focus) $(focus).focus();
+}
+
 async function main() {
   const rulesLoading = load();
   if (served() && !session() && !new URLSearchParams(location.search).get('snapshot')) await signIn();
@@ -578,19 +701,106 @@ async function main() {
   const [rules, { snapshot, demo }] = await Promise.all([rulesLoading, loadSnapshot()]);
   metrics.rulesReadyMs = performance.now();
   const engine = openAll(rules, snapshot);
-  $('snapshot-status').textContent = `Tenant ${snapshot.tenant.tenant_id} (${demo ? 'bundled demo' : 'from the server'})`;
   $('build-info').textContent = `Rules ${rules.witPackage}, running in this page.`;
-  for (const [name, e] of Object.entries(engine.errors)) {
-    $('snapshot-status').textContent += ` · the ${name} configuration is invalid at ${e.path}: ${e.message}`;
-  }
+  const describeSnapshot = (snap) => {
+    $('snapshot-status').textContent = `Tenant ${snap.tenant.tenant_id} (${demo ? 'bundled demo' : 'from the server'})`;
+    for (const [name, e] of Object.entries(engine.errors)) {
+      $('snapshot-status').textContent += ` · the ${name} configuration is invalid at ${e.path}: ${e.message}`;
+    }
+  };
+  describeSnapshot(snapshot);
   const planStatus = $('plan-status');
   planStatus.textContent = 'Full numbering-plan validation is loading; other checks are live.';
   const panels = [];
   // The full build is asked for only what the first module withholds; it
   // starts after the first validations, so it never competes with them.
   const full = { ready: false, waiting: new Set(), exec: null };
-  panels.push(assignPanel(engine, full, snapshot), addressPanel(engine, full, snapshot), networkPanel(engine, full, snapshot));
+
+  /** Is this number's assignment still valid today? The rules decide it again
+   * as if it were being made now, against the tenant as it is. */
+  const verdict = (n) => {
+    if (n.assignment_status === 'Unassigned') {
+      return { state: 'free', label: 'Free', codes: [], text: '' };
+    }
+    if (n.assignment_status === 'ConferenceAssigned') {
+      // A bridge number's rules are the bridge's (default, sharing, toll).
+      return { state: 'bridge', label: 'Conference bridge', codes: [], text: 'its checks are on the Conferencing screen' };
+    }
+    const kind = KIND_OF_STATUS[n.assignment_status] || 'User';
+    const call = { on: 'tenant', method: 'check', input: { AssignNumber: { target: n.assigned_target || '', target_kind: kind, telephone_number: n.telephone_number, number_type: n.number_type, now: serverNow() } } };
+    const judge = (out) => {
+      if (out.error) return { state: 'invalid', label: 'Cannot check', codes: [], text: plainInputError(out.error, []).text };
+      const errors = out.ok.violations.filter((v) => v.severity === 'Error' && v.code !== 'PLAN-PENDING');
+      if (errors.length) return { state: 'invalid', label: 'Not valid', codes: errors.map((v) => v.code), text: errors.map((v) => `${v.code}: ${v.message}`).join('; ') };
+      if (planPending(out)) return { state: 'pending', label: 'Valid so far', codes: [], text: 'the numbering-plan check is still loading' };
+      return { state: 'valid', label: 'Valid', codes: [], text: '' };
+    };
+    const quick = exec(engine, call);
+    const v = judge(quick);
+    // The numbering plan's part, from the full build once it is there.
+    if (v.state === 'pending' && full.ready) v.later = Promise.resolve(full.exec(call)).then(judge);
+    return v;
+  };
+
+  const views = [];
+  const view = {
+    snapshot,
+    tenant: () => view.snapshot.tenant,
+    /** The stored tenant changed (a commit): check against the server's copy
+     * from now on, and show it everywhere. */
+    replace(fresh) {
+      const t = engine.rules.tenant(fresh.tenant);
+      if (t.ok) {
+        engine.tenant?.free();
+        engine.tenant = t.ok;
+        view.snapshot = { ...view.snapshot, tenant: fresh.tenant };
+      }
+      for (const v of views) v.render();
+      for (const p of panels) p.fill?.();
+    },
+  };
+  const assign = assignPanel(engine, full, view);
+  panels.push(assign, addressPanel(engine, full, snapshot), networkPanel(engine, full, snapshot));
   if (snapshot.conferencing) panels.push(bridgePanel(engine, full, snapshot), dialoutPanel(engine, full, snapshot));
+
+  const writable = Boolean(who?.api) && !/^auditor:/.test(who?.principal ?? '');
+  views.push(
+    numbersScreen({
+      tenant: view.tenant,
+      verdict,
+      writable,
+      assign(number) {
+        const n = view.tenant().numbers.find((x) => x.telephone_number === number);
+        $('assign-number').value = number;
+        if (n) $('assign-type').value = n.number_type;
+        assign.validate();
+        go('assign', 'assign-target');
+      },
+      async unassign(number) {
+        const r = await fetch(`${who.api}/assignments/${encodeURIComponent(number)}`, { method: 'DELETE', headers: authHeaders({ accept: 'application/json' }) }).catch((e) => ({ error: e }));
+        if (r.error) return { text: `The server could not be reached: ${r.error.message}` };
+        const answer = await r.json().catch(() => ({}));
+        if (!r.ok) {
+          const codes = answer.violations?.filter((v) => v.severity === 'Error').map((v) => `${v.code}: ${v.message}`) ?? [];
+          return { text: `The server refused to unassign ${number}${codes.length ? `: ${codes.join('; ')}` : answer.error ? `: ${answer.error.message}` : ''}.` };
+        }
+        view.replace((await loadSnapshot()).snapshot);
+        for (const p of panels) p.validate();
+        return { text: `Unassigned ${number}: the server checked it against the stored tenant and committed it.` };
+      },
+    }),
+    usersScreen({
+      tenant: view.tenant,
+      assignTo(identity) {
+        $('assign-target').value = identity;
+        assign.validate();
+        go('assign', 'assign-number');
+      },
+    }),
+  );
+  const audit = auditScreen({ api: () => who?.api, headers: authHeaders });
+  showScreen = screens((id) => id === 'audit' && audit.load());
+
   for (const p of panels) p.validate();
   document.body.dataset.ready = 'true';
   // After the first validations, so that it never competes with them.
@@ -605,6 +815,7 @@ async function main() {
         full.ready = true;
         for (const panel of full.waiting) panel.validate();
         full.waiting.clear();
+        for (const v of views) v.render();
       })
       .catch((e) => {
         planStatus.textContent = `The numbering plan could not be loaded (${e.message}); checks that need it stay pending.`;
@@ -615,7 +826,7 @@ async function main() {
       });
     }
   }, 0);
-  Object.assign(window.ocpolicy, { panels, engine });
+  Object.assign(window.ocpolicy, { panels, engine, view });
 }
 
 main().catch((e) => {

@@ -394,7 +394,14 @@ pub const CSP: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval';
 fn console_files(dir: &std::path::Path) -> Router<AppState> {
     use tower_http::services::{ServeDir, ServeFile};
     /// The page's modules and style (`web/index.html` loads them).
-    const PAGE: [&str; 4] = ["app.js", "plugin.js", "wasi.js", "style.css"];
+    const PAGE: [&str; 6] = [
+        "app.js",
+        "dom.js",
+        "inventory.js",
+        "plugin.js",
+        "wasi.js",
+        "style.css",
+    ];
     let mut files = Router::new()
         .route("/", get(tenant::console))
         .route("/index.html", get(tenant::console));

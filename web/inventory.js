@@ -1,0 +1,203 @@
+// The console's tenant views: the number inventory (search, filters, each
+// assignment's verdict today, per-row actions, CSV export), the users and
+// resource accounts, and the audit log. The verdicts come from the same rules
+// the server enforces (app.js passes them in); nothing here decides.
+
+import { $, el, option, choices, csv, download } from './dom.js';
+
+/** The target kind an assignment status stands for. */
+export const KIND_OF_STATUS = { UserAssigned: 'User', VoiceApplicationAssigned: 'ResourceAccount', ConferenceAssigned: 'ConferenceBridge' };
+
+const same = (a, b) => (a || '').toLowerCase() === (b || '').toLowerCase();
+
+function verdictCell(v) {
+  return el('td', { class: `verdict-cell ${v.state}` }, el('span', { class: 'badge' }, v.label), v.text ? el('span', { class: 'why' }, ` ${v.text}`) : null);
+}
+
+/**
+ * The number inventory. `ctx`: `tenant()` (the current tenant facts),
+ * `verdict(number)` (`{state: 'valid'|'invalid'|'pending'|'free', codes,
+ * text}`), `assign(number)` (opens the assign form on it), `unassign(number)`
+ * (a promise of `{ok, text}`), `writable` (may this session write).
+ */
+export function numbersScreen(ctx) {
+  const f = {
+    search: $('inv-search'),
+    type: $('inv-type'),
+    state: $('inv-state'),
+    operator: $('inv-operator'),
+    country: $('inv-country'),
+    assigned: $('inv-assigned'),
+  };
+  f.assigned.replaceChildren(option('', 'Assigned or not'), option('assigned', 'Assigned'), option('unassigned', 'Not assigned'));
+  const rows = $('inv-rows');
+  let shown = [];
+
+  const matches = (n) => {
+    const q = f.search.value.trim().toLowerCase();
+    const hay = [n.telephone_number, n.assigned_target, n.location_id, n.operator_id].filter(Boolean).join(' ').toLowerCase();
+    const digits = q.replace(/[^\d+]/g, '');
+    return (
+      (!q || hay.includes(q) || (digits.length > 2 && n.telephone_number.includes(digits))) &&
+      (!f.type.value || n.number_type === f.type.value) &&
+      (!f.state.value || n.activation_state === f.state.value) &&
+      (!f.operator.value || n.operator_id === f.operator.value) &&
+      (!f.country.value || n.iso_country_code === f.country.value) &&
+      (!f.assigned.value || (f.assigned.value === 'assigned') === (n.assignment_status !== 'Unassigned'))
+    );
+  };
+
+  function render() {
+    const numbers = ctx.tenant().numbers;
+    choices(f.type, 'type', numbers.map((n) => n.number_type));
+    choices(f.state, 'state', numbers.map((n) => n.activation_state));
+    choices(f.operator, 'operator', numbers.map((n) => n.operator_id));
+    choices(f.country, 'country', numbers.map((n) => n.iso_country_code));
+    shown = numbers.filter(matches).map((n) => ({ n, v: ctx.verdict(n) }));
+    rows.replaceChildren(
+      ...shown.map(({ n, v }) => {
+        const actions = [];
+        if (n.assignment_status === 'Unassigned') {
+          actions.push(el('button', { type: 'button', 'data-action': 'assign', 'aria-label': `Assign ${n.telephone_number}` }, 'Assign…'));
+        } else if (ctx.writable) {
+          actions.push(el('button', { type: 'button', 'data-action': 'unassign', 'aria-label': `Unassign ${n.telephone_number}` }, 'Unassign'));
+        }
+        const tr = el(
+          'tr',
+          { 'data-number': n.telephone_number, 'data-verdict': v.state },
+          el('th', { scope: 'row' }, n.telephone_number),
+          el('td', {}, n.number_type),
+          el('td', {}, n.activation_state),
+          el('td', {}, n.operator_id || '—'),
+          el('td', {}, n.iso_country_code || '—'),
+          el('td', {}, n.location_id || '—'),
+          el('td', {}, n.assigned_target || (n.assignment_status === 'Unassigned' ? 'Not assigned' : n.assignment_status)),
+          verdictCell(v),
+          el('td', { class: 'actions' }, ...actions),
+        );
+        return tr;
+      }),
+    );
+    for (const s of shown) {
+      s.v.later?.then((v) => {
+        s.v = v;
+        const tr = rows.querySelector(`tr[data-number="${CSS.escape(s.n.telephone_number)}"]`);
+        if (!tr) return;
+        tr.dataset.verdict = v.state;
+        tr.querySelector('.verdict-cell').replaceWith(verdictCell(v));
+        count();
+      });
+    }
+    count();
+  }
+
+  function count() {
+    const numbers = ctx.tenant().numbers;
+    const invalid = shown.filter((s) => s.v.state === 'invalid').length;
+    $('inv-count').textContent = `${shown.length} of ${numbers.length} numbers${invalid ? `; ${invalid} assignment${invalid > 1 ? 's are' : ' is'} no longer valid` : ''}.`;
+  }
+
+  for (const input of Object.values(f)) input.addEventListener('input', render);
+  $('inventory-filters').addEventListener('submit', (e) => e.preventDefault());
+  rows.addEventListener('click', async (e) => {
+    const button = e.target.closest('button[data-action]');
+    if (!button) return;
+    const number = button.closest('tr').dataset.number;
+    const status = $('inv-result');
+    if (button.dataset.action === 'assign') {
+      status.textContent = '';
+      ctx.assign(number);
+      return;
+    }
+    button.disabled = true;
+    status.textContent = `Unassigning ${number}…`;
+    const out = await ctx.unassign(number);
+    status.textContent = out.text;
+    render();
+  });
+  $('inv-export').addEventListener('click', () => {
+    const header = ['TelephoneNumber', 'NumberType', 'ActivationState', 'OperatorId', 'IsoCountryCode', 'LocationId', 'AssignedTarget', 'AssignmentStatus', 'Verdict', 'Codes'];
+    const body = shown.map(({ n, v }) => [n.telephone_number, n.number_type, n.activation_state, n.operator_id, n.iso_country_code, n.location_id, n.assigned_target, n.assignment_status, v.label, v.codes.join(' ')]);
+    download(`numbers-${ctx.tenant().tenant_id}.csv`, csv(header, body));
+    $('inv-result').textContent = `Exported ${body.length} numbers as CSV.`;
+  });
+  render();
+  return { render };
+}
+
+/** The users and resource accounts: what an assignment to each needs, and its number. */
+export function usersScreen(ctx) {
+  const rows = $('users-rows');
+  const search = $('users-search');
+  function render() {
+    const t = ctx.tenant();
+    const q = search.value.trim().toLowerCase();
+    const list = t.accounts.filter((a) => !q || `${a.identity} ${a.usage_location ?? ''} ${a.kind}`.toLowerCase().includes(q));
+    rows.replaceChildren(
+      ...list.map((a) => {
+        const held = t.numbers.filter((n) => n.assignment_status !== 'Unassigned' && same(n.assigned_target, a.identity)).map((n) => n.telephone_number);
+        return el(
+          'tr',
+          { 'data-identity': a.identity },
+          el('th', { scope: 'row' }, a.identity),
+          el('td', {}, a.kind === 'ResourceAccount' ? 'Resource account' : 'User'),
+          el('td', {}, a.usage_location || 'Not set'),
+          el('td', {}, a.licenses?.length ? a.licenses.join(', ') : 'None'),
+          el('td', {}, a.teams_mode || '—'),
+          el('td', {}, a.enterprise_voice_enabled ? 'Yes' : 'No'),
+          el('td', {}, held.length ? held.join(', ') : 'None'),
+          el('td', { class: 'actions' }, el('button', { type: 'button', 'data-action': 'assign-to', 'aria-label': `Assign a number to ${a.identity}` }, 'Assign a number…')),
+        );
+      }),
+    );
+  }
+  search.addEventListener('input', render);
+  rows.addEventListener('click', (e) => {
+    const button = e.target.closest('button[data-action="assign-to"]');
+    if (button) ctx.assignTo(button.closest('tr').dataset.identity);
+  });
+  render();
+  return { render };
+}
+
+/** The audit log, read from the server when the screen is opened. */
+export function auditScreen(ctx) {
+  const rows = $('audit-rows');
+  const status = $('audit-status');
+  async function load() {
+    if (!ctx.api()) {
+      status.textContent = 'No server here: the audit log is kept by the server (ocpolicy serve), which records every write it decides.';
+      return;
+    }
+    status.textContent = 'Loading the audit log…';
+    let r;
+    try {
+      r = await fetch(`${ctx.api()}/audit`, { headers: ctx.headers({ accept: 'application/json' }) });
+    } catch (err) {
+      status.textContent = `The server could not be reached: ${err.message}`;
+      return;
+    }
+    const answer = await r.json().catch(() => null);
+    if (!r.ok) {
+      status.textContent = `The server would not show the audit log (${r.status}): ${answer?.error?.message ?? ''}`;
+      return;
+    }
+    rows.replaceChildren(
+      ...answer.map((a) =>
+        el(
+          'tr',
+          { 'data-id': a.id },
+          el('td', {}, el('time', { datetime: a.at }, a.at.replace('T', ' ').replace(/(\.\d+)?Z$/, ' UTC'))),
+          el('td', {}, a.principal),
+          el('td', {}, a.action),
+          el('td', { class: a.allowed ? 'ok' : 'refused' }, a.allowed ? 'Committed' : 'Refused'),
+          el('td', {}, a.codes.length ? a.codes.join(', ') : '—'),
+        ),
+      ),
+    );
+    status.textContent = answer.length ? `${answer.length} record${answer.length > 1 ? 's' : ''}, newest first.` : 'Nothing recorded yet: no write has been asked of this tenant.';
+    document.body.dataset.audit = 'loaded';
+  }
+  $('audit-refresh').addEventListener('click', load);
+  return { load };
+}
