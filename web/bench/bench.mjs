@@ -79,7 +79,7 @@ try {
   console.log(`2. Page load to first validation, warm cache: median ${pct(firsts, 50).toFixed(1)} ms, p95 ${pct(firsts, 95).toFixed(1)} ms over ${LOADS} loads  [target 100 ms]`);
   console.log(`   (full numbering plan ready in the worker: median ${pct(plans, 50).toFixed(0)} ms; typing never waits for it)`);
 
-  // Many synthetic inputs per panel, each through the page's own input handler.
+  // Many synthetic inputs per panel, each checked as the panel checks a typed value.
   const timings = await page.evaluate((KEYS) => {
     const inputs = {
       'assign number': ['#assign-number', (i) => ['+1425555', '+14255550101', 'tel:+1', '+1425555010' + (i % 10), '+44 20'][i % 5]],
@@ -101,8 +101,10 @@ try {
       const rules = [];
       for (let i = 0; i < KEYS; i++) {
         el.value = value(i);
+        // The check a keystroke ends in (after the typing pause, or on
+        // leaving the field): the rules and re-rendering the panel.
         let t = performance.now();
-        el.dispatchEvent(new Event('input', { bubbles: true }));
+        panel.validate();
         ts.push(performance.now() - t);
         // The package's call alone, on the same input: what the panel's
         // rendering adds is the difference.

@@ -9,7 +9,7 @@ import { mkdirSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { serve } from './serve.mjs';
-import { openConsole } from './browser.mjs';
+import { openConsole, axe, overflows, checked } from './browser.mjs';
 
 const artifacts = join(dirname(dirname(fileURLToPath(import.meta.url))), 'artifacts');
 mkdirSync(artifacts, { recursive: true });
@@ -30,9 +30,18 @@ after(async () => {
 const msgs = (id) => page.locator(`#${id}-msg .msg`);
 const codes = async (id) => (await msgs(id).evaluateAll((ps) => ps.map((p) => p.dataset.code))).sort();
 
+/** Type `value` into the field as a person would, then wait for the pause
+ * after which the console checks it. */
 async function type(selector, value) {
   await page.fill(selector, '');
   await page.locator(selector).pressSequentially(value, { delay: 5 });
+  await checked(page, selector);
+}
+
+/** Open a screen from the navigation, as a user would. */
+async function open(screen) {
+  await page.click(`nav a[href="#${screen}"]`);
+  await page.waitForSelector(`#${screen}:not([hidden])`);
 }
 
 test('the page loads the rules and the bundled demo tenant', async () => {
@@ -70,7 +79,9 @@ test('assign a number: the numbering-plan check arrives from the full build with
 });
 
 test('emergency address: each field validates as you type', async () => {
+  await open('emergency');
   await page.fill('#address-postal_code', '');
+  await checked(page, '#address-postal_code');
   assert.ok((await codes('address-postal_code')).includes('EMG-CP-FIELDS'));
   assert.equal(await page.getAttribute('#address-postal_code', 'aria-invalid'), 'true');
   assert.equal(await page.getAttribute('#address-postal_code', 'aria-describedby'), 'address-postal_code-msg');
@@ -100,6 +111,7 @@ test('emergency: a network location shows the match trace and the PIDF-LO it wou
 });
 
 test('conferencing: a default number off the bridge is refused, one on it is accepted', async () => {
+  await open('conferencing');
   await type('#bridge-default', '+19999');
   assert.deepEqual(await codes('bridge-default'), ['CONF-DEFAULT-NOT-ON-BRIDGE']);
   assert.equal(await page.getAttribute('#bridge-default', 'aria-invalid'), 'true');
@@ -119,6 +131,7 @@ test('conferencing: the dial-out tester shows the route decision and its trace',
 });
 
 test('an operator plugin, transpiled by jco, runs in the page', async () => {
+  await open('numbers');
   await page.waitForSelector('body[data-plugin="ready"]', { timeout: 30000 });
   assert.match(await page.textContent('#plugin-status'), /northwind-ranges@1\.0\.0/);
   await type('#plugin-number', '+16175550100');
@@ -137,6 +150,7 @@ test('the keyboard reaches every field, and every field has a label', async () =
       .map((e) => e.id || e.name),
   );
   assert.deepEqual(unlabelled, []);
+  await open('numbers');
   await page.focus('#assign-target');
   await page.keyboard.press('Tab');
   assert.equal(await page.evaluate(() => document.activeElement.id), 'assign-number');

@@ -9,7 +9,7 @@ import { mkdtempSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { openConsole } from './browser.mjs';
+import { openConsole, checked } from './browser.mjs';
 
 const web = dirname(dirname(fileURLToPath(import.meta.url)));
 const root = dirname(web);
@@ -42,6 +42,7 @@ test('the console validates against the server tenant and commits what it allows
   await page.selectOption('#assign-target', 'alice@contoso.com');
   await page.fill('#assign-number', '+14255550101');
   await page.selectOption('#assign-type', 'OperatorConnect');
+  await checked(page, '#assign-number');
   assert.match(await page.textContent('#assign-verdict'), /^Allowed/);
   await page.click('#assign-submit');
   await page.waitForFunction(() => /Assigned/.test(document.querySelector('#assign-submit-result').textContent));
@@ -65,6 +66,7 @@ test('the console validates against the server tenant and commits what it allows
 
 test('the bridge and address panels save through the server, which decides again', async () => {
   // The bridge as shown is valid: saving commits it.
+  await page.click('nav a[href="#conferencing"]');
   assert.match(await page.textContent('#bridge-verdict'), /^Allowed/);
   await page.click('#bridge-submit');
   await page.waitForFunction(() => /^Saved/.test(document.querySelector('#bridge-submit-result').textContent));
@@ -79,6 +81,7 @@ test('the bridge and address panels save through the server, which decides again
   assert.deepEqual(shown, pageCodes);
   // The address panel: an address without its company name is refused by the
   // page and by the server, with the same codes, and nothing is stored.
+  await page.click('nav a[href="#emergency"]');
   await page.fill('#address-company_name', '');
   await page.waitForSelector('#address-verdict.denied');
   const addressCodes = await page.locator('#address-form .msg.error').evaluateAll((ps) => [...new Set(ps.map((p) => p.dataset.code))].sort());
@@ -100,5 +103,36 @@ test('the bridge and address panels save through the server, which decides again
   // are the only ones expected.
   const refusals = problems.filter((p) => /status of 422/.test(p));
   assert.equal(refusals.length, 2, problems.join('\n'));
+  assert.deepEqual(problems.filter((p) => !/status of 422/.test(p)), []);
+});
+
+test('after a commit every view shows the new state; an unassign from the inventory; the audit log lists both', async () => {
+  await page.click('nav a[href="#numbers"]');
+  // The first test assigned +14255550101 to Alice: the inventory and the picker say so.
+  const row = page.locator('#inv-rows tr[data-number="+14255550101"]');
+  assert.match(await row.textContent(), /alice@contoso\.com.*Valid/);
+  assert.match(await page.locator('#assign-target option[value="alice@contoso.com"]').textContent(), /has .*\+14255550101/);
+  // A committed answer stays only until the form changes.
+  await page.selectOption('#assign-target', 'chloe@contoso.com');
+  await page.fill('#assign-number', '+442071234500');
+  await checked(page, '#assign-number');
+  await page.click('#assign-submit');
+  await page.waitForFunction(() => document.querySelector('#assign-submit-result').textContent !== '');
+  assert.match(await page.textContent('#assign-submit-result'), /^Assigned/, await page.textContent('#assign-form'));
+  await page.selectOption('#assign-target', 'bob@contoso.com');
+  assert.equal(await page.textContent('#assign-submit-result'), '');
+  // Unassign from the row: the server decides it, the row turns free.
+  await row.locator('button[data-action="unassign"]').click();
+  await page.waitForFunction(() => /^Unassigned \+14255550101/.test(document.querySelector('#inv-result').textContent));
+  assert.match(await page.locator('#inv-rows tr[data-number="+14255550101"]').textContent(), /Not assigned.*Free/);
+  // The audit log, as the server recorded it: newest first, the principal the token names.
+  await page.click('nav a[href="#audit"]');
+  await page.waitForSelector('body[data-audit="loaded"]');
+  const records = await page.locator('#audit-rows tr').evaluateAll((trs) => trs.map((tr) => [...tr.cells].map((c) => c.textContent)));
+  assert.ok(records.length >= 4, JSON.stringify(records));
+  assert.deepEqual(records[0].slice(1, 4), ['admin:contoso-demo', 'unassign', 'Committed']);
+  assert.ok(records.some((r) => r[2] === 'assign' && r[3] === 'Committed'), JSON.stringify(records));
+  assert.ok(records.some((r) => r[3] === 'Refused' && r[4].includes('CONF-DEFAULT-TOLLFREE')), JSON.stringify(records));
+  assert.match(records[0][0], /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC$/);
   assert.deepEqual(problems.filter((p) => !/status of 422/.test(p)), []);
 });

@@ -1,0 +1,265 @@
+// The console as a Teams admin's tool (issue 20), in headless Chromium on the
+// bundled demo tenant: its screens, the number inventory, the users, and the
+// feedback rules (checked on a pause or on leaving a field, plain words, the
+// page's width). Each finding that prompted it has a test here that would
+// catch its return. Screenshots of every screen go to web/artifacts/.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { serve } from './serve.mjs';
+import { openConsole, axe, overflows, checked } from './browser.mjs';
+
+const artifacts = join(dirname(dirname(fileURLToPath(import.meta.url))), 'artifacts');
+mkdirSync(artifacts, { recursive: true });
+const SCREENS = ['numbers', 'users', 'emergency', 'conferencing', 'audit'];
+
+let server, context, page, problems;
+
+// Not the demo: a tenant of its own, where Bob has lost his Teams Phone
+// licence since his number was assigned (so that assignment is no longer valid).
+const doc = JSON.parse(readFileSync(join(dirname(dirname(artifacts)), 'tests/examples/demo-tenant.json'), 'utf8'));
+doc.tenant.tenant_id = 'fabrikam-test';
+doc.tenant.accounts.find((a) => a.identity === 'bob@contoso.com').licenses = [];
+const tenantFile = join(mkdtempSync(join(tmpdir(), 'ocpolicy-console-')), 'tenant.json');
+writeFileSync(tenantFile, JSON.stringify(doc));
+
+before(async () => {
+  server = await serve(0, { files: { '/fabrikam.json': tenantFile } });
+  ({ context, page, problems } = await openConsole(`http://127.0.0.1:${server.address().port}/?snapshot=/fabrikam.json`));
+  assert.match(await page.textContent('#snapshot-status'), /fabrikam-test/);
+});
+
+after(async () => {
+  await context?.close();
+  server?.close();
+});
+
+async function open(screen) {
+  await page.click(`nav a[href="#${screen}"]`);
+  await page.waitForSelector(`#${screen}:not([hidden])`);
+}
+
+async function type(selector, value) {
+  await page.fill(selector, '');
+  await page.locator(selector).pressSequentially(value, { delay: 5 });
+  await checked(page, selector);
+}
+
+const codes = (id) => page.locator(`#${id}-msg .msg`).evaluateAll((ps) => ps.map((p) => p.dataset.code).sort());
+const rows = () => page.locator('#inv-rows tr').evaluateAll((trs) => trs.map((tr) => tr.dataset.number));
+
+test('one screen at a time, from the navigation, with the current one marked', async () => {
+  for (const s of SCREENS) {
+    await open(s);
+    const visible = await page.locator('main > .screen:not([hidden])').evaluateAll((xs) => xs.map((x) => x.id));
+    assert.deepEqual(visible, [s]);
+    assert.equal(await page.getAttribute(`nav a[href="#${s}"]`, 'aria-current'), 'page');
+    await page.screenshot({ path: join(artifacts, `screen-${s}.png`), fullPage: true });
+  }
+  // A link into a screen (the assign form) opens that screen.
+  await page.goto(page.url().replace(/#.*$/, '') + '#assign');
+  await page.reload();
+  await page.waitForSelector('body[data-ready="true"]');
+  assert.equal(await page.evaluate(() => document.body.dataset.screen), 'numbers');
+});
+
+test('every screen works from 390 px wide: nothing scrolls sideways', async () => {
+  await page.setViewportSize({ width: 390, height: 844 });
+  try {
+    for (const s of SCREENS) {
+      await open(s);
+      assert.equal(await overflows(page), false, `${s} overflows at 390 px`);
+      await page.screenshot({ path: join(artifacts, `screen-${s}-390.png`), fullPage: true });
+    }
+  } finally {
+    await page.setViewportSize({ width: 1280, height: 900 });
+  }
+});
+
+test('axe-core reports no WCAG A/AA violations on any screen', async () => {
+  for (const s of SCREENS) {
+    await open(s);
+    assert.deepEqual(await axe(page), [], `screen ${s}`);
+  }
+  await open('numbers');
+  assert.deepEqual(await axe(page, 'header'), []);
+});
+
+test('numbers: search and filters narrow the inventory; each row says whether its assignment is still valid', async () => {
+  await open('numbers');
+  const all = await rows();
+  assert.equal(all.length, 15);
+  assert.match(await page.textContent('#inv-count'), /^15 of 15 numbers/);
+  // Search by user, then by digits (spaces and dashes ignored).
+  await page.fill('#inv-search', 'bob@');
+  assert.deepEqual(await rows(), ['+14255550102']);
+  await page.fill('#inv-search', '555-0150');
+  assert.deepEqual(await rows(), ['+14255550150']);
+  await page.fill('#inv-search', '');
+  // Filters: type, then assigned or not, then country and operator.
+  await page.selectOption('#inv-type', 'DirectRouting');
+  assert.deepEqual((await rows()).sort(), ['+14255551225', '+14255551226', '+14255551300']);
+  await page.selectOption('#inv-assigned', 'unassigned');
+  assert.deepEqual(await rows(), ['+14255551225']);
+  await page.selectOption('#inv-type', '');
+  await page.selectOption('#inv-assigned', '');
+  await page.selectOption('#inv-country', 'GB');
+  await page.selectOption('#inv-operator', 'OP2');
+  assert.deepEqual((await rows()).sort(), ['+442071234500', '+442071234501']);
+  await page.selectOption('#inv-country', '');
+  await page.selectOption('#inv-operator', '');
+  // Bob lost his licence: the rules say his assignment is not valid now, and why.
+  const bob = page.locator('#inv-rows tr[data-number="+14255550102"]');
+  assert.equal(await bob.getAttribute('data-verdict'), 'invalid');
+  assert.match(await bob.textContent(), /Not valid.*ELIG-LIC-PHONE/);
+  assert.match(await page.textContent('#inv-count'), /1 assignment is no longer valid/);
+  // Erin's number is mid-update and still hers; the bridge number is the bridge's.
+  await page.selectOption('#inv-state', 'UpdatePending');
+  assert.deepEqual(await rows(), ['+14255550172']);
+  assert.equal(await page.getAttribute('#inv-rows tr[data-number="+14255550172"]', 'data-verdict'), 'valid');
+  await page.selectOption('#inv-state', '');
+  assert.match(await page.textContent('#inv-rows tr[data-number="+14255550000"]'), /Conference bridge/);
+  assert.match(await page.textContent('#inv-rows tr[data-number="+14255550101"]'), /Free.*Assign/);
+});
+
+test('numbers: CSV export holds the rows shown, with their verdicts', async () => {
+  await open('numbers');
+  await page.selectOption('#inv-type', 'OperatorConnect');
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click('#inv-export')]);
+  const text = readFileSync(await download.path(), 'utf8');
+  const lines = text.trimEnd().split('\r\n');
+  assert.equal(lines[0], 'TelephoneNumber,NumberType,ActivationState,OperatorId,IsoCountryCode,LocationId,AssignedTarget,AssignmentStatus,Verdict,Codes');
+  assert.equal(lines.length - 1, (await rows()).length);
+  assert.ok(lines.slice(1).every((l) => l.split(',')[1] === 'OperatorConnect'), text);
+  assert.ok(lines.some((l) => l.startsWith('+14255550102,') && l.includes('Not valid') && l.includes('ELIG-LIC-PHONE')), text);
+  assert.match(download.suggestedFilename(), /^numbers-fabrikam-test\.csv$/);
+  await page.selectOption('#inv-type', '');
+});
+
+test('numbers: Assign on a free row opens the assign form on that number', async () => {
+  await open('numbers');
+  await page.click('#inv-rows tr[data-number="+14255551225"] button[data-action="assign"]');
+  assert.equal(await page.inputValue('#assign-number'), '+14255551225');
+  assert.equal(await page.inputValue('#assign-type'), 'DirectRouting');
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'assign-target');
+});
+
+test('users: usage location, licences, mode and number are shown, and the picker says the same', async () => {
+  await open('users');
+  const dave = page.locator('#users-rows tr[data-identity="dave@contoso.com"]');
+  assert.match(await dave.textContent(), /User.*US.*None.*Islands.*No.*None/);
+  assert.match(await page.textContent('#users-rows tr[data-identity="alice@contoso.com"]'), /MCOEV.*TeamsOnly.*\+14255551300/);
+  await page.fill('#users-search', 'GB');
+  assert.equal(await page.locator('#users-rows tr').count(), 2);
+  await page.fill('#users-search', '');
+  const label = await page.locator('#assign-target option[value="dave@contoso.com"]').textContent();
+  assert.match(label, /usage location US · no licence · no number/);
+});
+
+test('users: errors about the user (licence, mode) are on the user picker, not the number', async () => {
+  await open('users');
+  await page.click('#users-rows tr[data-identity="dave@contoso.com"] button');
+  assert.equal(await page.evaluate(() => document.body.dataset.screen), 'numbers');
+  assert.equal(await page.inputValue('#assign-target'), 'dave@contoso.com');
+  await page.selectOption('#assign-type', 'OperatorConnect');
+  await type('#assign-number', '+14255550101');
+  const onUser = await codes('assign-target');
+  assert.ok(onUser.includes('ELIG-LIC-PHONE'), onUser.join());
+  assert.equal(await page.getAttribute('#assign-target', 'aria-invalid'), 'true');
+  assert.ok(!(await codes('assign-number')).includes('ELIG-LIC-PHONE'));
+  // The verdict names the first reason, not only a count.
+  assert.match(await page.textContent('#assign-verdict'), /Denied: \d+ errors? \(ELIG-/);
+  await page.selectOption('#assign-target', 'alice@contoso.com');
+  assert.deepEqual(await codes('assign-target'), []);
+});
+
+test('feedback: a half-typed number is not flagged; a pause, or leaving the field, checks it', async () => {
+  await open('numbers');
+  await page.selectOption('#assign-target', 'alice@contoso.com');
+  await page.selectOption('#assign-type', 'OperatorConnect');
+  await page.fill('#assign-number', '');
+  await page.locator('#assign-number').pressSequentially('tel:+1', { delay: 5 });
+  // Still typing: no red yet.
+  assert.equal(await page.getAttribute('#assign-number', 'aria-invalid'), null);
+  assert.equal(await page.getAttribute('#assign-form', 'data-state'), 'typing');
+  await checked(page, '#assign-number');
+  assert.deepEqual(await codes('assign-number'), ['ELIG-NUM-FORMAT']);
+  // Leaving the field checks at once, without waiting for the pause.
+  await page.fill('#assign-number', '+14255550101');
+  await page.focus('#assign-type');
+  assert.equal(await page.getAttribute('#assign-form', 'data-state'), 'checked');
+  assert.deepEqual(await codes('assign-number'), []);
+});
+
+test('feedback: a blocked number is refused in plain words, by the clock, never "give now"', async () => {
+  await open('numbers');
+  await page.selectOption('#assign-target', 'alice@contoso.com');
+  await page.selectOption('#assign-type', 'CallingPlan');
+  await type('#assign-number', '+14255550160');
+  const form = await page.textContent('#assign-form');
+  assert.doesNotMatch(form, /give `now`|give now|request\.now/);
+  assert.ok((await page.locator('#assign-form .msg[data-code="ELIG-ASSIGNMENT-BLOCKED"]').count()) > 0, form);
+  assert.match(form, /blocked for assignment \(until 2030-01-01T00:00:00Z\)/);
+});
+
+test('feedback: a dialled string that is not a number is flagged; the organizer\'s dial-out policy is shown', async () => {
+  await open('conferencing');
+  await page.selectOption('#dialout-organizer', 'alice@contoso.com');
+  assert.match(await page.textContent('#dialout-policy'), /Dial-out policy: Global/);
+  await type('#dialout-dialed', 'abc');
+  assert.equal(await page.getAttribute('#dialout-dialed', 'aria-invalid'), 'true');
+  assert.match(await page.textContent('#dialout-dialed-msg'), /`abc` is not a phone number/);
+  assert.doesNotMatch(await page.textContent('#dialout-verdict'), /Allowed|through route/);
+  assert.equal(await page.locator('#dialout-trace li').count(), 0);
+  await type('#dialout-dialed', '+442071234567');
+  assert.equal(await page.getAttribute('#dialout-dialed', 'aria-invalid'), null);
+});
+
+test('feedback: coordinates take a comma decimal; a non-number gets plain words, not the parser\'s', async () => {
+  await open('emergency');
+  await type('#address-latitude', '47,64');
+  assert.deepEqual(await codes('address-latitude'), []);
+  await type('#address-latitude', 'north');
+  const text = await page.textContent('#address-form');
+  assert.match(text, /"north" is not a number; type digits with a decimal point/);
+  assert.doesNotMatch(text, /invalid type|expected f64|line \d+ column/);
+  await type('#address-latitude', '47.64');
+  assert.equal(await page.getAttribute('#address-latitude', 'aria-invalid'), null);
+});
+
+test('keyboard only: from the users screen, start an assignment and submit it', async () => {
+  // A fresh page (the tests above left the forms as they typed them):
+  // leaving the fragment out is a new document, not a jump within this one.
+  await page.goto(page.url().replace(/#.*$/, ''));
+  await page.waitForSelector('body[data-ready="true"]');
+  await page.focus('nav a[href="#users"]');
+  await page.keyboard.press('Enter');
+  await page.waitForSelector('#users:not([hidden])');
+  // Tab to Alice's "Assign a number…" and press it.
+  await page.focus('#users-search');
+  for (let i = 0; i < 30; i++) {
+    await page.keyboard.press('Tab');
+    const label = await page.evaluate(() => document.activeElement.getAttribute('aria-label'));
+    if (label === 'Assign a number to alice@contoso.com') break;
+  }
+  assert.equal(await page.evaluate(() => document.activeElement.getAttribute('aria-label')), 'Assign a number to alice@contoso.com');
+  await page.keyboard.press('Enter');
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'assign-number');
+  await page.keyboard.press('Control+A');
+  await page.keyboard.type('+14255550101');
+  // Enter in a field submits its form, as in any HTML form.
+  await page.keyboard.press('Enter');
+  await page.waitForFunction(() => /would/.test(document.querySelector('#assign-submit-result').textContent));
+  assert.match(await page.textContent('#assign-submit-result'), /would accept this assignment/);
+  // Any change clears that answer: it was about the values before it.
+  await page.focus('#assign-number');
+  await page.keyboard.type('9');
+  assert.equal(await page.textContent('#assign-submit-result'), '');
+});
+
+test('no console errors and no page errors', () => {
+  assert.deepEqual(problems, []);
+});
