@@ -7,7 +7,7 @@
 
 import { load, planPending, configOf } from './pkg/rules/index.js';
 import { $, el, option } from './dom.js';
-import { numbersScreen, usersScreen, auditScreen, KIND_OF_STATUS } from './inventory.js';
+import { numbersScreen, usersScreen, auditScreen, bulkScreen, warned, KIND_OF_STATUS } from './inventory.js';
 
 /** Every snapshot of the stored tenant document, opened once. */
 function openAll(rules, snapshot) {
@@ -733,7 +733,7 @@ async function main() {
       const errors = out.ok.violations.filter((v) => v.severity === 'Error' && v.code !== 'PLAN-PENDING');
       if (errors.length) return { state: 'invalid', label: 'Not valid', codes: errors.map((v) => v.code), text: errors.map((v) => `${v.code}: ${v.message}`).join('; ') };
       if (planPending(out)) return { state: 'pending', label: 'Valid so far', codes: [], text: 'the numbering-plan check is still loading' };
-      return { state: 'valid', label: 'Valid', codes: [], text: '' };
+      return warned(out.ok.violations);
     };
     const quick = exec(engine, call);
     const v = judge(quick);
@@ -798,6 +798,28 @@ async function main() {
       },
     }),
   );
+  bulkScreen({
+    tenant: view.tenant,
+    writable,
+    served: served(),
+    async check(request) {
+      const call = { on: 'tenant', method: 'check', input: { AssignNumber: { ...request.AssignNumber, now: serverNow() } } };
+      const quick = exec(engine, call);
+      return planPending(quick) && full.ready ? full.exec(call) : quick;
+    },
+    async post(request) {
+      const r = await fetch(`${who.api}/assignments`, { method: 'POST', headers: authHeaders({ 'content-type': 'application/json' }), body: JSON.stringify(request) }).catch((e) => ({ error: e }));
+      if (r.error) return { ok: false, text: `the server could not be reached: ${r.error.message}` };
+      const answer = await r.json().catch(() => ({}));
+      if (r.ok) return { ok: true };
+      const errors = answer.violations?.filter((v) => v.severity === 'Error').map((v) => v.code) ?? [];
+      return { ok: false, text: errors.length ? errors.join(', ') : (answer.error?.message ?? `status ${r.status}`) };
+    },
+    async committed() {
+      view.replace((await loadSnapshot()).snapshot);
+      for (const p of panels) p.validate();
+    },
+  });
   const audit = auditScreen({ api: () => who?.api, headers: authHeaders });
   showScreen = screens((id) => id === 'audit' && audit.load());
 

@@ -43,3 +43,48 @@ export function download(name, text, type = 'text/csv') {
   a.remove();
   setTimeout(() => URL.revokeObjectURL(url), 0);
 }
+
+/**
+ * RFC 4180 CSV into rows of fields: quoted fields (with `""` and line breaks
+ * inside), CRLF or LF line ends, a byte-order mark dropped, blank lines left
+ * out. An unterminated quote is an error naming its line.
+ */
+export function parseCsv(text) {
+  const rows = [];
+  let row = [];
+  let field = '';
+  let quoted = false;
+  let line = 1;
+  let started = 1;
+  const s = text.replace(/^\uFEFF/, '');
+  for (let i = 0; i < s.length; i++) {
+    const c = s[i];
+    if (quoted) {
+      if (c === '"' && s[i + 1] === '"') {
+        field += '"';
+        i++;
+      } else if (c === '"') quoted = false;
+      else {
+        if (c === '\n') line++;
+        field += c;
+      }
+    } else if (c === '"' && field === '') {
+      quoted = true;
+      started = line;
+    } else if (c === ',') {
+      row.push(field);
+      field = '';
+    } else if (c === '\n' || c === '\r') {
+      if (c === '\r' && s[i + 1] === '\n') i++;
+      row.push(field);
+      if (row.some((f) => f.trim() !== '')) rows.push({ line, fields: row });
+      row = [];
+      field = '';
+      line++;
+    } else field += c;
+  }
+  if (quoted) throw new Error(`line ${started}: a quoted field is never closed (add the closing ")`);
+  row.push(field);
+  if (row.some((f) => f.trim() !== '')) rows.push({ line, fields: row });
+  return rows;
+}

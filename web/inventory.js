@@ -3,12 +3,25 @@
 // resource accounts, and the audit log. The verdicts come from the same rules
 // the server enforces (app.js passes them in); nothing here decides.
 
-import { $, el, option, choices, csv, download } from './dom.js';
+import { $, el, option, choices, csv, download, parseCsv } from './dom.js';
 
 /** The target kind an assignment status stands for. */
 export const KIND_OF_STATUS = { UserAssigned: 'User', VoiceApplicationAssigned: 'ResourceAccount', ConferenceAssigned: 'ConferenceBridge' };
 
 const same = (a, b) => (a || '').toLowerCase() === (b || '').toLowerCase();
+
+/** A valid verdict, with the rules' warnings named (a number still pending
+ * activation may be assigned, and the rules say so). */
+export function warned(violations) {
+  const warnings = violations.filter((v) => v.severity === 'Warning' && v.code !== 'PLAN-PENDING');
+  if (!warnings.length) return { state: 'valid', label: 'Valid', codes: [], text: '' };
+  return {
+    state: 'valid',
+    label: `Valid, with ${warnings.length === 1 ? 'a warning' : `${warnings.length} warnings`}`,
+    codes: warnings.map((v) => v.code),
+    text: warnings.map((v) => `${v.code}: ${v.message}`).join('; '),
+  };
+}
 
 function verdictCell(v) {
   return el('td', { class: `verdict-cell ${v.state}` }, el('span', { class: 'badge' }, v.label), v.text ? el('span', { class: 'why' }, ` ${v.text}`) : null);
@@ -200,4 +213,143 @@ export function auditScreen(ctx) {
   }
   $('audit-refresh').addEventListener('click', load);
   return { load };
+}
+
+/** Column names a bulk file may use, as Teams' cmdlets and exports name them. */
+const COLUMNS = {
+  number: ['telephonenumber', 'phonenumber', 'number', 'lineuri'],
+  target: ['userprincipalname', 'identity', 'user', 'target', 'upn'],
+  type: ['phonenumbertype', 'numbertype', 'type'],
+};
+/** The most rows one file may hold (each is one decision, then one write). */
+export const MAX_BULK_ROWS = 5000;
+
+/**
+ * Bulk assignment from CSV: every row's verdict first (the same rules, against
+ * the tenant as it is, and no number twice in one file), then the valid rows
+ * committed one by one through the server, which decides each again, and a
+ * report. `ctx`: `tenant()`, `check(request)` (a promise of the rules'
+ * answer), `post(request)` (a promise of `{ok, text, codes}`), `writable`,
+ * `committed()` (after the writes: the views follow the stored tenant).
+ */
+export function bulkScreen(ctx) {
+  const status = $('bulk-status');
+  const body = $('bulk-rows');
+  const commit = $('bulk-commit');
+  const progress = $('bulk-progress');
+  let checkedRows = [];
+
+  $('bulk-file').addEventListener('change', async (e) => {
+    const file = e.target.files?.[0];
+    if (!file) return;
+    $('bulk-text').value = await file.text();
+    $('bulk-form').requestSubmit();
+  });
+  $('bulk-text').addEventListener('input', () => {
+    checkedRows = [];
+    commit.hidden = true;
+    status.textContent = '';
+  });
+
+  function parse(text) {
+    const rows = parseCsv(text);
+    if (!rows.length) throw new Error('there is nothing to check: paste the rows or choose a CSV file');
+    const header = rows[0].fields.map((h) => h.trim().toLowerCase().replace(/[\s_-]/g, ''));
+    const col = (names) => header.findIndex((h) => names.includes(h));
+    const at = { number: col(COLUMNS.number), target: col(COLUMNS.target), type: col(COLUMNS.type) };
+    if (at.number < 0 || at.target < 0) {
+      throw new Error(`line 1 is the header row, and it needs a TelephoneNumber and a UserPrincipalName column; it has ${rows[0].fields.map((h) => `"${h}"`).join(', ')}`);
+    }
+    if (rows.length - 1 > MAX_BULK_ROWS) throw new Error(`the file has ${rows.length - 1} rows; one file may hold ${MAX_BULK_ROWS}: split it`);
+    return rows.slice(1).map(({ line, fields }) => ({
+      line,
+      number: (fields[at.number] ?? '').trim().replace(/^tel:/i, ''),
+      target: (fields[at.target] ?? '').trim(),
+      type: at.type >= 0 ? (fields[at.type] ?? '').trim() : '',
+    }));
+  }
+
+  async function verdictOf(row, seen) {
+    const t = ctx.tenant();
+    const inv = t.numbers.find((n) => n.telephone_number === row.number);
+    const type = row.type || inv?.number_type || '';
+    row.numberType = type;
+    if (!row.number || !row.target) return { state: 'invalid', label: 'Not valid', text: `line ${row.line} needs both a number and a user`, codes: [] };
+    if (!['OperatorConnect', 'CallingPlan', 'DirectRouting'].includes(type)) {
+      return { state: 'invalid', label: 'Not valid', codes: [], text: type ? `"${type}" is not a number type: use OperatorConnect, CallingPlan or DirectRouting` : 'the number is not in this tenant, so give its PhoneNumberType' };
+    }
+    const first = seen.get(row.number.toLowerCase());
+    if (first) return { state: 'invalid', label: 'Not valid', codes: [], text: `the number is already assigned on line ${first} of this file` };
+    seen.set(row.number.toLowerCase(), row.line);
+    const account = t.accounts.find((a) => a.identity.toLowerCase() === row.target.toLowerCase());
+    row.request = {
+      AssignNumber: { target: row.target, target_kind: account?.kind === 'ResourceAccount' ? 'ResourceAccount' : 'User', telephone_number: row.number, number_type: type },
+    };
+    const out = await ctx.check(row.request);
+    if (out.error) return { state: 'invalid', label: 'Not valid', codes: [], text: out.error.message };
+    const errors = out.ok.violations.filter((v) => v.severity === 'Error' && v.code !== 'PLAN-PENDING');
+    if (errors.length) return { state: 'invalid', label: 'Not valid', codes: errors.map((v) => v.code), text: errors.map((v) => `${v.code}: ${v.message}`).join('; ') };
+    return warned(out.ok.violations);
+  }
+
+  $('bulk-form').addEventListener('submit', async (e) => {
+    e.preventDefault();
+    commit.hidden = true;
+    let rows;
+    try {
+      rows = parse($('bulk-text').value);
+    } catch (err) {
+      status.textContent = `Cannot check the file: ${err.message}.`;
+      $('bulk-box').hidden = true;
+      return;
+    }
+    const seen = new Map();
+    for (const row of rows) row.verdict = await verdictOf(row, seen);
+    checkedRows = rows;
+    body.replaceChildren(
+      ...rows.map((r) =>
+        el(
+          'tr',
+          { 'data-line': r.line, 'data-verdict': r.verdict.state },
+          el('td', {}, String(r.line)),
+          el('th', { scope: 'row' }, r.number || '—'),
+          el('td', {}, r.target || '—'),
+          el('td', {}, r.numberType || '—'),
+          verdictCell(r.verdict),
+          el('td', { class: 'committed' }, '—'),
+        ),
+      ),
+    );
+    $('bulk-box').hidden = false;
+    const valid = rows.filter((r) => r.verdict.state === 'valid').length;
+    status.textContent = `${rows.length} row${rows.length > 1 ? 's' : ''} checked: ${valid} valid, ${rows.length - valid} not valid. Nothing is committed yet.`;
+    commit.textContent = `Commit the ${valid} valid row${valid === 1 ? '' : 's'}`;
+    commit.hidden = !(valid && ctx.writable);
+    if (valid && !ctx.writable) status.textContent += ctx.served ? ' This token may not write.' : ' No server here: the server would take the valid rows.';
+    document.body.dataset.bulk = 'checked';
+  });
+
+  commit.addEventListener('click', async () => {
+    const valid = checkedRows.filter((r) => r.verdict.state === 'valid');
+    commit.hidden = true;
+    progress.hidden = false;
+    progress.max = valid.length;
+    progress.value = 0;
+    let done = 0;
+    const refused = [];
+    for (const r of valid) {
+      status.textContent = `Committing ${done + 1} of ${valid.length}…`;
+      const out = await ctx.post(r.request);
+      const cell = body.querySelector(`tr[data-line="${r.line}"] .committed`);
+      cell.textContent = out.ok ? 'Committed' : `Refused: ${out.text}`;
+      cell.className = `committed ${out.ok ? 'ok' : 'refused'}`;
+      if (out.ok) done++;
+      else refused.push(r.line);
+      progress.value = done + refused.length;
+    }
+    progress.hidden = true;
+    status.textContent = `Committed ${done} of ${valid.length} valid rows${refused.length ? `; the server refused line${refused.length > 1 ? 's' : ''} ${refused.join(', ')} (the tenant had changed, or a plugin said no)` : ''}. ${checkedRows.length - valid.length} row${checkedRows.length - valid.length === 1 ? ' was' : 's were'} not valid and not sent.`;
+    await ctx.committed();
+    document.body.dataset.bulk = 'committed';
+  });
 }

@@ -120,6 +120,7 @@ test('numbers: search and filters narrow the inventory; each row says whether it
   await page.selectOption('#inv-state', 'UpdatePending');
   assert.deepEqual(await rows(), ['+14255550172']);
   assert.equal(await page.getAttribute('#inv-rows tr[data-number="+14255550172"]', 'data-verdict'), 'valid');
+  assert.match(await page.textContent('#inv-rows tr[data-number="+14255550172"]'), /Valid, with a warning ELIG-NOT-ACTIVATED/);
   await page.selectOption('#inv-state', '');
   assert.match(await page.textContent('#inv-rows tr[data-number="+14255550000"]'), /Conference bridge/);
   assert.match(await page.textContent('#inv-rows tr[data-number="+14255550101"]'), /Free.*Assign/);
@@ -258,6 +259,37 @@ test('keyboard only: from the users screen, start an assignment and submit it', 
   await page.focus('#assign-number');
   await page.keyboard.type('9');
   assert.equal(await page.textContent('#assign-submit-result'), '');
+});
+
+test('bulk assign from CSV: every row has its verdict before anything is committed', async () => {
+  await open('numbers');
+  // A header the page cannot read is named, with what it needs.
+  await page.fill('#bulk-text', 'Phone,Who\n+14255550101,alice@contoso.com\n');
+  await page.click('#bulk-check');
+  assert.match(await page.textContent('#bulk-status'), /header row, and it needs a TelephoneNumber and a UserPrincipalName column; it has "Phone", "Who"/);
+  // A file, as the admin center's export names its columns (and a quoted field).
+  const rows = [
+    'TelephoneNumber,UserPrincipalName,PhoneNumberType',
+    '+14255550101,alice@contoso.com,OperatorConnect',
+    '+14255550101,"chloe@contoso.com",OperatorConnect',
+    '+14255550190,bob@contoso.com,CallingPlan',
+    '+19995550100,erin@contoso.com,',
+    'tel:+14255550170,erin@contoso.com,OperatorConnect',
+  ].join('\r\n');
+  await page.setInputFiles('#bulk-file', { name: 'bulk.csv', mimeType: 'text/csv', buffer: Buffer.from(rows) });
+  await page.waitForSelector('body[data-bulk="checked"]');
+  const verdicts = await page.locator('#bulk-rows tr').evaluateAll((trs) => trs.map((tr) => [tr.dataset.line, tr.dataset.verdict, tr.querySelector('.verdict-cell').textContent]));
+  assert.equal(verdicts.length, 5);
+  assert.deepEqual(verdicts[0].slice(0, 2), ['2', 'valid']);
+  assert.match(verdicts[1][2], /already assigned on line 2 of this file/);
+  assert.match(verdicts[2][2], /ELIG-ASSIGNMENT-BLOCKED/);
+  assert.match(verdicts[3][2], /not in this tenant, so give its PhoneNumberType/);
+  // Pending activation: the rules allow it, with their warning.
+  assert.equal(verdicts[4][1], 'valid');
+  assert.match(verdicts[4][2], /^Valid, with a warning ELIG-NOT-ACTIVATED/);
+  assert.match(await page.textContent('#bulk-status'), /5 rows checked: 2 valid, 3 not valid\. Nothing is committed yet\. No server here/);
+  assert.ok(await page.locator('#bulk-commit').isHidden());
+  await page.locator('#bulk').screenshot({ path: join(artifacts, 'bulk-assign.png') });
 });
 
 test('no console errors and no page errors', () => {

@@ -136,3 +136,23 @@ test('after a commit every view shows the new state; an unassign from the invent
   assert.match(records[0][0], /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC$/);
   assert.deepEqual(problems.filter((p) => !/status of 422/.test(p)), []);
 });
+
+test('bulk assign from CSV: the valid rows are committed through the server, and the report says what happened', async () => {
+  await page.click('nav a[href="#numbers"]');
+  await page.fill('#bulk-text', ['TelephoneNumber,UserPrincipalName', '+14255550101,alice@contoso.com', '+14255550101,dave@contoso.com', '+14255550190,bob@contoso.com'].join('\n'));
+  await page.click('#bulk-check');
+  await page.waitForSelector('body[data-bulk="checked"]');
+  assert.match(await page.textContent('#bulk-status'), /3 rows checked: 1 valid, 2 not valid/);
+  await page.click('#bulk-commit');
+  await page.waitForSelector('body[data-bulk="committed"]');
+  assert.match(await page.textContent('#bulk-status'), /^Committed 1 of 1 valid rows\. 2 rows were not valid and not sent\./);
+  assert.equal(await page.textContent('#bulk-rows tr[data-line="2"] .committed'), 'Committed');
+  assert.equal(await page.textContent('#bulk-rows tr[data-line="3"] .committed'), '—');
+  // The inventory follows the stored tenant.
+  assert.match(await page.textContent('#inv-rows tr[data-number="+14255550101"]'), /alice@contoso\.com.*Valid/);
+  const token = await page.getAttribute('meta[name="ocpolicy-token"]', 'content');
+  const snap = await (await fetch(new URL('v1/tenants/contoso-demo/snapshot', base), { headers: { authorization: `Bearer ${token}` } })).json();
+  const n = snap.tenant.numbers.find((x) => x.telephone_number === '+14255550101');
+  assert.equal(n.assigned_target, 'alice@contoso.com');
+  assert.equal(snap.tenant.numbers.find((x) => x.telephone_number === '+14255550190').assignment_status, 'Unassigned');
+});
