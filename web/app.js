@@ -7,6 +7,7 @@
 
 import { load, planPending, configOf } from './pkg/rules/index.js';
 import { $, el, option } from './dom.js';
+import { countryNames } from './countries.js';
 import { numbersScreen, usersScreen, auditScreen, bulkScreen, warned, KIND_OF_STATUS } from './inventory.js';
 
 /** Every snapshot of the stored tenant document, opened once. */
@@ -416,16 +417,19 @@ function submitOnEnter(panel, { form, result, method, path, body, what, committe
 
 const ADDRESS_FIELDS = [
   ['company_name', 'Company name'],
+  ['company_tax_id', 'Company tax ID'],
   ['house_number', 'House number'],
+  ['house_number_suffix', 'House number suffix'],
   ['street_name', 'Street'],
   ['street_suffix', 'Street suffix'],
   ['city', 'City'],
   ['state_or_province', 'State or province'],
   ['postal_code', 'Postal code'],
-  ['country_or_region', 'Country (ISO 3166-1 alpha-2)'],
+  ['country_or_region', 'Country or region'],
   ['latitude', 'Latitude'],
   ['longitude', 'Longitude'],
   ['elin', 'ELIN'],
+  ['description', 'Description'],
 ];
 
 function fieldInput(prefix, path, name, label, value = '') {
@@ -443,15 +447,79 @@ function decimal(v) {
   return Number.isFinite(n) ? n : v;
 }
 
-function addressPanel(engine, full, snapshot) {
-  const base = snapshot.tenant.civic_addresses?.[0] || { id: 'A1', company_name: 'Contoso', country_or_region: 'US', validation_status: 'NotValidated' };
+/** The country picker: every ISO code the rules accept, by name; a stored
+ * value that is not one stays offered, so the rules can say what is wrong. */
+function countrySelect(id, path) {
+  const select = el('select', { id, name: 'country_or_region', 'data-path': path, 'aria-describedby': `${id}-msg` }, option('', 'Choose a country or region'));
+  for (const [code, name] of countryNames()) select.append(option(code, `${name} (${code})`));
+  return select;
+}
+
+function setCountry(select, code) {
+  const c = (code ?? '').toUpperCase();
+  if (c && ![...select.options].some((o) => o.value === c)) select.append(option(c, `${c} (not an ISO 3166-1 code)`));
+  select.value = c;
+}
+
+const NEW_ADDRESS = '';
+
+function addressPanel(engine, full, view) {
   const grid = $('address-form').querySelector('.grid');
-  for (const [name, label] of ADDRESS_FIELDS) grid.append(fieldInput('address', `address.${name}`, name, label, base[name])[0]);
+  const pick = $('address-pick');
+  for (const [name, label] of ADDRESS_FIELDS) {
+    if (name === 'country_or_region') {
+      const select = countrySelect('address-country_or_region', 'address.country_or_region');
+      grid.append(el('div', { class: 'field' }, el('label', { for: select.id }, label), select, el('div', { class: 'msgs', id: `${select.id}-msg` })));
+    } else grid.append(fieldInput('address', `address.${name}`, name, label)[0]);
+  }
   const conn = el('select', { id: 'address-connectivity', name: 'connectivity', 'data-path': 'connectivity', 'aria-describedby': 'address-connectivity-msg' },
     option('CallingPlan', 'Calling Plan'), option('OperatorConnect', 'Operator Connect'), option('DirectRouting', 'Direct Routing'));
   grid.append(el('div', { class: 'field' }, el('label', { for: 'address-connectivity' }, 'Connectivity'), conn, el('div', { class: 'msgs', id: 'address-connectivity-msg' })));
+  let current = null;
+  /** Show one address in the form (or a new, empty one). */
+  const show = (a) => {
+    current = a ?? { id: crypto.randomUUID(), company_name: '', country_or_region: '', validation_status: 'NotValidated' };
+    for (const [name] of ADDRESS_FIELDS) {
+      if (name === 'country_or_region') setCountry($('address-country_or_region'), current.country_or_region);
+      else $(`address-${name}`).value = current[name] ?? '';
+    }
+    places();
+  };
+  const places = () => {
+    const t = view.tenant();
+    const here = (t.locations ?? []).filter((l) => l.civic_address_id === current.id);
+    $('places-rows').replaceChildren(
+      ...(here.length
+        ? here.map((l) =>
+            el('tr', { 'data-location': l.location_id }, el('th', { scope: 'row' }, l.location_id), el('td', {}, l.place || '(the address itself)'), el('td', {}, l.elin || '—'),
+              el('td', {}, String(t.numbers.filter((n) => n.location_id === l.location_id).length))),
+          )
+        : [el('tr', {}, el('td', { colspan: '4' }, 'No places yet.'))]),
+    );
+  };
+  const fill = () => {
+    const list = view.tenant().civic_addresses ?? [];
+    const keep = current?.id;
+    pick.replaceChildren(
+      ...list.map((a) => option(a.id, `${a.company_name || '(no company)'} · ${[a.house_number, a.street_name, a.city].filter(Boolean).join(' ')} · ${a.country_or_region} (${a.id})`)),
+      option(NEW_ADDRESS, 'New address…'),
+    );
+    const stored = list.find((a) => a.id === keep);
+    pick.value = stored ? stored.id : list.length && !current ? list[0].id : NEW_ADDRESS;
+    if (!current) show(list[0]);
+    else if (stored) {
+      current = { ...stored, ...current };
+      places();
+    }
+  };
+  fill();
+  pick.addEventListener('change', () => {
+    show((view.tenant().civic_addresses ?? []).find((a) => a.id === pick.value));
+    $('address-submit-result').textContent = '';
+    panel.validate();
+  });
   const address = () => {
-    const a = { ...base };
+    const a = { ...current };
     for (const [name] of ADDRESS_FIELDS) {
       const v = $(`address-${name}`).value.trim();
       if (name === 'latitude' || name === 'longitude') a[name] = v === '' ? null : decimal(v);
@@ -468,7 +536,56 @@ function addressPanel(engine, full, snapshot) {
     full,
     describe: () => ({ kind: 'address', input: { address: address(), connectivity: conn.value } }),
   });
-  submitOnEnter(panel, { form: 'address-form', result: 'address-submit-result', method: 'PUT', path: 'addresses', body: address, what: 'this address', committed: 'Saved' });
+  panel.fill = fill;
+  submitOnEnter(panel, {
+    form: 'address-form',
+    result: 'address-submit-result',
+    method: 'PUT',
+    path: 'addresses',
+    body: address,
+    what: 'this address',
+    committed: 'Saved',
+    refresh: (fresh) => {
+      current = address();
+      view.replace(fresh.snapshot);
+    },
+  });
+  // A place: the server decides it (the emergency rules' WriteLocation).
+  $('place-form').addEventListener('submit', async (e) => {
+    e.preventDefault();
+    const status = $('place-result');
+    $('place-msgs').replaceChildren();
+    const place = $('place-text').value.trim();
+    if (!place) {
+      status.textContent = 'Name the place: a floor, suite or room, e.g. Floor 2, Suite 210.';
+      return;
+    }
+    const api = session()?.api;
+    const stored = (view.tenant().civic_addresses ?? []).some((a) => a.id === current.id);
+    if (!api || !stored) {
+      status.textContent = !api ? 'No server here: places are saved on the server.' : 'Save the address first: a place belongs to a saved address.';
+      return;
+    }
+    const body = { location_id: crypto.randomUUID(), civic_address_id: current.id, place, elin: $('place-elin').value.trim() || null };
+    const r = await fetch(`${api}/locations`, { method: 'PUT', headers: authHeaders({ 'content-type': 'application/json' }), body: JSON.stringify(body) }).catch((err) => ({ error: err }));
+    if (r.error) {
+      status.textContent = `The server could not be reached: ${r.error.message}`;
+      return;
+    }
+    const answer = await r.json().catch(() => ({}));
+    if (r.ok) {
+      status.textContent = `Added ${place}: the server checked it and committed it.`;
+      $('place-text').value = '';
+      $('place-elin').value = '';
+      view.replace((await loadSnapshot()).snapshot);
+    } else {
+      status.textContent = `The server refused the place (${r.status})${answer.error ? `: ${answer.error.message}` : ', for the reasons below'}.`;
+      for (const v of answer.violations ?? []) $('place-msgs').append(message(v));
+    }
+  });
+  $('place-form').addEventListener('input', () => {
+    $('place-result').textContent = '';
+  });
   return panel;
 }
 
@@ -760,7 +877,7 @@ async function main() {
     },
   };
   const assign = assignPanel(engine, full, view);
-  panels.push(assign, addressPanel(engine, full, snapshot), networkPanel(engine, full, snapshot));
+  panels.push(assign, addressPanel(engine, full, view), networkPanel(engine, full, snapshot));
   if (snapshot.conferencing) panels.push(bridgePanel(engine, full, snapshot), dialoutPanel(engine, full, snapshot));
 
   const writable = Boolean(who?.api) && !/^auditor:/.test(who?.principal ?? '');

@@ -231,6 +231,32 @@ test('feedback: coordinates take a comma decimal; a non-number gets plain words,
   assert.equal(await page.getAttribute('#address-latitude', 'aria-invalid'), null);
 });
 
+test('addresses: every address is listed; a new one takes a country from the picker, its tax ID, and comma decimals', async () => {
+  await open('emergency');
+  const listed = await page.locator('#address-pick option').allTextContents();
+  assert.deepEqual(listed, ['Contoso · 1 Microsoft Way Redmond · US (A1)', 'Contoso · 1 Whitehall London · GB (A2)', 'New address…']);
+  // The second address opens with its own fields and places.
+  await page.selectOption('#address-pick', 'A2');
+  assert.equal(await page.inputValue('#address-city'), 'London');
+  assert.equal(await page.inputValue('#address-country_or_region'), 'GB');
+  // A new Calling Plan address in Spain needs the company's tax ID, at its field.
+  await page.selectOption('#address-pick', '');
+  assert.equal(await page.inputValue('#address-city'), '');
+  const fields = { company_name: 'Fabrikam Madrid', house_number: '12', street_name: 'Mayor', city: 'Madrid', postal_code: '28013', latitude: '40,4168', longitude: '-3,7038' };
+  for (const [k, v] of Object.entries(fields)) await type(`#address-${k}`, v);
+  await page.selectOption('#address-country_or_region', 'ES');
+  await page.selectOption('#address-connectivity', 'CallingPlan');
+  assert.deepEqual(await codes('address-company_tax_id'), ['EMG-CP-TAXID']);
+  await type('#address-company_tax_id', 'B12345678');
+  assert.deepEqual(await codes('address-company_tax_id'), []);
+  assert.match(await page.textContent('#address-verdict'), /^Allowed/);
+  // What the rules cannot check about coordinates is said beside them.
+  assert.match(await page.textContent('#address-geo-hint'), /does not\s+geocode/);
+  // The country names come from the browser, the codes from the rules.
+  assert.match(await page.locator('#address-country_or_region option[value="ES"]').textContent(), /^Spain \(ES\)$/);
+  await page.locator('#emergency').screenshot({ path: join(artifacts, 'addresses.png') });
+});
+
 test('keyboard only: from the users screen, start an assignment and submit it', async () => {
   // A fresh page (the tests above left the forms as they typed them):
   // leaving the fragment out is a new document, not a jump within this one.

@@ -203,3 +203,19 @@ test('settle gives the plan\'s verdict where the first module says PLAN-PENDING'
   assert.deepEqual(await t.ok.settleCheck(c.input.request), expected.get(c.file).output);
   t.ok.free();
 });
+
+test("the console's country picker offers exactly the countries the rules accept", async () => {
+  // countries.js reads `navigator` only when asked for names.
+  const { COUNTRIES } = await import('../countries.js');
+  assert.equal(COUNTRIES.length, 249);
+  assert.equal(new Set(COUNTRIES).size, 249);
+  const rules = await emergency.load();
+  const codes = (country) => {
+    const out = rules.run('address', { address: { id: 'A', company_name: 'Contoso', country_or_region: country, validation_status: 'NotValidated' }, connectivity: 'OperatorConnect' });
+    assert.ok(out.ok, JSON.stringify(out));
+    return out.ok.violations.map((v) => v.code);
+  };
+  const refused = COUNTRIES.filter((c) => codes(c).includes('EMG-CA-COUNTRY-ISO'));
+  assert.deepEqual(refused, []);
+  for (const other of ['XX', 'UK', 'EU', 'ZZ']) assert.ok(codes(other).includes('EMG-CA-COUNTRY-ISO'), other);
+});

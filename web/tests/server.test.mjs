@@ -10,6 +10,10 @@ import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { openConsole, checked } from './browser.mjs';
+import { mkdirSync as mkdirs } from 'node:fs';
+
+const artifacts = join(dirname(dirname(fileURLToPath(import.meta.url))), 'artifacts');
+mkdirs(artifacts, { recursive: true });
 
 const web = dirname(dirname(fileURLToPath(import.meta.url)));
 const root = dirname(web);
@@ -155,4 +159,34 @@ test('bulk assign from CSV: the valid rows are committed through the server, and
   const n = snap.tenant.numbers.find((x) => x.telephone_number === '+14255550101');
   assert.equal(n.assigned_target, 'alice@contoso.com');
   assert.equal(snap.tenant.numbers.find((x) => x.telephone_number === '+14255550190').assignment_status, 'Unassigned');
+});
+
+test('addresses and places: a new address is saved through the server, listed, and given a place', async () => {
+  await page.click('nav a[href="#emergency"]');
+  await page.selectOption('#address-pick', '');
+  const fields = { company_name: 'Contoso Madrid', company_tax_id: 'B12345678', house_number: '12', street_name: 'Mayor', city: 'Madrid', postal_code: '28013', latitude: '40,4168', longitude: '-3,7038' };
+  for (const [k, v] of Object.entries(fields)) await page.fill(`#address-${k}`, v);
+  await page.selectOption('#address-country_or_region', 'ES');
+  await page.selectOption('#address-connectivity', 'OperatorConnect');
+  await page.waitForSelector('#address-verdict.allowed');
+  await page.click('#address-submit');
+  await page.waitForFunction(() => document.querySelector('#address-submit-result').textContent !== '');
+  assert.match(await page.textContent('#address-submit-result'), /^Saved/, await page.textContent('#address-form'));
+  // Listed, selected, and stored with the decimals as numbers.
+  const picked = await page.inputValue('#address-pick');
+  assert.match(await page.locator(`#address-pick option[value="${picked}"]`).textContent(), /^Contoso Madrid · 12 Mayor Madrid · ES/);
+  const token = await page.getAttribute('meta[name="ocpolicy-token"]', 'content');
+  const read = async () => (await fetch(new URL('v1/tenants/contoso-demo/snapshot', base), { headers: { authorization: `Bearer ${token}` } })).json();
+  const stored = (await read()).tenant.civic_addresses.find((a) => a.id === picked);
+  assert.equal(stored.latitude, 40.4168);
+  assert.equal(stored.company_tax_id, 'B12345678');
+  // A place in it.
+  await page.fill('#place-text', 'Floor 2, Suite 210');
+  await page.click('#place-submit');
+  await page.waitForFunction(() => /^Added|refused|could not/.test(document.querySelector('#place-result').textContent));
+  assert.match(await page.textContent('#place-result'), /^Added Floor 2, Suite 210/, await page.textContent('#place-form'));
+  assert.match(await page.textContent('#places-rows'), /Floor 2, Suite 210/);
+  const loc = (await read()).tenant.locations.find((l) => l.civic_address_id === picked);
+  assert.equal(loc.place, 'Floor 2, Suite 210');
+  await page.locator('#emergency').screenshot({ path: join(artifacts, 'addresses-server.png') });
 });

@@ -394,8 +394,9 @@ pub const CSP: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval';
 fn console_files(dir: &std::path::Path) -> Router<AppState> {
     use tower_http::services::{ServeDir, ServeFile};
     /// The page's modules and style (`web/index.html` loads them).
-    const PAGE: [&str; 6] = [
+    const PAGE: [&str; 7] = [
         "app.js",
+        "countries.js",
         "dom.js",
         "inventory.js",
         "plugin.js",
