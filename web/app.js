@@ -8,7 +8,7 @@
 import { load, planPending, configOf } from './pkg/rules/index.js';
 import { $, el, option } from './dom.js';
 import { countryNames } from './countries.js';
-import { numbersScreen, usersScreen, auditScreen, bulkScreen, warned, KIND_OF_STATUS } from './inventory.js';
+import { numbersScreen, usersScreen, auditScreen, csvBatch, assignmentRows, lisRows, lisScreen, warned, KIND_OF_STATUS } from './inventory.js';
 
 /** Every snapshot of the stored tenant document, opened once. */
 function openAll(rules, snapshot) {
@@ -866,12 +866,13 @@ async function main() {
     /** The stored tenant changed (a commit): check against the server's copy
      * from now on, and show it everywhere. */
     replace(fresh) {
-      const t = engine.rules.tenant(fresh.tenant);
-      if (t.ok) {
-        engine.tenant?.free();
-        engine.tenant = t.ok;
-        view.snapshot = { ...view.snapshot, tenant: fresh.tenant };
+      const next = engine.rules.openTenant(fresh);
+      for (const k of ['tenant', 'emergency', 'conferencing']) {
+        engine[k]?.free?.();
+        engine[k] = next[k];
       }
+      engine.errors = next.errors;
+      view.snapshot = fresh;
       for (const v of views) v.render();
       for (const p of panels) p.fill?.();
     },
@@ -915,27 +916,42 @@ async function main() {
       },
     }),
   );
-  bulkScreen({
-    tenant: view.tenant,
+  /** One write through the server's API: `{ok}` or `{ok: false, text}`. */
+  const write = async (method, path, body) => {
+    const r = await fetch(`${who.api}/${path}`, { method, headers: authHeaders({ 'content-type': 'application/json' }), body: JSON.stringify(body) }).catch((e) => ({ error: e }));
+    if (r.error) return { ok: false, text: `the server could not be reached: ${r.error.message}` };
+    const answer = await r.json().catch(() => ({}));
+    if (r.ok) return { ok: true };
+    const errors = answer.violations?.filter((v) => v.severity === 'Error').map((v) => v.code) ?? [];
+    return { ok: false, text: errors.length ? errors.join(', ') : (answer.error?.message ?? `status ${r.status}`) };
+  };
+  const afterWrites = async () => {
+    view.replace((await loadSnapshot()).snapshot);
+    for (const p of panels) p.validate();
+  };
+  /** The rules' answer, the numbering plan's part included once it is there. */
+  const decide = async (call) => {
+    const quick = exec(engine, call);
+    return planPending(quick) && full.ready ? full.exec(call) : quick;
+  };
+  csvBatch({
+    prefix: 'bulk',
+    read: assignmentRows(view.tenant),
     writable,
     served: served(),
-    async check(request) {
-      const call = { on: 'tenant', method: 'check', input: { AssignNumber: { ...request.AssignNumber, now: serverNow() } } };
-      const quick = exec(engine, call);
-      return planPending(quick) && full.ready ? full.exec(call) : quick;
-    },
-    async post(request) {
-      const r = await fetch(`${who.api}/assignments`, { method: 'POST', headers: authHeaders({ 'content-type': 'application/json' }), body: JSON.stringify(request) }).catch((e) => ({ error: e }));
-      if (r.error) return { ok: false, text: `the server could not be reached: ${r.error.message}` };
-      const answer = await r.json().catch(() => ({}));
-      if (r.ok) return { ok: true };
-      const errors = answer.violations?.filter((v) => v.severity === 'Error').map((v) => v.code) ?? [];
-      return { ok: false, text: errors.length ? errors.join(', ') : (answer.error?.message ?? `status ${r.status}`) };
-    },
-    async committed() {
-      view.replace((await loadSnapshot()).snapshot);
-      for (const p of panels) p.validate();
-    },
+    check: (request) => decide({ on: 'tenant', method: 'check', input: { AssignNumber: { ...request.AssignNumber, now: serverNow() } } }),
+    post: (request) => write('POST', 'assignments', request),
+    committed: afterWrites,
+  });
+  views.push(lisScreen({ emergency: () => view.snapshot.emergency }));
+  csvBatch({
+    prefix: 'lis',
+    read: lisRows,
+    writable,
+    served: served(),
+    check: (request) => decide({ on: 'emergency', method: 'check', input: request.SetLisEntry ? { SetLisEntry: { ...request.SetLisEntry, now: serverNow() } } : request }),
+    post: (_request, row) => write('PUT', row.write, row.body),
+    committed: afterWrites,
   });
   const audit = auditScreen({ api: () => who?.api, headers: authHeaders });
   showScreen = screens((id) => id === 'audit' && audit.load());

@@ -215,96 +215,74 @@ export function auditScreen(ctx) {
   return { load };
 }
 
-/** Column names a bulk file may use, as Teams' cmdlets and exports name them. */
-const COLUMNS = {
-  number: ['telephonenumber', 'phonenumber', 'number', 'lineuri'],
-  target: ['userprincipalname', 'identity', 'user', 'target', 'upn'],
-  type: ['phonenumbertype', 'numbertype', 'type'],
-};
 /** The most rows one file may hold (each is one decision, then one write). */
 export const MAX_BULK_ROWS = 5000;
 
+/** Find the columns a file's header row names (any of each list, any case,
+ * spaces and underscores ignored); `need` are required. */
+function columns(header, wanted, need, example) {
+  const h = header.map((x) => x.trim().toLowerCase().replace(/[\s_-]/g, ''));
+  const at = Object.fromEntries(Object.entries(wanted).map(([k, names]) => [k, h.findIndex((x) => names.includes(x))]));
+  if (need.some((k) => at[k] < 0)) {
+    throw new Error(`line 1 is the header row, and it needs ${example}; it has ${header.map((x) => `"${x}"`).join(', ')}`);
+  }
+  return at;
+}
+
 /**
- * Bulk assignment from CSV: every row's verdict first (the same rules, against
- * the tenant as it is, and no number twice in one file), then the valid rows
- * committed one by one through the server, which decides each again, and a
- * report. `ctx`: `tenant()`, `check(request)` (a promise of the rules'
- * answer), `post(request)` (a promise of `{ok, text, codes}`), `writable`,
- * `committed()` (after the writes: the views follow the stored tenant).
+ * A CSV batch of writes: every row's verdict first (the same rules, against
+ * the tenant as it is), then the valid rows committed one by one through the
+ * server, which decides each again, with a progress bar and a report. `ctx`:
+ * `prefix` (the elements' ids), `read(rows)` (the parsed rows, header first,
+ * into `{line, cells, request}` or `{line, cells, verdict}` when the row
+ * cannot be asked), `check(request)` and `post(request)` (promises of the
+ * rules' answer and of `{ok, text}`), `writable`, `served`, `committed()`.
  */
-export function bulkScreen(ctx) {
-  const status = $('bulk-status');
-  const body = $('bulk-rows');
-  const commit = $('bulk-commit');
-  const progress = $('bulk-progress');
+export function csvBatch(ctx) {
+  const id = (x) => $(`${ctx.prefix}-${x}`);
+  const status = id('status');
+  const body = id('rows');
+  const commit = id('commit');
+  const progress = id('progress');
   let checkedRows = [];
 
-  $('bulk-file').addEventListener('change', async (e) => {
+  id('file').addEventListener('change', async (e) => {
     const file = e.target.files?.[0];
     if (!file) return;
-    $('bulk-text').value = await file.text();
-    $('bulk-form').requestSubmit();
+    id('text').value = await file.text();
+    id('form').requestSubmit();
   });
-  $('bulk-text').addEventListener('input', () => {
+  id('text').addEventListener('input', () => {
     checkedRows = [];
     commit.hidden = true;
     status.textContent = '';
   });
 
-  function parse(text) {
-    const rows = parseCsv(text);
-    if (!rows.length) throw new Error('there is nothing to check: paste the rows or choose a CSV file');
-    const header = rows[0].fields.map((h) => h.trim().toLowerCase().replace(/[\s_-]/g, ''));
-    const col = (names) => header.findIndex((h) => names.includes(h));
-    const at = { number: col(COLUMNS.number), target: col(COLUMNS.target), type: col(COLUMNS.type) };
-    if (at.number < 0 || at.target < 0) {
-      throw new Error(`line 1 is the header row, and it needs a TelephoneNumber and a UserPrincipalName column; it has ${rows[0].fields.map((h) => `"${h}"`).join(', ')}`);
-    }
-    if (rows.length - 1 > MAX_BULK_ROWS) throw new Error(`the file has ${rows.length - 1} rows; one file may hold ${MAX_BULK_ROWS}: split it`);
-    return rows.slice(1).map(({ line, fields }) => ({
-      line,
-      number: (fields[at.number] ?? '').trim().replace(/^tel:/i, ''),
-      target: (fields[at.target] ?? '').trim(),
-      type: at.type >= 0 ? (fields[at.type] ?? '').trim() : '',
-    }));
-  }
-
-  async function verdictOf(row, seen) {
-    const t = ctx.tenant();
-    const inv = t.numbers.find((n) => n.telephone_number === row.number);
-    const type = row.type || inv?.number_type || '';
-    row.numberType = type;
-    if (!row.number || !row.target) return { state: 'invalid', label: 'Not valid', text: `line ${row.line} needs both a number and a user`, codes: [] };
-    if (!['OperatorConnect', 'CallingPlan', 'DirectRouting'].includes(type)) {
-      return { state: 'invalid', label: 'Not valid', codes: [], text: type ? `"${type}" is not a number type: use OperatorConnect, CallingPlan or DirectRouting` : 'the number is not in this tenant, so give its PhoneNumberType' };
-    }
-    const first = seen.get(row.number.toLowerCase());
-    if (first) return { state: 'invalid', label: 'Not valid', codes: [], text: `the number is already assigned on line ${first} of this file` };
-    seen.set(row.number.toLowerCase(), row.line);
-    const account = t.accounts.find((a) => a.identity.toLowerCase() === row.target.toLowerCase());
-    row.request = {
-      AssignNumber: { target: row.target, target_kind: account?.kind === 'ResourceAccount' ? 'ResourceAccount' : 'User', telephone_number: row.number, number_type: type },
-    };
-    const out = await ctx.check(row.request);
-    if (out.error) return { state: 'invalid', label: 'Not valid', codes: [], text: out.error.message };
-    const errors = out.ok.violations.filter((v) => v.severity === 'Error' && v.code !== 'PLAN-PENDING');
-    if (errors.length) return { state: 'invalid', label: 'Not valid', codes: errors.map((v) => v.code), text: errors.map((v) => `${v.code}: ${v.message}`).join('; ') };
-    return warned(out.ok.violations);
-  }
-
-  $('bulk-form').addEventListener('submit', async (e) => {
+  id('form').addEventListener('submit', async (e) => {
     e.preventDefault();
     commit.hidden = true;
     let rows;
     try {
-      rows = parse($('bulk-text').value);
+      const parsed = parseCsv(id('text').value);
+      if (!parsed.length) throw new Error('there is nothing to check: paste the rows or choose a CSV file');
+      if (parsed.length - 1 > MAX_BULK_ROWS) throw new Error(`the file has ${parsed.length - 1} rows; one file may hold ${MAX_BULK_ROWS}: split it`);
+      rows = ctx.read(parsed);
     } catch (err) {
       status.textContent = `Cannot check the file: ${err.message}.`;
-      $('bulk-box').hidden = true;
+      id('box').hidden = true;
       return;
     }
-    const seen = new Map();
-    for (const row of rows) row.verdict = await verdictOf(row, seen);
+    for (const row of rows) {
+      if (row.verdict) continue;
+      const out = await ctx.check(row.request);
+      if (out.error) row.verdict = { state: 'invalid', label: 'Not valid', codes: [], text: out.error.message };
+      else {
+        const errors = out.ok.violations.filter((v) => v.severity === 'Error' && v.code !== 'PLAN-PENDING');
+        row.verdict = errors.length
+          ? { state: 'invalid', label: 'Not valid', codes: errors.map((v) => v.code), text: errors.map((v) => `${v.code}: ${v.message}`).join('; ') }
+          : warned(out.ok.violations);
+      }
+    }
     checkedRows = rows;
     body.replaceChildren(
       ...rows.map((r) =>
@@ -312,21 +290,19 @@ export function bulkScreen(ctx) {
           'tr',
           { 'data-line': r.line, 'data-verdict': r.verdict.state },
           el('td', {}, String(r.line)),
-          el('th', { scope: 'row' }, r.number || '—'),
-          el('td', {}, r.target || '—'),
-          el('td', {}, r.numberType || '—'),
+          ...r.cells.map((c, i) => (i === 0 ? el('th', { scope: 'row' }, c || '—') : el('td', {}, c || '—'))),
           verdictCell(r.verdict),
           el('td', { class: 'committed' }, '—'),
         ),
       ),
     );
-    $('bulk-box').hidden = false;
+    id('box').hidden = false;
     const valid = rows.filter((r) => r.verdict.state === 'valid').length;
     status.textContent = `${rows.length} row${rows.length > 1 ? 's' : ''} checked: ${valid} valid, ${rows.length - valid} not valid. Nothing is committed yet.`;
     commit.textContent = `Commit the ${valid} valid row${valid === 1 ? '' : 's'}`;
     commit.hidden = !(valid && ctx.writable);
     if (valid && !ctx.writable) status.textContent += ctx.served ? ' This token may not write.' : ' No server here: the server would take the valid rows.';
-    document.body.dataset.bulk = 'checked';
+    document.body.dataset[ctx.prefix] = 'checked';
   });
 
   commit.addEventListener('click', async () => {
@@ -338,8 +314,8 @@ export function bulkScreen(ctx) {
     let done = 0;
     const refused = [];
     for (const r of valid) {
-      status.textContent = `Committing ${done + 1} of ${valid.length}…`;
-      const out = await ctx.post(r.request);
+      status.textContent = `Committing ${done + refused.length + 1} of ${valid.length}…`;
+      const out = await ctx.post(r.request, r);
       const cell = body.querySelector(`tr[data-line="${r.line}"] .committed`);
       cell.textContent = out.ok ? 'Committed' : `Refused: ${out.text}`;
       cell.className = `committed ${out.ok ? 'ok' : 'refused'}`;
@@ -348,8 +324,100 @@ export function bulkScreen(ctx) {
       progress.value = done + refused.length;
     }
     progress.hidden = true;
-    status.textContent = `Committed ${done} of ${valid.length} valid rows${refused.length ? `; the server refused line${refused.length > 1 ? 's' : ''} ${refused.join(', ')} (the tenant had changed, or a plugin said no)` : ''}. ${checkedRows.length - valid.length} row${checkedRows.length - valid.length === 1 ? ' was' : 's were'} not valid and not sent.`;
+    const skipped = checkedRows.length - valid.length;
+    status.textContent = `Committed ${done} of ${valid.length} valid rows${refused.length ? `; the server refused line${refused.length > 1 ? 's' : ''} ${refused.join(', ')} (the tenant had changed, or a plugin said no)` : ''}. ${skipped} row${skipped === 1 ? ' was' : 's were'} not valid and not sent.`;
     await ctx.committed();
-    document.body.dataset.bulk = 'committed';
+    document.body.dataset[ctx.prefix] = 'committed';
   });
+}
+
+/** Bulk assignment rows, as `Set-CsPhoneNumberAssignment` names its
+ * parameters: no number twice in one file; the type from the inventory when
+ * the file leaves it out. */
+export function assignmentRows(tenant) {
+  return (parsed) => {
+    const at = columns(
+      parsed[0].fields,
+      { number: ['telephonenumber', 'phonenumber', 'number', 'lineuri'], target: ['userprincipalname', 'identity', 'user', 'target', 'upn'], type: ['phonenumbertype', 'numbertype', 'type'] },
+      ['number', 'target'],
+      'a TelephoneNumber and a UserPrincipalName column',
+    );
+    const t = tenant();
+    const seen = new Map();
+    return parsed.slice(1).map(({ line, fields }) => {
+      const number = (fields[at.number] ?? '').trim().replace(/^tel:/i, '');
+      const target = (fields[at.target] ?? '').trim();
+      const given = at.type >= 0 ? (fields[at.type] ?? '').trim() : '';
+      const type = given || t.numbers.find((n) => n.telephone_number === number)?.number_type || '';
+      const row = { line, cells: [number, target, type] };
+      const bad = (text) => ({ ...row, verdict: { state: 'invalid', label: 'Not valid', codes: [], text } });
+      if (!number || !target) return bad(`line ${line} needs both a number and a user`);
+      if (!['OperatorConnect', 'CallingPlan', 'DirectRouting'].includes(type)) {
+        return bad(type ? `"${type}" is not a number type: use OperatorConnect, CallingPlan or DirectRouting` : 'the number is not in this tenant, so give its PhoneNumberType');
+      }
+      const first = seen.get(number.toLowerCase());
+      if (first) return bad(`the number is already assigned on line ${first} of this file`);
+      seen.set(number.toLowerCase(), line);
+      const account = t.accounts.find((a) => a.identity.toLowerCase() === target.toLowerCase());
+      return { ...row, request: { AssignNumber: { target, target_kind: account?.kind === 'ResourceAccount' ? 'ResourceAccount' : 'User', telephone_number: number, number_type: type } } };
+    });
+  };
+}
+
+/** LIS and trusted-IP rows, with the columns the cmdlets take from
+ * `Import-Csv` (`Set-CsOnlineLisSubnet`, `…LisWirelessAccessPoint`,
+ * `…LisSwitch`, `…LisPort`, `New-CsTenantTrustedIPAddress`): the kind from
+ * the columns, so one file may mix them. */
+export function lisRows(parsed) {
+  const at = columns(
+    parsed[0].fields,
+    { subnet: ['subnet'], bssid: ['bssid'], chassis: ['chassisid'], port: ['portid'], ip: ['ipaddress'], mask: ['maskbits'], location: ['locationid'], description: ['description'] },
+    [],
+    '',
+  );
+  const known = ['subnet', 'bssid', 'chassis', 'ip'].some((k) => at[k] >= 0);
+  if (!known) throw new Error(`line 1 is the header row, and it needs a Subnet, BSSID, ChassisID (and PortID) or IPAddress column; it has ${parsed[0].fields.map((x) => `"${x}"`).join(', ')}`);
+  return parsed.slice(1).map(({ line, fields }) => {
+    const f = (k) => (at[k] >= 0 ? (fields[at[k]] ?? '').trim() : '');
+    const location_id = f('location');
+    const description = f('description') || null;
+    const bad = (cells, text) => ({ line, cells, verdict: { state: 'invalid', label: 'Not valid', codes: [], text } });
+    let kind;
+    let entry;
+    if (f('ip')) {
+      const mask = f('mask');
+      if (mask && !/^\d{1,3}$/.test(mask)) return bad(['Trusted IP', f('ip'), ''], `MaskBits "${mask}" is not a whole number: give 0-32 (IPv4) or 0-128 (IPv6)`);
+      const ip = { ip_address: f('ip'), mask_bits: mask ? Number(mask) : null, description };
+      return { line, cells: ['Trusted IP', `${ip.ip_address}${mask ? `/${mask}` : ''}`, ''], request: { SetTrustedIp: ip }, write: 'trusted-ips', body: ip };
+    }
+    if (f('subnet')) [kind, entry] = ['Subnet', { subnet: f('subnet'), prefix_length: null, location_id, description }];
+    else if (f('bssid')) [kind, entry] = ['Wap', { bssid: f('bssid'), location_id, description }];
+    else if (f('chassis') && f('port')) [kind, entry] = ['Port', { chassis_id: f('chassis'), port_id: f('port'), location_id, description }];
+    else if (f('chassis')) [kind, entry] = ['Switch', { chassis_id: f('chassis'), location_id, description }];
+    else return bad(['', '', location_id], `line ${line} names no subnet, BSSID, chassis or IP address`);
+    const label = { Subnet: 'Subnet', Wap: 'Wi-Fi access point', Port: 'Switch port', Switch: 'Switch' }[kind];
+    const key = kind === 'Port' ? `${entry.chassis_id} port ${entry.port_id}` : (entry.subnet ?? entry.bssid ?? entry.chassis_id);
+    if (!location_id) return bad([label, key, ''], 'give the LocationId the entry points to');
+    return { line, cells: [label, key, location_id], request: { SetLisEntry: { entry: { [kind]: entry } } }, write: 'lis', body: { [kind]: entry } };
+  });
+}
+
+/** The LIS and trusted IPs as stored. */
+export function lisScreen(ctx) {
+  function render() {
+    const e = ctx.emergency() ?? {};
+    const lis = e.lis ?? {};
+    const rows = [
+      ...(lis.subnets ?? []).map((x) => ['Subnet', `${x.subnet}${x.prefix_length ? `/${x.prefix_length}` : ''}`, x.location_id, x.description]),
+      ...(lis.waps ?? []).map((x) => ['Wi-Fi access point', x.bssid, x.location_id, x.description]),
+      ...(lis.switches ?? []).map((x) => ['Switch', x.chassis_id, x.location_id, x.description]),
+      ...(lis.ports ?? []).map((x) => ['Switch port', `${x.chassis_id} port ${x.port_id}`, x.location_id, x.description]),
+      ...(e.trusted_ips ?? []).map((x) => ['Trusted IP', `${x.ip_address}${x.mask_bits !== null && x.mask_bits !== undefined ? `/${x.mask_bits}` : ''}`, '—', x.description]),
+    ];
+    $('lis-current').replaceChildren(
+      ...(rows.length ? rows.map((r) => el('tr', {}, el('td', {}, r[0]), el('th', { scope: 'row' }, r[1]), el('td', {}, r[2]), el('td', {}, r[3] || '—'))) : [el('tr', {}, el('td', { colspan: '4' }, 'No entries yet.'))]),
+    );
+  }
+  render();
+  return { render };
 }

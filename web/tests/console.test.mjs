@@ -257,6 +257,34 @@ test('addresses: every address is listed; a new one takes a country from the pic
   await page.locator('#emergency').screenshot({ path: join(artifacts, 'addresses.png') });
 });
 
+test('LIS and trusted IPs: the stored entries are listed; an upload in the cmdlets\' columns gets every row\'s verdict', async () => {
+  await open('emergency');
+  const current = await page.locator('#lis-current tr').allTextContents();
+  assert.ok(current.some((r) => /Wi-Fi access point.*F0-6E-0B-C2-04-\*.*LocA/.test(r)), current.join('\n'));
+  assert.ok(current.some((r) => /Trusted IP.*203\.0\.113\.0\/24/.test(r)), current.join('\n'));
+  const csvText = [
+    'Subnet,BSSID,ChassisID,PortID,IPAddress,MaskBits,LocationId,Description',
+    '10.20.0.0,,,,,,LocA,Building 2',
+    ',zz,,,,,LocA,bad BSSID',
+    ',,B8-BE-BF-4A-A3-00,13,,,LocB,',
+    ',,,,198.51.100.7,33,,',
+    ',,,,198.51.100.8,32,,office',
+  ].join('\n');
+  await page.setInputFiles('#lis-file', { name: 'lis.csv', mimeType: 'text/csv', buffer: Buffer.from(csvText) });
+  await page.waitForSelector('body[data-lis="checked"]');
+  const verdicts = await page.locator('#lis-rows tr').evaluateAll((trs) => trs.map((tr) => [tr.dataset.verdict, tr.textContent]));
+  assert.deepEqual(verdicts.map((v) => v[0]), ['valid', 'invalid', 'valid', 'invalid', 'valid']);
+  assert.match(verdicts[1][1], /EMG-BSSID-FORMAT/);
+  assert.match(verdicts[2][1], /Switch port.*B8-BE-BF-4A-A3-00 port 13/);
+  assert.match(verdicts[3][1], /EMG-TRUSTIP-MASK/);
+  assert.match(await page.textContent('#lis-status'), /5 rows checked: 3 valid, 2 not valid/);
+  // A header with none of the columns is named.
+  await page.fill('#lis-text', 'Network,Where\n10.0.0.0,LocA');
+  await page.click('#lis-check');
+  assert.match(await page.textContent('#lis-status'), /needs a Subnet, BSSID, ChassisID \(and PortID\) or IPAddress column/);
+  await page.locator('#lis').screenshot({ path: join(artifacts, 'lis.png') });
+});
+
 test('keyboard only: from the users screen, start an assignment and submit it', async () => {
   // A fresh page (the tests above left the forms as they typed them):
   // leaving the fragment out is a new document, not a jump within this one.

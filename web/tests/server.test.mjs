@@ -190,3 +190,18 @@ test('addresses and places: a new address is saved through the server, listed, a
   assert.equal(loc.place, 'Floor 2, Suite 210');
   await page.locator('#emergency').screenshot({ path: join(artifacts, 'addresses-server.png') });
 });
+
+test('LIS upload: the valid rows are committed through the server and listed', async () => {
+  await page.click('nav a[href="#emergency"]');
+  await page.fill('#lis-text', ['Subnet,LocationId,Description', '10.20.0.0,LocA,Building 2', '10.20.1.0,LocC,'].join('\n'));
+  await page.click('#lis-check');
+  await page.waitForSelector('body[data-lis="checked"]');
+  assert.match(await page.textContent('#lis-status'), /2 rows checked: 2 valid, 0 not valid/);
+  await page.click('#lis-commit');
+  await page.waitForSelector('body[data-lis="committed"]');
+  assert.match(await page.textContent('#lis-status'), /^Committed 2 of 2 valid rows\./, await page.textContent('#lis-rows'));
+  assert.match(await page.textContent('#lis-current'), /10\.20\.0\.0.*LocA.*Building 2/);
+  const token = await page.getAttribute('meta[name="ocpolicy-token"]', 'content');
+  const snap = await (await fetch(new URL('v1/tenants/contoso-demo/snapshot', base), { headers: { authorization: `Bearer ${token}` } })).json();
+  assert.ok(snap.emergency.lis.subnets.some((x) => x.subnet === '10.20.1.0' && x.location_id === 'LocC'), JSON.stringify(snap.emergency.lis));
+});
