@@ -203,6 +203,22 @@ pub fn document() -> Value {
             "401": error("no or unknown bearer token"),
             "403": error("not an operator token, another operator's number, or a tenant that did not consent"), "404": error("no such tenant"),
             "422": {"description": "refused by the rules; the full decision", "content": {"application/json": {"schema": schema("Decision")}}}}}}));
+    paths.insert("/v1/tenants/{tenant}/review".into(), json!({"get": {
+        "operationId": "review-tenant", "tags": ["tenants"], "security": auth, "parameters": [tenant],
+        "summary": "the whole-tenant audit of the stored tenant (what `ocpolicy audit --json` prints), at the server's clock: every current assignment decided again, every holder reviewed, the emergency configuration audited, the routing linted, every organizer's domestic dial-out routed; the tenant's admin and auditors only",
+        "responses": {"200": {"description": "the audit: what was examined, counts per severity, family and code, and every finding (family, subject, code, severity, path, message, fix, citation)", "content": {"application/json": {"schema": {"type": "object"}}}},
+            "401": error("no or unknown bearer token"), "403": error("an operator, or a token of another tenant"), "404": error("no such tenant"),
+            "409": error("the stored tenant cannot be decided (TENANT-UNDECIDABLE)")}}}));
+    paths.insert("/v1/tenants/{tenant}/numbers/{number}/location".into(), json!({"put": {
+        "operationId": "change-number-location", "tags": ["tenants"], "security": auth,
+        "parameters": [tenant, {"name": "number", "in": "path", "required": true, "schema": {"type": "string"}}],
+        "summary": "change or clear a number's emergency location (Set-CsPhoneNumberAssignment -PhoneNumber -LocationId); the tenant's admin only; the rules decide it as UpdateNumberLocation (ELIG-LOCATION-UPDATE-LOCKED, ELIG-LOCATION-NULL)",
+        "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "additionalProperties": false,
+            "properties": {"location_id": {"type": ["string", "null"], "description": "the new LocationId; null (or absent) clears it"}}}}}},
+        "responses": {"200": {"description": "changed; the decision", "content": {"application/json": {"schema": schema("Decision")}}},
+            "400": error("the body or the number cannot be decided (an unknown location, a number not in the tenant)"), "401": error("no or unknown bearer token"),
+            "403": error("not this tenant's admin"), "404": error("no such tenant"),
+            "422": {"description": "refused by the rules; the full decision", "content": {"application/json": {"schema": schema("Decision")}}}}}}));
     paths.insert("/v1/tenants/{tenant}/addresses".into(), json!({"put": {
         "operationId": "write-address", "tags": ["tenants"], "security": auth, "parameters": [tenant],
         "summary": "create a civic address, or replace the one with its id; the tenant's admin only (operators never write addresses: ELIG-OPERATOR-WRITES-ADDRESS)",

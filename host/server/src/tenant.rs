@@ -27,6 +27,10 @@ pub fn routes() -> Router<AppState> {
             axum::routing::delete(release),
         )
         .route(
+            "/v1/tenants/{tenant}/numbers/{number}/location",
+            axum::routing::put(change_location),
+        )
+        .route(
             "/v1/tenants/{tenant}/addresses",
             axum::routing::put(write_address),
         )
@@ -35,6 +39,7 @@ pub fn routes() -> Router<AppState> {
             axum::routing::delete(unassign),
         )
         .route("/v1/tenants/{tenant}/audit", get(audit))
+        .route("/v1/tenants/{tenant}/review", get(review))
         .route("/v1/tenants/{tenant}/repair", get(repair_plan).post(repair))
 }
 
@@ -132,6 +137,56 @@ async fn audit(State(s): State<AppState>, Path(tenant): Path<String>, p: Princip
     match s.on_store(move |store| store.audit(&id, 1000)).await {
         Ok(records) => axum::Json(records).into_response(),
         Err(e) => ApiError::store(e, "the audit log could not be read").into_response(),
+    }
+}
+
+/// `GET /v1/tenants/{tenant}/review`: the whole-tenant audit of the stored
+/// tenant (what `ocpolicy audit` prints), decided at the server's clock:
+/// every current assignment decided again, every holder reviewed, the
+/// emergency configuration audited, the routing linted, every organizer's
+/// domestic dial-out routed. Those who read the tenant whole only (its admin
+/// and auditors); an operator reads its own view, never the tenant's findings.
+async fn review(State(s): State<AppState>, Path(tenant): Path<String>, p: Principal) -> Response {
+    if matches!(p, Principal::Operator { .. }) {
+        return ApiError::new(
+            StatusCode::FORBIDDEN,
+            "",
+            "operators do not read a tenant's audit; they read their own view (GET /v1/tenants/{tenant}/snapshot)",
+        )
+        .into_response();
+    }
+    let stored = match readable(&s, &p, &tenant).await {
+        Ok(d) => d,
+        Err(e) => return e.into_response(),
+    };
+    let doc = match document::decode(&stored) {
+        Ok(Ok(d)) => d,
+        Ok(Err(u)) => return broken(&tenant, &u).into_response(),
+        Err(e) => return ApiError::store(e, "the stored tenant could not be read").into_response(),
+    };
+    drop(stored);
+    let now = super::store::now();
+    // The native build of the same rules: a read that enforces nothing, off
+    // the warm instances that decide the writes (the corpus holds the two
+    // engines to one answer).
+    let run = tokio::task::spawn_blocking(move || {
+        ocpolicy_audit::audit(&doc, &now, ocpolicy_audit::EngineKind::Native)
+    })
+    .await;
+    match run {
+        Ok(Ok(a)) => axum::Json(a).into_response(),
+        Ok(Err(ocpolicy_audit::Stop::Input(path, message))) => ApiError::new(
+            StatusCode::CONFLICT,
+            &path,
+            &format!(
+                "the stored tenant `{tenant}` cannot be decided: {message} (TENANT-UNDECIDABLE)"
+            ),
+        )
+        .into_response(),
+        Ok(Err(ocpolicy_audit::Stop::Engine(e))) => {
+            ApiError::internal(&format!("the audit failed: {e:#}")).into_response()
+        }
+        Err(e) => ApiError::internal(&format!("the audit task failed: {e}")).into_response(),
     }
 }
 
@@ -650,6 +705,54 @@ async fn release(
         }
     });
     eligibility_write(s, tenant, &p, "release", request, apply).await
+}
+
+/// The body of `PUT .../numbers/{number}/location`.
+#[derive(serde::Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields)]
+struct NewLocation {
+    /// The new LocationId; `null` (or the string `null`) clears it.
+    location_id: Option<String>,
+}
+
+/// `PUT /v1/tenants/{tenant}/numbers/{number}/location` with
+/// `{"location_id": ...}`: the LocationUpdate parameter set of
+/// `Set-CsPhoneNumberAssignment -PhoneNumber -LocationId`, which the tenant's
+/// admin runs. The rules decide it as `UpdateNumberLocation`: a location the
+/// operator manages (ELIG-LOCATION-UPDATE-LOCKED) or a Calling Plan number's
+/// removal (ELIG-LOCATION-NULL) is refused; an unknown location is bad input.
+async fn change_location(
+    State(s): State<AppState>,
+    Path((tenant, number)): Path<(String, String)>,
+    p: Principal,
+    body: Bytes,
+) -> Response {
+    if let Err(e) = auth::may_assign(&p, &tenant) {
+        return e.into_response();
+    }
+    let asked: NewLocation = match decode(&body) {
+        Ok(b) => b,
+        Err(e) => return e.into_response(),
+    };
+    let location = asked
+        .location_id
+        .filter(|l| !l.trim().is_empty() && !l.trim().eq_ignore_ascii_case("null"));
+    let request = wt::EligibilityRequest::UpdateNumberLocation(wt::UpdateNumberLocation {
+        telephone_number: number.clone(),
+        location_id: location.clone(),
+    });
+    let apply: Apply = Box::new(move |doc| {
+        let key = ocpolicy_rules::number_key(&number);
+        if let Some(n) = doc
+            .tenant
+            .numbers
+            .iter_mut()
+            .find(|n| key.as_ref().is_some_and(|k| k.matches(&n.telephone_number)))
+        {
+            n.location_id = location;
+        }
+    });
+    eligibility_write(s, tenant, &p, "change-location", request, apply).await
 }
 
 /// `PUT /v1/tenants/{tenant}/addresses` with a civic address: create it, or

@@ -230,6 +230,125 @@ fn unassign_goes_through_the_rules() {
     });
 }
 
+/// A number's emergency location (`Set-CsPhoneNumberAssignment -PhoneNumber
+/// -LocationId`): the tenant's admin changes it through the rules; a location
+/// the operator manages is refused with the rule's code and left as it was;
+/// an unknown location is bad input naming the field; nobody else may ask.
+#[test]
+fn a_numbers_location_is_changed_by_the_admin_through_the_rules() {
+    rt().block_on(async {
+        let s = Server::new();
+        let admin = s.token("admin", Some(TENANT), None);
+        let other = s.token("admin", Some("fabrikam"), None);
+        let op1 = s.token("operator", None, Some("OP1"));
+        let auditor = s.token("auditor", Some(TENANT), None);
+        let snapshot = format!("/v1/tenants/{TENANT}/snapshot");
+        let at = |n: &str| format!("/v1/tenants/{TENANT}/numbers/{n}/location");
+        let body = |l: Value| serde_json::to_vec(&json!({ "location_id": l })).unwrap();
+        let (st, d) = s
+            .json(
+                "PUT",
+                &at("+14255550150"),
+                Some(&admin),
+                body(json!("LocA")),
+            )
+            .await;
+        assert_eq!(st, StatusCode::OK, "{d}");
+        let (_, snap) = s.json("GET", &snapshot, Some(&admin), Body::empty()).await;
+        assert_eq!(held(&snap, "+14255550150")[0]["location_id"], "LocA");
+        // Cleared: a Direct Routing or Operator Connect number may have none.
+        let (st, d) = s
+            .json("PUT", &at("+14255550150"), Some(&admin), body(Value::Null))
+            .await;
+        assert_eq!(st, StatusCode::OK, "{d}");
+        let (_, snap) = s.json("GET", &snapshot, Some(&admin), Body::empty()).await;
+        assert_eq!(held(&snap, "+14255550150")[0]["location_id"], Value::Null);
+        // A Calling Plan number's location cannot be removed.
+        let (st, d) = s
+            .json("PUT", &at("+14255550160"), Some(&admin), body(Value::Null))
+            .await;
+        assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY, "{d}");
+        assert_eq!(codes(&d), vec!["ELIG-LOCATION-NULL"], "{d}");
+        // LocationUpdateSupported = False: the operator manages it.
+        let (st, d) = s
+            .json("PUT", &at("+442071234500"), Some(&admin), body(json!("L1")))
+            .await;
+        assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY, "{d}");
+        assert_eq!(codes(&d), vec!["ELIG-LOCATION-UPDATE-LOCKED"], "{d}");
+        let (_, snap) = s.json("GET", &snapshot, Some(&admin), Body::empty()).await;
+        assert_eq!(held(&snap, "+442071234500")[0]["location_id"], "L2");
+        // A location the tenant does not have, and a field it does not know.
+        let (st, e) = s
+            .json(
+                "PUT",
+                &at("+14255550150"),
+                Some(&admin),
+                body(json!("Nowhere")),
+            )
+            .await;
+        assert_eq!(
+            (st, e["error"]["path"].as_str()),
+            (StatusCode::BAD_REQUEST, Some("request.location_id")),
+            "{e}"
+        );
+        let (st, e) = s
+            .json(
+                "PUT",
+                &at("+14255550150"),
+                Some(&admin),
+                br#"{"location":"L1"}"#.to_vec(),
+            )
+            .await;
+        assert_eq!(st, StatusCode::BAD_REQUEST, "{e}");
+        // Only the tenant's admin asks.
+        for token in [&other, &op1, &auditor] {
+            let (st, e) = s
+                .json("PUT", &at("+14255550150"), Some(token), body(json!("L1")))
+                .await;
+            assert_eq!(st, StatusCode::FORBIDDEN, "{e}");
+        }
+    });
+}
+
+/// The whole-tenant review is the CLI's audit of the stored tenant, at the
+/// server's clock, for those who read the tenant whole.
+#[test]
+fn the_tenant_review_is_the_audit_of_the_stored_tenant() {
+    rt().block_on(async {
+        let s = Server::new();
+        let admin = s.token("admin", Some(TENANT), None);
+        let auditor = s.token("auditor", Some(TENANT), None);
+        let other = s.token("admin", Some("fabrikam"), None);
+        let op1 = s.token("operator", None, Some("OP1"));
+        let review = format!("/v1/tenants/{TENANT}/review");
+        let (st, a) = s.json("GET", &review, Some(&admin), Body::empty()).await;
+        assert_eq!(st, StatusCode::OK, "{a}");
+        assert_eq!(a["tenant_id"], TENANT);
+        assert_eq!(a["examined"]["assignments"], 5, "{a}");
+        // The same findings as `ocpolicy audit` on the same document and clock.
+        let (_, snap) = s
+            .json(
+                "GET",
+                &format!("/v1/tenants/{TENANT}/snapshot"),
+                Some(&admin),
+                Body::empty(),
+            )
+            .await;
+        let doc: ocpolicy_rules::types::TenantDocument = serde_json::from_value(snap).unwrap();
+        let now = a["decided_at"].as_str().unwrap();
+        let cli = ocpolicy_audit::audit(&doc, now, ocpolicy_audit::EngineKind::Native).unwrap();
+        assert_eq!(a, serde_json::to_value(&cli).unwrap());
+        let (st, _) = s.json("GET", &review, Some(&auditor), Body::empty()).await;
+        assert_eq!(st, StatusCode::OK);
+        for token in [&other, &op1] {
+            let (st, e) = s.json("GET", &review, Some(token), Body::empty()).await;
+            assert_eq!(st, StatusCode::FORBIDDEN, "{e}");
+        }
+        let (st, _) = s.json("GET", &review, None, Body::empty()).await;
+        assert_eq!(st, StatusCode::UNAUTHORIZED);
+    });
+}
+
 /// Finding 10: the auth scheme is case-insensitive.
 #[test]
 fn bearer_is_matched_in_any_case() {
