@@ -7,8 +7,10 @@
 
 import { load, planPending, configOf } from './pkg/rules/index.js';
 import { $, el, option } from './dom.js';
+import { routingEditor, SECTIONS } from './routing.js';
+import { operatorScreen } from './operator.js';
 import { countryNames } from './countries.js';
-import { numbersScreen, usersScreen, auditScreen, csvBatch, assignmentRows, lisRows, lisScreen, warned, KIND_OF_STATUS } from './inventory.js';
+import { numbersScreen, usersScreen, auditScreen, reviewScreen, csvBatch, assignmentRows, lisRows, lisScreen, warned, KIND_OF_STATUS } from './inventory.js';
 
 /** Every snapshot of the stored tenant document, opened once. */
 function openAll(rules, snapshot) {
@@ -65,7 +67,7 @@ function session() {
   const tenant = sessionStorage.getItem('ocpolicy.tenant');
   if (!token || !tenant) return null;
   const api = `/v1/tenants/${encodeURIComponent(tenant)}`;
-  return { token, tenant, api, snapshot: `${api}/snapshot`, principal: sessionStorage.getItem('ocpolicy.principal') };
+  return { token, tenant, api, snapshot: `${api}/snapshot`, principal: sessionStorage.getItem('ocpolicy.principal'), role: sessionStorage.getItem('ocpolicy.role') };
 }
 
 /** Is the page served by `ocpolicy serve` (which says so in the page)? */
@@ -89,6 +91,7 @@ function signIn() {
   const status = $('signin-status');
   const pick = $('signin-tenant');
   let principal = null;
+  let role = null;
   return new Promise((resolve) => {
     $('signin-form').addEventListener('submit', async (e) => {
       e.preventDefault();
@@ -97,6 +100,7 @@ function signIn() {
         sessionStorage.setItem('ocpolicy.token', token);
         sessionStorage.setItem('ocpolicy.tenant', pick.value);
         sessionStorage.setItem('ocpolicy.principal', principal);
+        sessionStorage.setItem('ocpolicy.role', role);
         box.hidden = true;
         panels.hidden = false;
         resolve();
@@ -127,19 +131,16 @@ function signIn() {
         status.textContent = 'This is the platform token: it runs the service and sees no tenant\'s data. Sign in with the token of a tenant admin or an auditor.';
         return;
       }
-      if (answer.role === 'operator') {
-        status.textContent = `Signed in as ${answer.principal}: the console's panels are a tenant admin's. An operator reads its own view of each tenant that added it (${answer.tenants.length}) through the API: GET /v1/tenants/{tenant}/snapshot.`;
-        return;
-      }
       if (!answer.tenants?.length) {
         status.textContent = `Signed in as ${answer.principal}, but there is no tenant this token may see yet.`;
         return;
       }
       principal = answer.principal;
+      role = answer.role;
       pick.replaceChildren(...answer.tenants.map((t) => option(t)));
       $('signin-pick').hidden = false;
       $('signin-submit').textContent = 'Open tenant';
-      status.textContent = `Signed in as ${answer.principal}: choose a tenant (${answer.tenants.length}).`;
+      status.textContent = `Signed in as ${answer.principal}: choose a tenant (${answer.tenants.length})${answer.role === 'operator' ? ' that added you as its operator' : ''}.`;
       if (answer.tenants.length === 1) $('signin-form').requestSubmit();
     });
   });
@@ -196,7 +197,7 @@ const owns = (fieldPaths, path) => ownership(fieldPaths, path) > 0;
  * fix it, without the decoder's own text. */
 function plainInputError(error, fields) {
   const f = fields.find((x) => owns(x.dataset.path, error.path));
-  const label = f?.labels?.[0]?.textContent ?? f?.getAttribute('aria-label');
+  const label = f?.labels?.[0]?.dataset.name ?? f?.labels?.[0]?.textContent ?? f?.getAttribute('aria-label');
   let text = error.message;
   // serde's wording ("invalid type: string \"47,64\", expected f64 at line 1 column 9").
   const m = /^invalid type: (?:string )?"?([^"]*)"?, expected (f64|f32|a number|i\d+|u\d+)/.exec(text) || /expected (f64|a number)/.exec(text);
@@ -376,6 +377,78 @@ function assignPanel(engine, full, view) {
   return panel;
 }
 
+/** Where each place is: `Office 101, 1st Floor · 1 Microsoft Way, Redmond US`. */
+function placeLabel(tenant, l) {
+  const a = tenant.civic_addresses.find((x) => x.civic_address_id === l.civic_address_id);
+  const where = a ? [[a.house_number, a.street_name, a.street_suffix].filter(Boolean).join(' '), a.city, a.country_or_region].filter(Boolean).join(', ') : `address ${l.civic_address_id}`;
+  return `${l.place || 'the address itself'} · ${where} (${l.location_id})`;
+}
+
+/**
+ * A number's emergency location, changed or cleared from its inventory row
+ * (`Set-CsPhoneNumberAssignment -PhoneNumber -LocationId`). The rules decide
+ * it as you choose: a location the operator manages is refused before you
+ * submit (ELIG-LOCATION-UPDATE-LOCKED), as the server would.
+ */
+function relocatePanel(engine, full, view) {
+  const form = $('relocate-form');
+  const pick = $('relocate-location');
+  let number = '';
+  const fill = () => {
+    const tenant = view.tenant();
+    const keep = pick.value;
+    pick.replaceChildren(option('', 'No location (clear it)'), ...tenant.locations.map((l) => option(l.location_id, placeLabel(tenant, l))));
+    if ([...pick.options].some((o) => o.value === keep)) pick.value = keep;
+  };
+  const request = () => {
+    const i = view.tenant().numbers.findIndex((n) => n.telephone_number === number);
+    // What the rules say about the number itself belongs to the picker too.
+    pick.dataset.path = `request.location_id, request.telephone_number${i >= 0 ? `, tenant.numbers[${i}]` : ''}`;
+    return { UpdateNumberLocation: { telephone_number: number, location_id: pick.value || null } };
+  };
+  const panel = new Panel({
+    form,
+    verdict: $('relocate-verdict'),
+    other: $('relocate-other'),
+    engine,
+    full,
+    describe: () => ({ on: 'tenant', method: 'check', input: request() }),
+  });
+  panel.fill = fill;
+  panel.open = (n) => {
+    number = n;
+    fill();
+    const held = view.tenant().numbers.find((x) => x.telephone_number === n);
+    pick.value = held?.location_id ?? '';
+    $('relocate-number').textContent = n;
+    $('relocate-current').textContent = held?.location_id
+      ? `Now: ${placeLabel(view.tenant(), view.tenant().locations.find((l) => l.location_id === held.location_id) ?? { location_id: held.location_id, civic_address_id: '?' })}.`
+      : 'Now: no location.';
+    form.hidden = false;
+    panel.clearResults();
+    panel.validate();
+  };
+  // Until a number is chosen from the inventory there is nothing to decide.
+  const validate = panel.validate.bind(panel);
+  panel.validate = () => (number ? validate() : null);
+  $('relocate-cancel').addEventListener('click', () => {
+    form.hidden = true;
+    number = '';
+    $('inv-search').focus();
+  });
+  submitOnEnter(panel, {
+    form: 'relocate-form',
+    result: 'relocate-submit-result',
+    method: 'PUT',
+    path: () => `numbers/${encodeURIComponent(number)}/location`,
+    body: () => ({ location_id: pick.value || null }),
+    what: 'this location change',
+    committed: 'Location changed',
+    refresh: (fresh) => view.replace(fresh.snapshot),
+  });
+  return panel;
+}
+
 /**
  * Send a panel's change to the server's tenant API when its form is
  * submitted: the server decides it again against the stored tenant (with the
@@ -395,13 +468,14 @@ function submitOnEnter(panel, { form, result, method, path, body, what, committe
         : `No server here: the server would refuse ${what}, for the reasons above.`;
       return;
     }
-    fetch(`${api}/${path}`, { method, headers: authHeaders({ 'content-type': 'application/json' }), body: JSON.stringify(body()) })
+    fetch(`${api}/${typeof path === 'function' ? path() : path}`, { method, headers: authHeaders({ 'content-type': 'application/json' }), body: JSON.stringify(body()) })
       .then(async (r) => {
         const answer = await r.json();
         if (r.ok) {
-          status.textContent = `${committed}: the server checked it against the stored tenant and committed it.`;
+          // Said once every view shows the stored tenant, not before.
           if (refresh) await refresh(await loadSnapshot());
           panel.validate();
+          status.textContent = `${committed}: the server checked it against the stored tenant and committed it.`;
         } else if (r.status === 422) {
           status.textContent = 'The server refused it, for the reasons shown above.';
           panel.render({ ok: answer }, false);
@@ -574,10 +648,10 @@ function addressPanel(engine, full, view) {
     }
     const answer = await r.json().catch(() => ({}));
     if (r.ok) {
-      status.textContent = `Added ${place}: the server checked it and committed it.`;
       $('place-text').value = '';
       $('place-elin').value = '';
       view.replace((await loadSnapshot()).snapshot);
+      status.textContent = `Added ${place}: the server checked it and committed it.`;
     } else {
       status.textContent = `The server refused the place (${r.status})${answer.error ? `: ${answer.error.message}` : ', for the reasons below'}.`;
       for (const v of answer.violations ?? []) $('place-msgs').append(message(v));
@@ -677,6 +751,122 @@ function bridgePanel(engine, full, snapshot) {
     }),
   });
   submitOnEnter(panel, { form: 'bridge-form', result: 'bridge-submit-result', method: 'PUT', path: 'bridge', body: bridge, what: 'this bridge', committed: 'Saved' });
+  return panel;
+}
+
+/**
+ * The routing editor: every edit is linted after a pause, by the rules, on
+ * the stored conferencing settings with the editor's sections in place; each
+ * finding lands on the field its path names. Saving sends the changed
+ * sections only (`PUT .../routing`), and the server lints them again.
+ */
+function routingPanel(engine, full, view) {
+  const stored = () => view.snapshot.conferencing;
+  let shownFrom = stored();
+  let panel;
+  const editor = routingEditor($('routing-editor'), { onStructure: () => panel.validate() });
+  editor.fill(shownFrom);
+  const titles = Object.fromEntries(SECTIONS.map((s) => [s.key, s.title]));
+  const changed = (settings) => editor.changedKeys(shownFrom, settings);
+  /** The lint of the stored settings with `settings` in place: `settle` for
+   * the numbering plan's part (the bridge's numbers), once it is loaded. */
+  const lintOf = (settings, settle) => {
+    const doc = { ...view.snapshot, conferencing: { ...stored(), ...settings } };
+    const opened = engine.rules.conferencing(configOf(doc, 'conferencing'));
+    if (!opened.ok) return opened;
+    const snapshot = opened.ok;
+    if (!settle) {
+      const out = snapshot.lint();
+      snapshot.free();
+      return out;
+    }
+    return Promise.resolve(snapshot.settleLint()).finally(() => snapshot.free());
+  };
+  const run = (call, settle) => (call.input.error ? { error: call.input.error } : lintOf(call.input.settings, settle));
+  const show = (result) => {
+    const got = editor.collect();
+    const keys = got.settings ? changed(got.settings) : [];
+    const edits = keys.length ? `changed: ${keys.map((k) => titles[k]).join(', ')}` : 'no changes yet';
+    if (result) {
+      const violations = result.violations ?? [];
+      const errors = violations.filter((v) => v.severity === 'Error').length;
+      const warnings = violations.filter((v) => v.severity === 'Warning' && v.code !== 'PLAN-PENDING').length;
+      const verdict = $('routing-verdict');
+      verdict.textContent = errors
+        ? `Lint: ${errors} error${errors > 1 ? 's' : ''} (${violations.find((v) => v.severity === 'Error').code}); the server refuses to save until they are fixed · ${edits}`
+        : `Lint: no errors${warnings ? `, ${warnings} warning${warnings > 1 ? 's' : ''}` : ''} · ${edits}`;
+      editor.reveal(violations.map((v) => v.path));
+    } else editor.reveal([]);
+  };
+  panel = new Panel({
+    form: $('routing-form'),
+    verdict: $('routing-verdict'),
+    other: $('routing-other'),
+    engine: { rules: { run: (_kind, input) => run({ input }, false) }, errors: {} },
+    full: {
+      get ready() {
+        return full.ready;
+      },
+      waiting: full.waiting,
+      exec: (call) => run(call, true),
+    },
+    show,
+    describe: () => ({ kind: 'lint', input: editor.collect() }),
+  });
+  /** After a commit elsewhere, the stored routing is shown again, unless
+   * there are edits here not yet saved: those are kept, and linted against
+   * the new state. */
+  panel.fill = (force = false) => {
+    const got = editor.collect();
+    if (!force && (got.error || changed(got.settings).length)) return;
+    shownFrom = stored();
+    editor.fill(shownFrom);
+  };
+  $('routing-discard').addEventListener('click', () => {
+    panel.fill(true);
+    panel.validate();
+    $('routing-submit-result').textContent = 'Discarded: the stored routing is shown again.';
+  });
+  $('routing-form').addEventListener('submit', async (e) => {
+    e.preventDefault();
+    const out = panel.validate();
+    const status = $('routing-submit-result');
+    const got = editor.collect();
+    if (got.error) {
+      status.textContent = 'Fix the field marked above first.';
+      return;
+    }
+    const keys = changed(got.settings);
+    if (!keys.length) {
+      status.textContent = 'Nothing to save: no section has changed.';
+      return;
+    }
+    const body = Object.fromEntries(keys.map((k) => [k, got.settings[k]]));
+    const api = session()?.api;
+    const denied = (out.ok?.violations ?? []).some((v) => v.severity === 'Error');
+    if (!api) {
+      status.textContent = `No server here: the server would ${denied ? 'refuse these changes, for the reasons above' : 'accept these changes'}.`;
+      return;
+    }
+    status.textContent = 'Saving…';
+    const r = await fetch(`${api}/routing`, { method: 'PUT', headers: authHeaders({ 'content-type': 'application/json' }), body: JSON.stringify(body) }).catch((err) => ({ error: err }));
+    if (r.error) {
+      status.textContent = `The server could not be reached: ${r.error.message}`;
+      return;
+    }
+    const answer = await r.json().catch(() => ({}));
+    if (r.ok) {
+      view.replace((await loadSnapshot()).snapshot);
+      panel.fill(true);
+      panel.validate();
+      status.textContent = `Saved ${keys.map((k) => titles[k]).join(', ')}: the server linted the configuration again and committed it.`;
+    } else if (r.status === 422) {
+      panel.render({ ok: answer }, false);
+      status.textContent = 'The server refused it, for the reasons shown above.';
+    } else {
+      status.textContent = `The server could not take it (${r.status}): ${answer.error?.message ?? ''}`;
+    }
+  });
   return panel;
 }
 
@@ -803,6 +993,34 @@ function go(id, focus) {
   if (focus) $(focus).focus();
 }
 
+/** An operator's console: its own view of the tenant, and nothing of the
+ * admin's screens (they are taken out of the page, not just hidden). */
+async function operatorMain(who, rules) {
+  for (const s of document.querySelectorAll('main > .screen')) if (s.id !== 'operator') s.remove();
+  for (const a of document.querySelectorAll('#screens a')) a.remove();
+  $('screens').append(el('a', { href: '#operator' }, 'Your numbers'));
+  $('build-info').textContent = `Rules ${rules.witPackage}, running in this page.`;
+  const operator = who.principal.replace(/^operator:/, '');
+  const load = async () => (await loadSnapshot()).snapshot;
+  await operatorScreen({
+    rules,
+    operator,
+    load,
+    async release(number) {
+      const r = await fetch(`${who.api}/numbers/${encodeURIComponent(number)}`, { method: 'DELETE', headers: authHeaders({ accept: 'application/json' }) }).catch((e) => ({ error: e }));
+      if (r.error) return { ok: false, text: `The server could not be reached: ${r.error.message}` };
+      const answer = await r.json().catch(() => ({}));
+      if (r.ok) return { ok: true, text: `Released ${number}: the server checked it against the whole tenant and committed it.` };
+      const codes = answer.violations?.filter((v) => v.severity === 'Error').map((v) => `${v.code}: ${v.message}`) ?? [];
+      return { ok: false, text: `The server refused to release ${number}${codes.length ? `: ${codes.join('; ')}` : answer.error ? `: ${answer.error.message}` : ''}.` };
+    },
+  });
+  $('snapshot-status').textContent = `Tenant ${who.tenant} (operator view, from the server)`;
+  $('plan-status').textContent = 'Rules ready.';
+  showScreen = screens();
+  document.body.dataset.ready = 'true';
+}
+
 async function main() {
   const rulesLoading = load();
   if (served() && !session() && !new URLSearchParams(location.search).get('snapshot')) await signIn();
@@ -815,6 +1033,12 @@ async function main() {
       location.reload();
     });
   }
+  if (who?.role === 'operator') {
+    await operatorMain(who, await rulesLoading);
+    return;
+  }
+  // The operator's screen is an operator's only.
+  $('operator').remove();
   const [rules, { snapshot, demo }] = await Promise.all([rulesLoading, loadSnapshot()]);
   metrics.rulesReadyMs = performance.now();
   const engine = openAll(rules, snapshot);
@@ -878,8 +1102,9 @@ async function main() {
     },
   };
   const assign = assignPanel(engine, full, view);
-  panels.push(assign, addressPanel(engine, full, view), networkPanel(engine, full, snapshot));
-  if (snapshot.conferencing) panels.push(bridgePanel(engine, full, snapshot), dialoutPanel(engine, full, snapshot));
+  const relocate = relocatePanel(engine, full, view);
+  panels.push(assign, relocate, addressPanel(engine, full, view), networkPanel(engine, full, snapshot));
+  if (snapshot.conferencing) panels.push(bridgePanel(engine, full, snapshot), routingPanel(engine, full, view), dialoutPanel(engine, full, snapshot));
 
   const writable = Boolean(who?.api) && !/^auditor:/.test(who?.principal ?? '');
   views.push(
@@ -894,6 +1119,13 @@ async function main() {
         assign.validate();
         go('assign', 'assign-target');
       },
+      // An auditor reads; anyone else may ask what a change would do.
+      relocate: /^auditor:/.test(who?.principal ?? '')
+        ? null
+        : (number) => {
+            relocate.open(number);
+            go('relocate-form', 'relocate-location');
+          },
       async unassign(number) {
         const r = await fetch(`${who.api}/assignments/${encodeURIComponent(number)}`, { method: 'DELETE', headers: authHeaders({ accept: 'application/json' }) }).catch((e) => ({ error: e }));
         if (r.error) return { text: `The server could not be reached: ${r.error.message}` };
@@ -954,6 +1186,7 @@ async function main() {
     committed: afterWrites,
   });
   const audit = auditScreen({ api: () => who?.api, headers: authHeaders });
+  reviewScreen({ api: () => who?.api, headers: authHeaders, tenant: view.tenant });
   showScreen = screens((id) => id === 'audit' && audit.load());
 
   for (const p of panels) p.validate();

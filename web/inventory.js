@@ -31,7 +31,8 @@ function verdictCell(v) {
  * The number inventory. `ctx`: `tenant()` (the current tenant facts),
  * `verdict(number)` (`{state: 'valid'|'invalid'|'pending'|'free', codes,
  * text}`), `assign(number)` (opens the assign form on it), `unassign(number)`
- * (a promise of `{ok, text}`), `writable` (may this session write).
+ * (a promise of `{ok, text}`), `relocate(number)` (opens the location form on
+ * it; absent for a read-only session), `writable` (may this session write).
  */
 export function numbersScreen(ctx) {
   const f = {
@@ -75,6 +76,7 @@ export function numbersScreen(ctx) {
         } else if (ctx.writable) {
           actions.push(el('button', { type: 'button', 'data-action': 'unassign', 'aria-label': `Unassign ${n.telephone_number}` }, 'Unassign'));
         }
+        if (ctx.relocate) actions.push(el('button', { type: 'button', 'data-action': 'relocate', 'aria-label': `Change location of ${n.telephone_number}` }, 'Change location'));
         const tr = el(
           'tr',
           { 'data-number': n.telephone_number, 'data-verdict': v.state },
@@ -120,6 +122,11 @@ export function numbersScreen(ctx) {
     if (button.dataset.action === 'assign') {
       status.textContent = '';
       ctx.assign(number);
+      return;
+    }
+    if (button.dataset.action === 'relocate') {
+      status.textContent = '';
+      ctx.relocate(number);
       return;
     }
     button.disabled = true;
@@ -213,6 +220,73 @@ export function auditScreen(ctx) {
   }
   $('audit-refresh').addEventListener('click', load);
   return { load };
+}
+
+/**
+ * The whole-tenant review (`GET /v1/tenants/{t}/review`, what `ocpolicy
+ * audit` prints): what was examined, the counts, and every finding with its
+ * fix, filtered by severity and family, exportable as CSV. `ctx`: `api()`,
+ * `headers()`, `tenant()`.
+ */
+export function reviewScreen(ctx) {
+  const rows = $('review-rows');
+  const status = $('review-status');
+  const severity = $('review-severity');
+  const family = $('review-family');
+  let audit = null;
+  const shown = () => (audit?.findings ?? []).filter((f) => (!severity.value || f.severity === severity.value) && (!family.value || f.family === family.value));
+  function render() {
+    if (!audit) return;
+    const list = shown();
+    rows.replaceChildren(
+      ...list.map((f) =>
+        el(
+          'tr',
+          { 'data-code': f.code, 'data-severity': f.severity },
+          el('td', { class: `sev-${f.severity.toLowerCase()}` }, f.severity),
+          el('td', {}, el('code', {}, f.code)),
+          el('td', {}, f.family),
+          el('td', {}, f.subject),
+          el('td', {}, f.message, el('span', { class: 'fix' }, ` Fix: ${f.fix}`)),
+        ),
+      ),
+    );
+    $('review-count').textContent = `${list.length} of ${audit.findings.length} findings shown.`;
+  }
+  async function run() {
+    if (!ctx.api()) {
+      status.textContent = 'No server here: the review runs on the server (ocpolicy serve), against the stored tenant; `ocpolicy audit tenant.json` runs it on a file.';
+      return;
+    }
+    status.textContent = 'Reviewing the whole tenant…';
+    const r = await fetch(`${ctx.api()}/review`, { headers: ctx.headers({ accept: 'application/json' }) }).catch((err) => ({ error: err }));
+    if (r.error) {
+      status.textContent = `The server could not be reached: ${r.error.message}`;
+      return;
+    }
+    const answer = await r.json().catch(() => null);
+    if (!r.ok) {
+      status.textContent = `The server could not review the tenant (${r.status}): ${answer?.error?.message ?? ''}`;
+      return;
+    }
+    audit = answer;
+    const examined = Object.entries(audit.examined).map(([k, n]) => `${n} ${k}`).join(', ');
+    const counts = ['error', 'warning', 'info'].map((k) => `${audit.by_severity[k] ?? 0} ${k}${(audit.by_severity[k] ?? 0) === 1 ? '' : 's'}`).join(', ');
+    status.textContent = `Reviewed at ${audit.decided_at.replace('T', ' ').replace(/Z$/, ' UTC')} (the server's clock): ${examined}. Found ${counts}.`;
+    choices(severity, 'severity', audit.findings.map((f) => f.severity));
+    choices(family, 'family', audit.findings.map((f) => f.family));
+    $('review-export').hidden = false;
+    render();
+    document.body.dataset.review = 'loaded';
+  }
+  severity.addEventListener('input', render);
+  family.addEventListener('input', render);
+  $('review-run').addEventListener('click', run);
+  $('review-export').addEventListener('click', () => {
+    const body = shown().map((f) => [f.severity, f.code, f.family, f.subject, f.path, f.message, f.fix, f.citation]);
+    download(`review-${ctx.tenant().tenant_id}.csv`, csv(['Severity', 'Code', 'Family', 'Subject', 'Path', 'Message', 'Fix', 'Citation'], body));
+  });
+  return { run };
 }
 
 /** The most rows one file may hold (each is one decision, then one write). */

@@ -14,7 +14,7 @@ import { openConsole, axe, overflows, checked } from './browser.mjs';
 
 const artifacts = join(dirname(dirname(fileURLToPath(import.meta.url))), 'artifacts');
 mkdirSync(artifacts, { recursive: true });
-const SCREENS = ['numbers', 'users', 'emergency', 'conferencing', 'audit'];
+const SCREENS = ['numbers', 'users', 'emergency', 'conferencing', 'audit', 'review'];
 
 let server, context, page, problems;
 
@@ -344,6 +344,84 @@ test('bulk assign from CSV: every row has its verdict before anything is committ
   assert.match(await page.textContent('#bulk-status'), /5 rows checked: 2 valid, 3 not valid\. Nothing is committed yet\. No server here/);
   assert.ok(await page.locator('#bulk-commit').isHidden());
   await page.locator('#bulk').screenshot({ path: join(artifacts, 'bulk-assign.png') });
+});
+
+const msgCodes = (id) => page.locator(`#${id}-msg .msg`).evaluateAll((ps) => ps.map((p) => p.dataset.code));
+
+test('routing: routes, usages and dial plans are edited with the lint on the field it is about', async () => {
+  await open('conferencing');
+  await page.waitForFunction(() => /^Lint: /.test(document.querySelector('#routing-verdict').textContent));
+  assert.match(await page.textContent('#routing-verdict'), /no changes yet$/);
+  // The stored routes, as the cmdlets name their fields.
+  assert.equal(await page.inputValue('#rt-voice-routes-1-identity'), 'Redmond 2');
+  assert.equal(await page.inputValue('#rt-voice-routes-1-online-pstn-usages'), 'US and Canada');
+  // A usage that does not exist: flagged on the route's usages, after the pause.
+  await page.locator('#rt-voice-routes-1-online-pstn-usages').press('End');
+  await page.locator('#rt-voice-routes-1-online-pstn-usages').pressSequentially(', Nowhere', { delay: 5 });
+  await checked(page, '#rt-voice-routes-1-online-pstn-usages');
+  assert.ok((await msgCodes('rt-voice-routes-1-online-pstn-usages')).includes('CONF-USAGE-EXISTS'));
+  assert.equal(await page.getAttribute('#rt-voice-routes-1-online-pstn-usages', 'aria-invalid'), 'true');
+  assert.match(await page.textContent('#routing-verdict'), /^Lint: \d+ errors? \(CONF-USAGE-EXISTS\).*changed: Voice routes$/);
+  assert.match(await page.textContent('[data-count="voice_routes"]'), /\(5\) · 1 field with errors/);
+  // A pattern Teams cannot run, on the pattern.
+  await type('#rt-voice-routes-0-number-pattern', '^\\+1(425');
+  assert.ok((await msgCodes('rt-voice-routes-0-number-pattern')).includes('CONF-REGEX-INVALID'));
+  // Fixed, both are gone.
+  await type('#rt-voice-routes-0-number-pattern', '^\\+1(425|206)(\\d{7})$');
+  await type('#rt-voice-routes-1-online-pstn-usages', 'US and Canada');
+  assert.deepEqual(await msgCodes('rt-voice-routes-0-number-pattern'), []);
+  assert.deepEqual(await msgCodes('rt-voice-routes-1-online-pstn-usages'), []);
+  assert.match(await page.textContent('#routing-verdict'), /^Lint: no errors.*no changes yet$/);
+  // A dial plan's normalization rule, in its own section.
+  await page.click('details[data-section="dial_plans"] > summary');
+  await type('#rt-dial-plans-0-normalization-rules-0-pattern', '^(\\d{4}');
+  assert.ok((await msgCodes('rt-dial-plans-0-normalization-rules-0-pattern')).includes('CONF-REGEX-INVALID'));
+  // A new route: added at the end with the next priority, its name focused;
+  // a priority that is not a number gets plain words, not the parser's.
+  await page.click('button[aria-label="Add route to Voice routes"]');
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'rt-voice-routes-5-identity');
+  assert.equal(await page.inputValue('#rt-voice-routes-5-priority'), '6');
+  await type('#rt-voice-routes-5-priority', 'x');
+  assert.match(await page.textContent('#rt-voice-routes-5-priority-msg'), /Priority: "x" is not a whole number; type digits, e\.g\. 1/);
+  assert.doesNotMatch(await page.textContent('#routing-form'), /invalid type|expected u32/);
+  await page.click('button[aria-label="Remove Route 6"]');
+  assert.equal(await page.locator('[data-section="voice_routes"] fieldset.record').count(), 5);
+  // Moving a route keeps it whole.
+  await page.click('button[aria-label="Move down Route 1: Redmond 1"]');
+  assert.equal(await page.inputValue('#rt-voice-routes-1-identity'), 'Redmond 1');
+  assert.equal(await page.evaluate(() => document.activeElement.getAttribute('aria-label')), 'Move down Route 2: Redmond 1');
+  await checked(page, '#rt-voice-routes-1-identity');
+  assert.match(await page.textContent('#routing-verdict'), /changed: Voice routes, Dial plans$/);
+  // Discard: the stored configuration again.
+  await page.click('#routing-discard');
+  assert.equal(await page.inputValue('#rt-voice-routes-0-identity'), 'Redmond 1');
+  assert.match(await page.textContent('#routing-verdict'), /no changes yet$/);
+  await page.click('#routing-submit');
+  assert.equal(await page.textContent('#routing-submit-result'), 'Nothing to save: no section has changed.');
+  await page.locator('#routing-form').screenshot({ path: join(artifacts, 'routing-editor.png') });
+  assert.deepEqual(await axe(page), []);
+});
+
+test('numbers: a number\'s emergency location is changed from its row, and one the operator manages is refused first', async () => {
+  await open('numbers');
+  await page.fill('#inv-search', '');
+  await page.dispatchEvent('#inv-search', 'input');
+  await page.click('button[aria-label="Change location of +442071234500"]');
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'relocate-location');
+  assert.match(await page.textContent('#relocate-current'), /Now: London office/);
+  await page.selectOption('#relocate-location', 'L1');
+  await page.waitForSelector('#relocate-verdict.denied');
+  assert.ok((await msgCodes('relocate-location')).includes('ELIG-LOCATION-UPDATE-LOCKED'));
+  // A number whose location the enterprise sets.
+  await page.click('button[aria-label="Change location of +14255550101"]');
+  assert.equal(await page.textContent('#relocate-number'), '+14255550101');
+  await page.selectOption('#relocate-location', 'LocA');
+  await page.waitForSelector('#relocate-verdict.allowed');
+  assert.deepEqual(await msgCodes('relocate-location'), []);
+  await page.click('#relocate-submit');
+  assert.match(await page.textContent('#relocate-submit-result'), /No server here: the server would accept this location change/);
+  await page.click('#relocate-cancel');
+  assert.ok(await page.locator('#relocate-form').isHidden());
 });
 
 test('no console errors and no page errors', () => {

@@ -394,12 +394,14 @@ pub const CSP: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval';
 fn console_files(dir: &std::path::Path) -> Router<AppState> {
     use tower_http::services::{ServeDir, ServeFile};
     /// The page's modules and style (`web/index.html` loads them).
-    const PAGE: [&str; 7] = [
+    const PAGE: [&str; 9] = [
         "app.js",
         "countries.js",
         "dom.js",
         "inventory.js",
+        "operator.js",
         "plugin.js",
+        "routing.js",
         "wasi.js",
         "style.css",
     ];
