@@ -1,26 +1,46 @@
-// The ocpolicy console: three panels whose every field is checked, on every
-// keystroke, by the rules the server enforces, through the public API of the
-// npm package @ocpolicy/rules (web/pkg/rules, built from web/package): its
-// first module in this thread, and checks that need the numbering plan
-// finished by its full module in a Web Worker. Nothing here waits on the
+// The ocpolicy console: panels whose every field is checked, after a pause in
+// typing, by the rules the server enforces, through the public API of the npm
+// package @ocpolicy/rules (web/pkg/rules, built from web/package). The page
+// starts on the eligibility family's first module (the numbers and users
+// screens need nothing else); the module with every family follows right
+// after the first validation, and checks that need the numbering plan are
+// finished by the full module in a Web Worker. Nothing here waits on the
 // network after the page has loaded.
 
-import { load, planPending, configOf } from './pkg/rules/index.js';
+import { load, planPending, configOf } from './pkg/rules/eligibility.js';
 import { $, el, option } from './dom.js';
 import { routingEditor, SECTIONS } from './routing.js';
-import { operatorScreen } from './operator.js';
 import { countryNames } from './countries.js';
 import { numbersScreen, usersScreen, auditScreen, reviewScreen, csvBatch, assignmentRows, lisRows, lisScreen, warned, KIND_OF_STATUS } from './inventory.js';
 
-/** Every snapshot of the stored tenant document, opened once. */
-function openAll(rules, snapshot) {
-  return { rules, ...rules.openTenant(snapshot) };
+/** Every snapshot of the stored tenant document that `rules` carries, opened
+ * once. `loading` names the families whose rules are still on their way
+ * (the page starts on the eligibility module alone). */
+function openAll(rules, snapshot, loading = []) {
+  return { rules, loading: new Set(loading), ...rules.openTenant(snapshot) };
+}
+
+/** The panels waiting for a family's rules (`{loading}` answers), checked
+ * again when the module with every family is in. */
+const rulesWaiting = new Set();
+
+/** Does this call need rules the page has not loaded yet? `{loading: family}`. */
+function stillLoading(engine, call) {
+  if (!engine.loading?.size) return null;
+  if (call.on) {
+    const family = call.on === 'tenant' ? 'eligibility' : call.on;
+    return engine.loading.has(family) ? { loading: family } : null;
+  }
+  const known = engine.rules.kinds().find((k) => k.name === call.kind);
+  return known ? null : { loading: [...engine.loading].join(' and ') };
 }
 
 /** Run one call: `{on: 'tenant'|'emergency'|'conferencing', method, input}`
  * against an opened snapshot, or `{kind, input}`; `settle` for the numbering
  * plan's verdict (the package's full module, in its worker). */
 function exec(engine, call, settle = false) {
+  const loading = stillLoading(engine, call);
+  if (loading) return loading;
   if (call.on) {
     const snapshot = engine[call.on];
     if (!snapshot) {
@@ -33,7 +53,9 @@ function exec(engine, call, settle = false) {
   return settle ? engine.rules.settle(call.kind, call.input) : engine.rules.run(call.kind, call.input);
 }
 
-const metrics = { rulesReadyMs: null, firstValidationMs: null, planReadyMs: null };
+// What `npm run bench` reads: milliseconds since navigation, and what the
+// page had fetched by its first check.
+const metrics = { rulesReadyMs: null, firstValidationMs: null, firstLoad: null, familiesReadyMs: null, planReadyMs: null };
 window.ocpolicy = { metrics };
 
 /** How long a field waits after the last keystroke before it is checked: a
@@ -238,6 +260,11 @@ class Panel {
     const seq = ++this.seq;
     const call = this.describe();
     const quick = exec(this.engine, call);
+    if (quick.loading) {
+      this.renderLoading(quick.loading);
+      rulesWaiting.add(this);
+      return quick;
+    }
     const pending = planPending(quick);
     if (pending && this.full?.ready) {
       // The first module withheld a verdict: the full build gives it (microseconds, off-thread).
@@ -247,8 +274,27 @@ class Panel {
       this.render(quick, pending);
       if (pending) this.full?.waiting.add(this);
     }
-    if (metrics.firstValidationMs === null) metrics.firstValidationMs = performance.now();
+    if (metrics.firstValidationMs === null) {
+      metrics.firstValidationMs = performance.now();
+      metrics.firstLoad = performance.getEntriesByType('resource').map((e) => new URL(e.name).pathname);
+    }
     return quick;
+  }
+
+  /** The rules this form needs are still loading (a few tens of
+   * milliseconds after the page's first check): say so, flag nothing. */
+  renderLoading(family) {
+    for (const f of this.form.querySelectorAll('[data-path]')) {
+      f.removeAttribute('aria-invalid');
+      const box = f.getAttribute('aria-describedby') && $(f.getAttribute('aria-describedby'));
+      if (box) box.replaceChildren();
+    }
+    this.other.replaceChildren();
+    this.form.dataset.pending = 'true';
+    this.form.dataset.state = 'checked';
+    this.verdict.className = 'verdict provisional';
+    this.verdict.textContent = `Checking: the ${family} rules are loading`;
+    this.show?.(null);
   }
 
   render(out, pending) {
@@ -771,6 +817,8 @@ function routingPanel(engine, full, view) {
   /** The lint of the stored settings with `settings` in place: `settle` for
    * the numbering plan's part (the bridge's numbers), once it is loaded. */
   const lintOf = (settings, settle) => {
+    const loading = stillLoading(engine, { on: 'conferencing' });
+    if (loading) return loading;
     const doc = { ...view.snapshot, conferencing: { ...stored(), ...settings } };
     const opened = engine.rules.conferencing(configOf(doc, 'conferencing'));
     if (!opened.ok) return opened;
@@ -1002,6 +1050,7 @@ async function operatorMain(who, rules) {
   $('build-info').textContent = `Rules ${rules.witPackage}, running in this page.`;
   const operator = who.principal.replace(/^operator:/, '');
   const load = async () => (await loadSnapshot()).snapshot;
+  const { operatorScreen } = await import('./operator.js');
   await operatorScreen({
     rules,
     operator,
@@ -1041,7 +1090,8 @@ async function main() {
   $('operator').remove();
   const [rules, { snapshot, demo }] = await Promise.all([rulesLoading, loadSnapshot()]);
   metrics.rulesReadyMs = performance.now();
-  const engine = openAll(rules, snapshot);
+  // The eligibility module alone: the other families follow (`everyFamily` below).
+  const engine = openAll(rules, snapshot, ['emergency', 'conferencing']);
   $('build-info').textContent = `Rules ${rules.witPackage}, running in this page.`;
   const describeSnapshot = (snap) => {
     $('snapshot-status').textContent = `Tenant ${snap.tenant.tenant_id} (${demo ? 'bundled demo' : 'from the server'})`;
@@ -1056,6 +1106,9 @@ async function main() {
   // The full build is asked for only what the first module withholds; it
   // starts after the first validations, so it never competes with them.
   const full = { ready: false, waiting: new Set(), exec: null };
+  const families = {};
+  families.promise = new Promise((resolve, reject) => Object.assign(families, { resolve, reject }));
+  families.promise.catch(() => {});
 
   /** Is this number's assignment still valid today? The rules decide it again
    * as if it were being made now, against the tenant as it is. */
@@ -1103,8 +1156,15 @@ async function main() {
   };
   const assign = assignPanel(engine, full, view);
   const relocate = relocatePanel(engine, full, view);
-  panels.push(assign, relocate, addressPanel(engine, full, view), networkPanel(engine, full, snapshot));
-  if (snapshot.conferencing) panels.push(bridgePanel(engine, full, snapshot), routingPanel(engine, full, view), dialoutPanel(engine, full, snapshot));
+  // The numbers screen's forms first; the emergency and conferencing ones
+  // are built when their rules are in (below), so nothing delays the first check.
+  panels.push(assign, relocate);
+  const familyPanels = () => {
+    const built = [addressPanel(engine, full, view), networkPanel(engine, full, view.snapshot)];
+    if (view.snapshot.conferencing) built.push(bridgePanel(engine, full, view.snapshot), routingPanel(engine, full, view), dialoutPanel(engine, full, view.snapshot));
+    panels.push(...built);
+    return built;
+  };
 
   const writable = Boolean(who?.api) && !/^auditor:/.test(who?.principal ?? '');
   views.push(
@@ -1161,8 +1221,10 @@ async function main() {
     view.replace((await loadSnapshot()).snapshot);
     for (const p of panels) p.validate();
   };
-  /** The rules' answer, the numbering plan's part included once it is there. */
+  /** The rules' answer, the numbering plan's part included once it is there
+   * (a batch waits for every family's rules, which follow the first check). */
   const decide = async (call) => {
+    await families.promise;
     const quick = exec(engine, call);
     return planPending(quick) && full.ready ? full.exec(call) : quick;
   };
@@ -1190,11 +1252,38 @@ async function main() {
   showScreen = screens((id) => id === 'audit' && audit.load());
 
   for (const p of panels) p.validate();
-  document.body.dataset.ready = 'true';
-  // After the first validations, so that it never competes with them.
+  // Right after the first validations, so that it never competes with them:
+  // the module with every family (the emergency and conferencing screens),
+  // then the numbering plan in its worker.
   setTimeout(() => {
+    import('./pkg/rules/index.js')
+      .then(({ load: loadEvery }) => loadEvery())
+      .then((every) => {
+        const next = every.openTenant(view.snapshot);
+        for (const k of ['tenant', 'emergency', 'conferencing']) {
+          engine[k]?.free?.();
+          engine[k] = next[k];
+        }
+        engine.errors = next.errors;
+        engine.rules = every;
+        engine.loading.clear();
+        metrics.familiesReadyMs = performance.now();
+        describeSnapshot(view.snapshot);
+        for (const p of familyPanels()) p.validate();
+        for (const p of rulesWaiting) p.validate();
+        rulesWaiting.clear();
+        families.resolve();
+        document.body.dataset.ready = 'true';
+        loadPlan(every);
+      })
+      .catch((e) => {
+        planStatus.textContent = `The emergency and conferencing rules could not be loaded (${e.message}); the numbers and users screens are live.`;
+        families.reject(e);
+      });
+  }, 0);
+  const loadPlan = (every) => {
     full.exec = (call) => exec(engine, call, true);
-    rules
+    every
       .loadNumberingPlan({ in: typeof Worker === 'function' ? 'worker' : 'page' })
       .then(() => {
         metrics.planReadyMs = performance.now();
@@ -1213,7 +1302,7 @@ async function main() {
         $('plugin-status').textContent = `The plugin could not be loaded: ${e.message}`;
       });
     }
-  }, 0);
+  };
   Object.assign(window.ocpolicy, { panels, engine, view });
 }
 

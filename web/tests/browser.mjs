@@ -70,3 +70,33 @@ export const overflows = (page) => page.evaluate(() => document.documentElement.
  * checks on a pause in typing, or when the field is left). */
 export const checked = (page, selector) =>
   page.waitForFunction((s) => document.querySelector(s)?.form?.dataset.state === 'checked', selector);
+
+/**
+ * Press Tab (Shift+Tab with `back`) until the focus is on `selector`, as
+ * someone using the keyboard alone reaches it; fails if `max` presses never
+ * get there (the control is not in the tab order). Returns the presses.
+ */
+export async function tabTo(page, selector, { back = false, max = 400 } = {}) {
+  for (let i = 0; i <= max; i++) {
+    if (await page.evaluate((s) => Boolean(document.activeElement?.matches(s)), selector)) return i;
+    await page.keyboard.press(back ? 'Shift+Tab' : 'Tab');
+  }
+  throw new Error(`${max} presses of ${back ? 'Shift+Tab' : 'Tab'} never reached ${selector}`);
+}
+
+/** In the focused <select>, move with the arrow keys to the option whose
+ * value is `value` (or whose text matches it, for a RegExp). */
+export async function arrowTo(page, value) {
+  const target = await page.evaluate((v) => {
+    const s = document.activeElement;
+    if (s?.tagName !== 'SELECT') return null;
+    const want = typeof v === 'string' ? (o) => o.value === v : (o) => new RegExp(v.source, v.flags).test(o.textContent);
+    const i = [...s.options].findIndex(want);
+    return i < 0 ? null : { index: i, now: s.selectedIndex };
+  }, typeof value === 'string' ? value : { source: value.source, flags: value.flags });
+  if (!target) throw new Error(`the focused element is not a select with an option ${value}`);
+  const key = target.index > target.now ? 'ArrowDown' : 'ArrowUp';
+  for (let i = 0; i < Math.abs(target.index - target.now); i++) await page.keyboard.press(key);
+  const at = await page.evaluate(() => document.activeElement.selectedIndex);
+  if (at !== target.index) throw new Error(`the arrow keys left the select at option ${at}, not ${target.index}`);
+}

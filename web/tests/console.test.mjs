@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { serve } from './serve.mjs';
-import { openConsole, axe, overflows, checked } from './browser.mjs';
+import { openConsole, axe, overflows, checked, tabTo, arrowTo } from './browser.mjs';
 
 const artifacts = join(dirname(dirname(fileURLToPath(import.meta.url))), 'artifacts');
 mkdirSync(artifacts, { recursive: true });
@@ -422,6 +422,81 @@ test('numbers: a number\'s emergency location is changed from its row, and one t
   assert.match(await page.textContent('#relocate-submit-result'), /No server here: the server would accept this location change/);
   await page.click('#relocate-cancel');
   assert.ok(await page.locator('#relocate-form').isHidden());
+});
+
+test('keyboard only: find a number and change its location, check a CSV, start a new address, edit a route and read its lint', async () => {
+  // A fresh page, and from here on no clicks and no fills: Tab, the arrow
+  // keys, typing and Enter, as someone without a mouse works.
+  await page.goto(page.url().replace(/#.*$/, ''));
+  await page.waitForSelector('body[data-ready="true"]');
+  const focused = () => page.evaluate(() => document.activeElement.id || document.activeElement.getAttribute('aria-label'));
+  // Find a number: the search, then its row's action.
+  await tabTo(page, 'nav a[href="#numbers"]');
+  await page.keyboard.press('Enter');
+  await tabTo(page, '#inv-search');
+  await page.keyboard.type('555-0101');
+  assert.deepEqual(await rows(), ['+14255550101']);
+  await tabTo(page, 'button[aria-label="Change location of +14255550101"]');
+  await page.keyboard.press('Enter');
+  assert.equal(await focused(), 'relocate-location');
+  await arrowTo(page, 'LocA');
+  await page.waitForSelector('#relocate-verdict.allowed');
+  await tabTo(page, '#relocate-submit');
+  await page.keyboard.press('Enter');
+  assert.match(await page.textContent('#relocate-submit-result'), /the server would accept this location change/);
+  await tabTo(page, '#relocate-cancel');
+  await page.keyboard.press('Enter');
+  // Bulk assignment: rows typed into the box, then checked.
+  await tabTo(page, '#bulk-text');
+  await page.keyboard.type('TelephoneNumber,UserPrincipalName\n+14255550101,alice@contoso.com\n+14255550190,bob@contoso.com');
+  await tabTo(page, '#bulk-check');
+  await page.keyboard.press('Enter');
+  await page.waitForFunction(() => /^2 rows checked/.test(document.querySelector('#bulk-status').textContent));
+  assert.match(await page.textContent('#bulk-status'), /2 rows checked: 1 valid, 1 not valid/);
+  // A new address, its country from the picker by keyboard, comma decimals.
+  await tabTo(page, 'nav a[href="#emergency"]', { back: true });
+  await page.keyboard.press('Enter');
+  await page.waitForSelector('#emergency:not([hidden])');
+  await tabTo(page, '#address-pick');
+  await arrowTo(page, '');
+  assert.equal(await page.inputValue('#address-city'), '');
+  const fields = { company_name: 'Fabrikam Madrid', house_number: '12', street_name: 'Mayor', city: 'Madrid', postal_code: '28013', latitude: '40,4168', longitude: '-3,7038' };
+  for (const [k, v] of Object.entries(fields)) {
+    await tabTo(page, `#address-${k}`);
+    await page.keyboard.type(v);
+  }
+  await tabTo(page, '#address-country_or_region', { back: true });
+  await arrowTo(page, 'ES');
+  await tabTo(page, '#address-connectivity');
+  await arrowTo(page, 'OperatorConnect');
+  await checked(page, '#address-city');
+  assert.match(await page.textContent('#address-verdict'), /^Allowed/, await page.textContent('#address-form'));
+  // A route's usages edited to one that does not exist: the lint lands on
+  // the field once it is left; put back, it clears. Then a new route.
+  await tabTo(page, 'nav a[href="#conferencing"]', { back: true });
+  await page.keyboard.press('Enter');
+  await page.waitForSelector('#conferencing:not([hidden])');
+  const usages = '#rt-voice-routes-1-online-pstn-usages';
+  await tabTo(page, usages);
+  await page.keyboard.press('End');
+  await page.keyboard.type(', Nowhere');
+  await page.keyboard.press('Tab');
+  await checked(page, usages);
+  assert.ok((await msgCodes('rt-voice-routes-1-online-pstn-usages')).includes('CONF-USAGE-EXISTS'));
+  assert.match(await page.textContent('#routing-verdict'), /CONF-USAGE-EXISTS.*changed: Voice routes$/);
+  await page.keyboard.press('Shift+Tab');
+  await page.keyboard.press('Control+A');
+  await page.keyboard.type('US and Canada');
+  await page.keyboard.press('Tab');
+  await checked(page, usages);
+  assert.deepEqual(await msgCodes('rt-voice-routes-1-online-pstn-usages'), []);
+  await tabTo(page, 'button[aria-label="Add route to Voice routes"]');
+  await page.keyboard.press('Enter');
+  assert.equal(await focused(), 'rt-voice-routes-5-identity');
+  await tabTo(page, '#routing-discard');
+  await page.keyboard.press('Enter');
+  assert.match(await page.textContent('#routing-submit-result'), /^Discarded/);
+  assert.equal(await page.locator('[data-section="voice_routes"] fieldset.record').count(), 5);
 });
 
 test('no console errors and no page errors', () => {

@@ -11,7 +11,7 @@ import { mkdtempSync, existsSync, readFileSync, writeFileSync, mkdirSync } from 
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { launch, watch, checked } from './browser.mjs';
+import { launch, watch, checked, tabTo, arrowTo } from './browser.mjs';
 
 const artifacts = join(dirname(dirname(fileURLToPath(import.meta.url))), 'artifacts');
 mkdirSync(artifacts, { recursive: true });
@@ -40,12 +40,14 @@ async function api(method, path, body, token = admin) {
 }
 const stored = async () => (await api('GET', `v1/tenants/${TENANT}/snapshot`)).body;
 
-/** Sign in to the console with `token`; its one tenant opens. */
+/** Sign in to the console with `token`, by keyboard alone (Tab to the
+ * field, type, Enter); its one tenant opens. */
 async function signIn(p, token) {
   await p.goto(base);
   await p.waitForSelector('body[data-ready="signin"]');
-  await p.fill('#signin-token', token);
-  await p.click('#signin-submit');
+  await tabTo(p, '#signin-token');
+  await p.keyboard.type(token);
+  await p.keyboard.press('Enter');
   await p.waitForSelector('body[data-ready="true"]', { timeout: 30000 });
 }
 
@@ -351,4 +353,49 @@ test('the tenant review: the whole stored tenant audited by the server, findings
   // An operator reads its own view, never the tenant's findings.
   assert.equal((await api('GET', `v1/tenants/${TENANT}/review`, undefined, operator)).status, 403);
   await page.screenshot({ path: join(artifacts, 'screen-review.png'), fullPage: true });
+});
+
+test('keyboard only: signed in, a place added, LIS rows uploaded, the review run and the audit log read', async () => {
+  const p = await context.newPage();
+  const seen = watch(p);
+  await signIn(p, admin);
+  // The Madrid address saved above, picked with the arrow keys; a place typed and sent with Enter.
+  await tabTo(p, 'nav a[href="#emergency"]');
+  await p.keyboard.press('Enter');
+  await tabTo(p, '#address-pick');
+  await arrowTo(p, /^Contoso Madrid/);
+  await tabTo(p, '#place-text');
+  await p.keyboard.type('Floor 3');
+  await p.keyboard.press('Enter');
+  await p.waitForFunction(() => /^Added|refused|could not|Save/.test(document.querySelector('#place-result').textContent));
+  assert.match(await p.textContent('#place-result'), /^Added Floor 3/);
+  // LIS rows typed, checked, committed.
+  await tabTo(p, '#lis-text');
+  await p.keyboard.type('Subnet,LocationId,Description\n10.30.0.0,LocA,Keyboard\n10.30.1.0,LocB,');
+  await tabTo(p, '#lis-check');
+  await p.keyboard.press('Enter');
+  await p.waitForSelector('body[data-lis="checked"]');
+  assert.match(await p.textContent('#lis-status'), /2 rows checked: 2 valid, 0 not valid/);
+  await tabTo(p, '#lis-commit');
+  await p.keyboard.press('Enter');
+  await p.waitForSelector('body[data-lis="committed"]');
+  assert.match(await p.textContent('#lis-status'), /^Committed 2 of 2 valid rows\./);
+  assert.ok((await stored()).emergency.lis.subnets.some((x) => x.subnet === '10.30.0.0'));
+  // The tenant review, run and filtered from the keyboard.
+  await tabTo(p, 'nav a[href="#review"]', { back: true });
+  await p.keyboard.press('Enter');
+  await tabTo(p, '#review-run');
+  await p.keyboard.press('Enter');
+  await p.waitForSelector('body[data-review="loaded"]', { timeout: 30000 });
+  await tabTo(p, '#review-severity');
+  await arrowTo(p, 'Error');
+  assert.ok((await p.locator('#review-rows tr[data-code="ELIG-LIC-PHONE"]').count()) > 0);
+  // The audit log: the LIS writes just made, newest first.
+  await tabTo(p, 'nav a[href="#audit"]', { back: true });
+  await p.keyboard.press('Enter');
+  await p.waitForSelector('body[data-audit="loaded"]');
+  const first = await p.locator('#audit-rows tr').first().evaluate((tr) => [...tr.cells].map((c) => c.textContent));
+  assert.deepEqual([first[1], first[3]], ['admin:fabrikam-test', 'Committed'], JSON.stringify(first));
+  assert.deepEqual(seen, []);
+  await p.close();
 });
