@@ -1063,7 +1063,24 @@ async function operatorMain(who, rules) {
       const codes = answer.violations?.filter((v) => v.severity === 'Error').map((v) => `${v.code}: ${v.message}`) ?? [];
       return { ok: false, text: `The server refused to release ${number}${codes.length ? `: ${codes.join('; ')}` : answer.error ? `: ${answer.error.message}` : ''}.` };
     },
+    pauseMs: PAUSE_MS,
+    async upload(request) {
+      const n = request.UploadNumbers.numbers.length;
+      const r = await fetch(`${who.api}/numbers`, { method: 'POST', headers: authHeaders({ 'content-type': 'application/json', accept: 'application/json' }), body: JSON.stringify(request) }).catch((e) => ({ error: e }));
+      if (r.error) return { ok: false, text: `The server could not be reached: ${r.error.message}` };
+      const answer = await r.json().catch(() => ({}));
+      if (r.ok) return { ok: true, text: `Uploaded ${n} number${n > 1 ? 's' : ''}: the server checked them against the whole tenant and committed them.` };
+      const errors = answer.violations?.filter((v) => v.severity === 'Error') ?? [];
+      return {
+        ok: false,
+        violations: answer.violations,
+        text: `The server refused the upload${errors.length ? `: ${errors.map((v) => v.code).join(', ')} (below)` : answer.error ? `: ${answer.error.message}` : ` (${r.status})`}. Nothing was stored.`,
+      };
+    },
   });
+  // Numbers typed for upload may need the numbering plan (a country the
+  // number's digits say); it loads after the view is shown.
+  rules.loadNumberingPlan({ in: typeof Worker === 'function' ? 'worker' : 'page' }).catch(() => {});
   $('snapshot-status').textContent = `Tenant ${who.tenant} (operator view, from the server)`;
   $('plan-status').textContent = 'Rules ready.';
   showScreen = screens();

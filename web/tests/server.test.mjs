@@ -11,7 +11,7 @@ import { mkdtempSync, existsSync, readFileSync, writeFileSync, mkdirSync } from 
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { launch, watch, checked, tabTo, arrowTo } from './browser.mjs';
+import { launch, watch, checked, tabTo, arrowTo, axe, overflows } from './browser.mjs';
 
 const artifacts = join(dirname(dirname(fileURLToPath(import.meta.url))), 'artifacts');
 mkdirSync(artifacts, { recursive: true });
@@ -321,8 +321,40 @@ test("an operator signs in to its own view: its numbers only, never who holds th
   assert.match(await p.textContent('#op-result'), /^Released \+14255550173/);
   assert.equal(await p.locator('#op-rows tr[data-number="+14255550173"]').count(), 0);
   assert.ok(!(await stored()).tenant.numbers.some((n) => n.telephone_number === '+14255550173'));
+  // Numbers uploaded from the form: each line's verdict after the pause,
+  // with its code and fix, before anything is sent.
+  await p.fill('#op-upload-numbers', '');
+  await p.locator('#op-upload-numbers').pressSequentially('+14255550888\n12x\n+442071234999', { delay: 5 });
+  await checked(p, '#op-upload-numbers');
+  await p.waitForFunction(() => !document.querySelector('#op-upload-verdict').classList.contains('provisional'));
+  const lines = await p.locator('#op-upload-lines li').evaluateAll((lis) => lis.map((li) => [li.dataset.line, li.dataset.code, li.textContent]));
+  assert.deepEqual(lines.map(([l, c]) => [l, c]), [['2', 'ELIG-OPERATOR-UPLOAD-FORMAT'], ['3', 'ELIG-OPERATOR-COUNTRY']], JSON.stringify(lines));
+  assert.match(lines[0][2], /^Line 2, 12x: ELIG-OPERATOR-UPLOAD-FORMAT .* Fix: /);
+  assert.equal(await p.getAttribute('#op-upload-numbers', 'aria-invalid'), 'true');
+  assert.match(await p.textContent('#op-upload-verdict'), /^Denied: 2 errors \(ELIG-OPERATOR-UPLOAD-FORMAT: /);
+  // Sent as it is, the server refuses it with the same codes, and stores nothing.
+  await p.click('#op-upload-submit');
+  await p.waitForFunction(() => /refused|could not|Uploaded/.test(document.querySelector('#op-upload-result').textContent));
+  assert.match(await p.textContent('#op-upload-result'), /^The server refused the upload: ELIG-OPERATOR-UPLOAD-FORMAT, ELIG-OPERATOR-COUNTRY \(below\)\. Nothing was stored\./);
+  assert.deepEqual(await p.locator('#op-upload-lines li').evaluateAll((lis) => lis.map((li) => [li.dataset.line, li.dataset.code])), lines.map(([l, c]) => [l, c]));
+  assert.ok(!(await stored()).tenant.numbers.some((n) => n.telephone_number === '+14255550888'));
+  // Fixed (the two lines taken out), it is allowed and uploaded.
+  await p.fill('#op-upload-numbers', '+14255550888');
+  await p.locator('#op-upload-numbers').blur();
+  await p.waitForSelector('#op-upload-verdict.allowed:not(.provisional)');
+  await p.click('#op-upload-submit');
+  await p.waitForFunction(() => /refused|could not|Uploaded/.test(document.querySelector('#op-upload-result').textContent));
+  assert.match(await p.textContent('#op-upload-result'), /^Uploaded 1 number: the server checked them/);
+  assert.equal(await p.locator('#op-rows tr[data-number="+14255550888"]').count(), 1);
+  const up = (await stored()).tenant.numbers.find((n) => n.telephone_number === '+14255550888');
+  assert.equal(up?.operator_id, 'OP1');
+  assert.equal(up?.assignment_status, 'Unassigned');
   await p.screenshot({ path: join(artifacts, 'screen-operator.png'), fullPage: true });
-  assert.deepEqual(seen, []);
+  assert.deepEqual(await axe(p), []);
+  await p.setViewportSize({ width: 390, height: 844 });
+  assert.equal(await overflows(p), false, 'the operator screen overflows at 390 px');
+  await p.screenshot({ path: join(artifacts, 'screen-operator-390.png'), fullPage: true });
+  assert.deepEqual(seen.filter((x) => !/status of 422/.test(x)), []);
   await p.close();
 });
 
