@@ -391,6 +391,11 @@ test('keyboard only: signed in, a place added, LIS rows uploaded, the review run
   const p = await context.newPage();
   const seen = watch(p);
   await signIn(p, admin);
+  // A number found in the stored tenant's inventory, by its digits as an admin would type them.
+  await tabTo(p, '#inv-search');
+  await p.keyboard.type('555 0150');
+  assert.deepEqual(await p.locator('#inv-rows tr').evaluateAll((trs) => trs.map((tr) => tr.dataset.number)), ['+14255550150']);
+  assert.match(await p.textContent('#inv-rows tr[data-number="+14255550150"]'), /LocA/);
   // The Madrid address saved above, picked with the arrow keys; a place typed and sent with Enter.
   await tabTo(p, 'nav a[href="#emergency"]');
   await p.keyboard.press('Enter');
