@@ -96,17 +96,14 @@ test('the example type-checks against the declarations (tsc), and the checks can
   }
 });
 
-test('the example form, bundled by Vite, shows codes and fixes beside the fields and submits once fixed', async () => {
-  npm(['run', '--silent', 'build'], example);
-  const dist = join(example, 'dist');
-  const assets = readdirSync(join(dist, 'assets'));
-  assert.ok(assets.some((f) => f.endsWith('.wasm')), `Vite shipped no .wasm: ${assets.join(', ')}`);
-  const server = await serve(0, { dir: dist, files: { '/tenant.json': join(root, 'tests', 'examples', 'demo-tenant.json') } });
+/** The built form in Chromium, at `url`: invalid values show their codes
+ * and fixes beside the fields, the submit is held, and once fixed it goes. */
+async function walk(url, shot) {
   const context = await launch();
   try {
     const page = await context.newPage();
     const problems = watch(page);
-    await page.goto(`http://127.0.0.1:${server.address().port}/`);
+    await page.goto(url);
     await page.waitForSelector('body[data-ready="true"]', { timeout: 30000 });
     const user = page.locator('#user');
     const number = page.locator('#number');
@@ -148,10 +145,39 @@ test('the example form, bundled by Vite, shows codes and fixes beside the fields
     await page.waitForSelector('body[data-submitted="true"]', { timeout: 30000 });
     assert.match(await page.locator('#done').innerText(), /Assigned \+14255550101 to alice@contoso\.com/);
     mkdirSync(join(web, 'artifacts'), { recursive: true });
-    await page.screenshot({ path: join(web, 'artifacts', 'assign-form.png'), fullPage: true });
+    await page.screenshot({ path: join(web, 'artifacts', shot), fullPage: true });
     assert.deepEqual(problems, []);
   } finally {
     await context.close();
+  }
+}
+
+const tenantFile = join(root, 'tests', 'examples', 'demo-tenant.json');
+
+test('the example form, bundled by Vite, shows codes and fixes beside the fields and submits once fixed', async () => {
+  npm(['run', '--silent', 'build'], example);
+  const dist = join(example, 'dist');
+  const assets = readdirSync(join(dist, 'assets'));
+  assert.ok(assets.some((f) => f.endsWith('.wasm')), `Vite shipped no .wasm: ${assets.join(', ')}`);
+  const server = await serve(0, { dir: dist, files: { '/tenant.json': tenantFile } });
+  try {
+    await walk(`http://127.0.0.1:${server.address().port}/`, 'assign-form.png');
+  } finally {
+    server.close();
+  }
+});
+
+test('the same form bundled by webpack 5: the .wasm files and the worker are emitted with no copying, and it behaves the same', async () => {
+  npm(['run', '--silent', 'build:webpack'], example);
+  const dist = join(example, 'dist-webpack');
+  const emitted = readdirSync(dist);
+  // Both modules (the first, and the full one the worker loads) come from
+  // the package's own `new URL(…, import.meta.url)`.
+  assert.equal(emitted.filter((f) => f.endsWith('.wasm')).length, 2, `webpack emitted: ${emitted.join(', ')}`);
+  const server = await serve(0, { dir: dist, files: { '/tenant.json': tenantFile } });
+  try {
+    await walk(`http://127.0.0.1:${server.address().port}/`, 'assign-form-webpack.png');
+  } finally {
     server.close();
   }
 });
