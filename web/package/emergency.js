@@ -4,7 +4,7 @@
 // The `new URL(…, import.meta.url)` below are what bundlers (Vite/Rollup,
 // webpack 5) follow to ship the `.wasm` files. They must be literal in each
 // entry point, which is why the entry points repeat one another; esbuild does
-// not rewrite them yet (serve the package's wasm/ folder beside its bundle).
+// not rewrite them yet (the plugin @ocpolicy/rules/esbuild does it for esbuild).
 import * as glue from './wasm/emergency/ocpolicy.js';
 import { loadWith } from './src/core.js';
 

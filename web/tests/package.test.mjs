@@ -40,6 +40,8 @@ test('npm pack ships the entry points, modules, declarations, README and licence
     'conferencing.js',
     'form.js',
     'form.d.ts',
+    'esbuild.js',
+    'esbuild.d.ts',
     'types.d.ts',
     'node/index.js',
     'node/eligibility.js',
@@ -177,6 +179,20 @@ test('the same form bundled by webpack 5: the .wasm files and the worker are emi
   const server = await serve(0, { dir: dist, files: { '/tenant.json': tenantFile } });
   try {
     await walk(`http://127.0.0.1:${server.address().port}/`, 'assign-form-webpack.png');
+  } finally {
+    server.close();
+  }
+});
+
+test('the same form bundled by esbuild with the package\'s plugin: the .wasm files and the worker are emitted beside it, and it behaves the same', async () => {
+  npm(['run', '--silent', 'build:esbuild'], example);
+  const dist = join(example, 'dist-esbuild');
+  const emitted = readdirSync(dist);
+  assert.equal(emitted.filter((f) => f.endsWith('.wasm')).length, 2, `esbuild emitted: ${emitted.join(', ')}`);
+  assert.equal(emitted.filter((f) => /^ocpolicy-worker-.*\.js$/.test(f)).length, 1, `esbuild emitted no worker: ${emitted.join(', ')}`);
+  const server = await serve(0, { dir: dist, files: { '/tenant.json': tenantFile } });
+  try {
+    await walk(`http://127.0.0.1:${server.address().port}/`, 'assign-form-esbuild.png');
   } finally {
     server.close();
   }
