@@ -267,10 +267,15 @@ class Panel {
     }
     const pending = planPending(quick);
     if (pending && this.full?.ready) {
-      // The first module withheld a verdict: the full build gives it (microseconds, off-thread).
-      this.render(quick, true);
-      Promise.resolve(this.full.exec(call)).then((out) => seq === this.seq && this.render(out, false));
+      // The first module withheld a verdict: the full build gives it
+      // (microseconds, off-thread), and only that one is shown: rendering the
+      // provisional answer too would do the page's work twice per check.
+      this.form.dataset.state = 'checking';
+      this.settled = Promise.resolve(this.full.exec(call)).then((out) => {
+        if (seq === this.seq) this.render(out, false);
+      });
     } else {
+      this.settled = null;
       this.render(quick, pending);
       if (pending) this.full?.waiting.add(this);
     }

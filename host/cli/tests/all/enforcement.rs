@@ -478,6 +478,7 @@ fn serve_start_log(db: &std::path::Path) -> String {
     let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_ocpolicy"))
         .args(["serve", "--listen", "127.0.0.1:0", "--db"])
         .arg(db)
+        .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::piped())
         .spawn()
         .unwrap();
@@ -1033,7 +1034,12 @@ fn the_demo_token_stays_off_pages_served_beyond_loopback() {
         if let Some(flag) = extra {
             cmd.arg(flag);
         }
-        let mut child = cmd.stderr(std::process::Stdio::piped()).spawn().unwrap();
+        let mut child = cmd
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        let _reap = crate::Reap(child.id());
         let mut err = BufReader::new(child.stderr.take().unwrap());
         let (mut port, mut log, mut line) = (String::new(), String::new(), String::new());
         while err.read_line(&mut line).unwrap() > 0 {

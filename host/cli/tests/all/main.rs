@@ -64,6 +64,21 @@ pub fn rules() -> &'static ocpolicy_runtime::Rules {
     })
 }
 
+/// Kills a server the test started if the test fails before stopping it, so
+/// a failed assertion never leaves it running (and holding the test runner's
+/// output open, which would hang CI instead of failing it).
+pub struct Reap(pub u32);
+
+impl Drop for Reap {
+    fn drop(&mut self) {
+        if std::thread::panicking() {
+            let _ = std::process::Command::new("kill")
+                .args(["-KILL", &self.0.to_string()])
+                .status();
+        }
+    }
+}
+
 /// The repository root.
 pub fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")

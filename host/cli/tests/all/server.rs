@@ -626,9 +626,11 @@ fn the_binary_serves_on_a_socket_and_drains_on_sigterm() {
         .arg(dir.path().join("s.db"))
         .arg("--web-dir")
         .arg(crate::root().join("web"))
+        .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::piped())
         .spawn()
         .unwrap();
+    let _reap = crate::Reap(child.id());
     let mut err = BufReader::new(child.stderr.take().unwrap());
     let mut addr = String::new();
     let mut line = String::new();
@@ -668,10 +670,14 @@ fn the_binary_serves_on_a_socket_and_drains_on_sigterm() {
         !page.contains("demo-snapshot.json"),
         "a served page does not preload the bundled demo tenant"
     );
-    // The console's module is served, on the package's public entry (the
-    // package itself is built after these tests: web/tests/onboard.test.mjs
-    // runs the console, package and all, from `ocpolicy serve`).
-    assert!(get("/app.js").contains("from './pkg/rules/index.js'"));
+    // The console's module is served, on the package's public entry points:
+    // the eligibility family's first, every family's after the first check
+    // (the package itself is built after these tests:
+    // web/tests/onboard.test.mjs runs the console, package and all, from
+    // `ocpolicy serve`).
+    let app = get("/app.js");
+    assert!(app.contains("from './pkg/rules/eligibility.js'"));
+    assert!(app.contains("import('./pkg/rules/index.js')"));
     // SIGTERM: it drains and exits cleanly.
     let pid = child.id().to_string();
     assert!(
@@ -694,7 +700,11 @@ fn start(db: &str, demo: bool) -> (std::process::Child, String, Option<String>) 
     if demo {
         cmd.arg("--demo");
     }
-    let mut child = cmd.stderr(std::process::Stdio::piped()).spawn().unwrap();
+    let mut child = cmd
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
     let mut err = BufReader::new(child.stderr.take().unwrap());
     let (mut addr, mut token, mut line) = (String::new(), None, String::new());
     while err.read_line(&mut line).unwrap() > 0 {
