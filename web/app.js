@@ -1112,7 +1112,7 @@ async function main() {
   $('operator').remove();
   const [rules, { snapshot, demo }] = await Promise.all([rulesLoading, loadSnapshot()]);
   metrics.rulesReadyMs = performance.now();
-  // The eligibility module alone: the other families follow (`everyFamily` below).
+  // The eligibility module alone: every family's follows after the first check (below).
   const engine = openAll(rules, snapshot, ['emergency', 'conferencing']);
   $('build-info').textContent = `Rules ${rules.witPackage}, running in this page.`;
   const describeSnapshot = (snap) => {
@@ -1184,6 +1184,12 @@ async function main() {
   const familyPanels = () => {
     const built = [addressPanel(engine, full, view), networkPanel(engine, full, view.snapshot)];
     if (view.snapshot.conferencing) built.push(bridgePanel(engine, full, view.snapshot), routingPanel(engine, full, view), dialoutPanel(engine, full, view.snapshot));
+    else {
+      for (const id of ['bridge-verdict', 'routing-verdict', 'dialout-verdict']) {
+        $(id).className = 'verdict';
+        $(id).textContent = 'This tenant has no conferencing configuration to check.';
+      }
+    }
     panels.push(...built);
     return built;
   };
@@ -1274,6 +1280,12 @@ async function main() {
   showScreen = screens((id) => id === 'audit' && audit.load());
 
   for (const p of panels) p.validate();
+  // The emergency and conferencing forms say why they are empty until their
+  // rules are in (a few tens of milliseconds).
+  for (const [id, family] of [['address-verdict', 'emergency'], ['network-verdict', 'emergency'], ['bridge-verdict', 'conferencing'], ['routing-verdict', 'conferencing'], ['dialout-verdict', 'conferencing']]) {
+    $(id).className = 'verdict provisional';
+    $(id).textContent = `Checking: the ${family} rules are loading`;
+  }
   // Right after the first validations, so that it never competes with them:
   // the module with every family (the emergency and conferencing screens),
   // then the numbering plan in its worker.
@@ -1301,6 +1313,7 @@ async function main() {
       .catch((e) => {
         planStatus.textContent = `The emergency and conferencing rules could not be loaded (${e.message}); the numbers and users screens are live.`;
         families.reject(e);
+        document.body.dataset.ready = 'partial';
       });
   }, 0);
   const loadPlan = (every) => {
