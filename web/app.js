@@ -14,33 +14,16 @@ import { countryNames } from './countries.js';
 import { numbersScreen, usersScreen, auditScreen, reviewScreen, csvBatch, assignmentRows, lisRows, lisScreen, warned, KIND_OF_STATUS } from './inventory.js';
 
 /** Every snapshot of the stored tenant document that `rules` carries, opened
- * once. `loading` names the families whose rules are still on their way
- * (the page starts on the eligibility module alone). */
-function openAll(rules, snapshot, loading = []) {
-  return { rules, loading: new Set(loading), ...rules.openTenant(snapshot) };
-}
-
-/** The panels waiting for a family's rules (`{loading}` answers), checked
- * again when the module with every family is in. */
-const rulesWaiting = new Set();
-
-/** Does this call need rules the page has not loaded yet? `{loading: family}`. */
-function stillLoading(engine, call) {
-  if (!engine.loading?.size) return null;
-  if (call.on) {
-    const family = call.on === 'tenant' ? 'eligibility' : call.on;
-    return engine.loading.has(family) ? { loading: family } : null;
-  }
-  const known = engine.rules.kinds().find((k) => k.name === call.kind);
-  return known ? null : { loading: [...engine.loading].join(' and ') };
+ * once (the page starts on the eligibility module alone; the forms of the
+ * other families are built when every family's rules are in). */
+function openAll(rules, snapshot) {
+  return { rules, ...rules.openTenant(snapshot) };
 }
 
 /** Run one call: `{on: 'tenant'|'emergency'|'conferencing', method, input}`
  * against an opened snapshot, or `{kind, input}`; `settle` for the numbering
  * plan's verdict (the package's full module, in its worker). */
 function exec(engine, call, settle = false) {
-  const loading = stillLoading(engine, call);
-  if (loading) return loading;
   if (call.on) {
     const snapshot = engine[call.on];
     if (!snapshot) {
@@ -260,11 +243,6 @@ class Panel {
     const seq = ++this.seq;
     const call = this.describe();
     const quick = exec(this.engine, call);
-    if (quick.loading) {
-      this.renderLoading(quick.loading);
-      rulesWaiting.add(this);
-      return quick;
-    }
     const pending = planPending(quick);
     if (pending && this.full?.ready) {
       // The first module withheld a verdict: the full build gives it
@@ -284,22 +262,6 @@ class Panel {
       metrics.firstLoad = performance.getEntriesByType('resource').map((e) => new URL(e.name).pathname);
     }
     return quick;
-  }
-
-  /** The rules this form needs are still loading (a few tens of
-   * milliseconds after the page's first check): say so, flag nothing. */
-  renderLoading(family) {
-    for (const f of this.form.querySelectorAll('[data-path]')) {
-      f.removeAttribute('aria-invalid');
-      const box = f.getAttribute('aria-describedby') && $(f.getAttribute('aria-describedby'));
-      if (box) box.replaceChildren();
-    }
-    this.other.replaceChildren();
-    this.form.dataset.pending = 'true';
-    this.form.dataset.state = 'checked';
-    this.verdict.className = 'verdict provisional';
-    this.verdict.textContent = `Checking: the ${family} rules are loading`;
-    this.show?.(null);
   }
 
   render(out, pending) {
@@ -822,8 +784,6 @@ function routingPanel(engine, full, view) {
   /** The lint of the stored settings with `settings` in place: `settle` for
    * the numbering plan's part (the bridge's numbers), once it is loaded. */
   const lintOf = (settings, settle) => {
-    const loading = stillLoading(engine, { on: 'conferencing' });
-    if (loading) return loading;
     const doc = { ...view.snapshot, conferencing: { ...stored(), ...settings } };
     const opened = engine.rules.conferencing(configOf(doc, 'conferencing'));
     if (!opened.ok) return opened;
@@ -1113,7 +1073,7 @@ async function main() {
   const [rules, { snapshot, demo }] = await Promise.all([rulesLoading, loadSnapshot()]);
   metrics.rulesReadyMs = performance.now();
   // The eligibility module alone: every family's follows after the first check (below).
-  const engine = openAll(rules, snapshot, ['emergency', 'conferencing']);
+  const engine = openAll(rules, snapshot);
   $('build-info').textContent = `Rules ${rules.witPackage}, running in this page.`;
   const describeSnapshot = (snap) => {
     $('snapshot-status').textContent = `Tenant ${snap.tenant.tenant_id} (${demo ? 'bundled demo' : 'from the server'})`;
@@ -1300,12 +1260,9 @@ async function main() {
         }
         engine.errors = next.errors;
         engine.rules = every;
-        engine.loading.clear();
         metrics.familiesReadyMs = performance.now();
         describeSnapshot(view.snapshot);
         for (const p of familyPanels()) p.validate();
-        for (const p of rulesWaiting) p.validate();
-        rulesWaiting.clear();
         families.resolve();
         document.body.dataset.ready = 'true';
         loadPlan(every);

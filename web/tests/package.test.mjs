@@ -156,44 +156,41 @@ async function walk(url, shot) {
 
 const tenantFile = join(root, 'tests', 'examples', 'demo-tenant.json');
 
-test('the example form, bundled by Vite, shows codes and fixes beside the fields and submits once fixed', async () => {
-  npm(['run', '--silent', 'build'], example);
-  const dist = join(example, 'dist');
-  const assets = readdirSync(join(dist, 'assets'));
-  assert.ok(assets.some((f) => f.endsWith('.wasm')), `Vite shipped no .wasm: ${assets.join(', ')}`);
+/** Build the example with `npm run <script>` into `out`, check what it
+ * emitted (`emitted(files)` asserts on the folder's names, `assets/` as well
+ * for Vite), then serve it with the demo tenant and walk it in Chromium. */
+async function buildAndWalk(script, out, shot, emitted) {
+  npm(['run', '--silent', script], example);
+  const dist = join(example, out);
+  const files = readdirSync(dist, { recursive: true }).map(String);
+  emitted(files);
   const server = await serve(0, { dir: dist, files: { '/tenant.json': tenantFile } });
   try {
-    await walk(`http://127.0.0.1:${server.address().port}/`, 'assign-form.png');
+    await walk(`http://127.0.0.1:${server.address().port}/`, shot);
   } finally {
     server.close();
   }
+}
+
+const wasm = (files) => files.filter((f) => f.endsWith('.wasm'));
+
+test('the example form, bundled by Vite, shows codes and fixes beside the fields and submits once fixed', async () => {
+  await buildAndWalk('build', 'dist', 'assign-form.png', (files) => {
+    assert.ok(wasm(files).some((f) => f.startsWith('assets')), `Vite shipped no .wasm: ${files.join(', ')}`);
+  });
 });
 
 test('the same form bundled by webpack 5: the .wasm files and the worker are emitted with no copying, and it behaves the same', async () => {
-  npm(['run', '--silent', 'build:webpack'], example);
-  const dist = join(example, 'dist-webpack');
-  const emitted = readdirSync(dist);
   // Both modules (the first, and the full one the worker loads) come from
   // the package's own `new URL(…, import.meta.url)`.
-  assert.equal(emitted.filter((f) => f.endsWith('.wasm')).length, 2, `webpack emitted: ${emitted.join(', ')}`);
-  const server = await serve(0, { dir: dist, files: { '/tenant.json': tenantFile } });
-  try {
-    await walk(`http://127.0.0.1:${server.address().port}/`, 'assign-form-webpack.png');
-  } finally {
-    server.close();
-  }
+  await buildAndWalk('build:webpack', 'dist-webpack', 'assign-form-webpack.png', (files) => {
+    assert.equal(wasm(files).length, 2, `webpack emitted: ${files.join(', ')}`);
+  });
 });
 
 test('the same form bundled by esbuild with the package\'s plugin: the .wasm files and the worker are emitted beside it, and it behaves the same', async () => {
-  npm(['run', '--silent', 'build:esbuild'], example);
-  const dist = join(example, 'dist-esbuild');
-  const emitted = readdirSync(dist);
-  assert.equal(emitted.filter((f) => f.endsWith('.wasm')).length, 2, `esbuild emitted: ${emitted.join(', ')}`);
-  assert.equal(emitted.filter((f) => /^ocpolicy-worker-.*\.js$/.test(f)).length, 1, `esbuild emitted no worker: ${emitted.join(', ')}`);
-  const server = await serve(0, { dir: dist, files: { '/tenant.json': tenantFile } });
-  try {
-    await walk(`http://127.0.0.1:${server.address().port}/`, 'assign-form-esbuild.png');
-  } finally {
-    server.close();
-  }
+  await buildAndWalk('build:esbuild', 'dist-esbuild', 'assign-form-esbuild.png', (files) => {
+    assert.equal(wasm(files).length, 2, `esbuild emitted: ${files.join(', ')}`);
+    assert.equal(files.filter((f) => /^ocpolicy-worker-.*\.js$/.test(f)).length, 1, `esbuild emitted no worker: ${files.join(', ')}`);
+  });
 });
